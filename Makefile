@@ -1,0 +1,43 @@
+# The README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+FLASK := $(BIN)/flask --app registry
+
+.PHONY: run test install bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+instance/registry.db: | $(STAMP)
+	$(FLASK) init-db --demo
+
+run: $(STAMP) instance/registry.db
+	$(BIN)/python -m registry.i18n
+	@echo "演示用户见上方（或 README），密码均为 linzi-demo-2026"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(TEST_STAMP)
+	$(BIN)/python -m ruff check registry tests
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,47 @@
+"""Configuration classes. Values here are defaults; ``app.config.from_prefixed_env()``
+lets ``FLASK_*`` environment variables override them (e.g. ``FLASK_SQLALCHEMY_DATABASE_URI``)."""
+from __future__ import annotations
+
+
+class Config:
+    SECRET_KEY = "dev-only-not-secret"
+    # A relative sqlite path is resolved against the instance folder by Flask-SQLAlchemy.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///registry.db"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # upload limit, bytes
+    ROSTER_MAX_ROWS = 200_000
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    # Q-02 / F-04: roster public notice length in working days (to confirm).
+    ROSTER_NOTICE_WORKING_DAYS = 7
+    ROSTER_PAGE_SIZE = 50
+    DISTRICT_CODE = "370305000000"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    SECRET_KEY = None  # must come from FLASK_SECRET_KEY
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,130 @@
+"""Membership (a decision with a history), assembly resolutions, public notices and objections.
+Status codes: pending 待确认, confirmed 正式成员, rejected 不予确认, lost 已丧失,
+withdrawn 已自愿退出, disputed 争议中 (DOMAIN §6.1)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.models.base import Base, ShareUnits, TimestampMixin, VersionedMixin
+
+
+class Membership(TimestampMixin, VersionedMixin, Base):
+    """One person's membership of one organisation. Hukou is kept apart (HukouRecord) and
+    never changes it (H-01). Share columns are the roster's 人口股/农龄股/股份合计 units."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("person_id", "organization_id", name="uq_memberships_person_org"),
+        # M-15: at most one active (confirmed) membership per person among peer organisations.
+        Index(
+            "uq_memberships_one_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
+        CheckConstraint(
+            "status IN ('pending','confirmed','rejected','lost','withdrawn','disputed')", name="status"
+        ),
+        CheckConstraint(
+            "coalesce(population_shares, 0) >= 0 AND coalesce(farm_age_shares, 0) >= 0 "
+            "AND coalesce(total_shares, 0) >= 0",
+            name="shares_nonneg",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    acquisition_ground: Mapped[Optional[str]] = mapped_column(String(20))  # DOMAIN §2.4
+    acquired_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    loss_ground: Mapped[Optional[str]] = mapped_column(String(20))  # DOMAIN §2.5
+    lost_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    loss_note: Mapped[Optional[str]] = mapped_column(Text)
+    retained_rights_until: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-10
+    retention_flags: Mapped[str] = mapped_column(String(200), default="")  # §2.6, comma separated
+    remark: Mapped[Optional[str]] = mapped_column(String(1))  # NY/T 2539 C.18
+    group_code: Mapped[Optional[str]] = mapped_column(String(4))
+    population_shares: Mapped[Optional[ShareUnits]]
+    farm_age_shares: Mapped[Optional[ShareUnits]]
+    total_shares: Mapped[Optional[ShareUnits]]
+    notes: Mapped[Optional[str]] = mapped_column(Text)
+    resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
+    confirmed_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    person: Mapped["Person"] = relationship(back_populates="memberships")  # noqa: F821
+    organization: Mapped["Organization"] = relationship()  # noqa: F821
+    household: Mapped[Optional["Household"]] = relationship()  # noqa: F821
+    resolution: Mapped[Optional["Resolution"]] = relationship()
+
+    @property
+    def flags(self) -> list[str]:
+        return [f for f in (self.retention_flags or "").split(",") if f]
+
+
+class Resolution(TimestampMixin, VersionedMixin, Base):
+    """A member (representative) assembly resolution. Validity is computed by
+    ``registry.services.resolutions`` per DOMAIN §6.4 (A-01..A-05, A-09)."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (
+        CheckConstraint(
+            "base_members >= 0 AND attendees >= 0 AND votes_for >= 0 AND votes_for <= attendees "
+            "AND attendees <= base_members",
+            name="counts",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    body: Mapped[str] = mapped_column(String(20), default="member_assembly")  # or representative
+    subject: Mapped[str] = mapped_column(String(30), default="membership_confirmation")  # §2.10
+    title: Mapped[Optional[str]] = mapped_column(String(200))
+    notice_date: Mapped[dt.date] = mapped_column(Date)
+    meeting_date: Mapped[dt.date] = mapped_column(Date)
+    base_members: Mapped[int]  # members with full civil capacity (A-07)
+    attendees: Mapped[int]
+    votes_for: Mapped[int]
+    passed: Mapped[bool] = mapped_column(default=False)
+    party_pre_discussion_date: Mapped[Optional[dt.date]] = mapped_column(Date)  # A-12
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+
+
+class PublicNotice(TimestampMixin, Base):
+    """Public notice (公示) of a candidate roster or change list (F-04, F-05)."""
+
+    __tablename__ = "public_notices"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    filing_id: Mapped[Optional[int]] = mapped_column(ForeignKey("filings.id"), index=True)
+    posted_on: Mapped[dt.date] = mapped_column(Date)
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    working_days: Mapped[int]
+    place: Mapped[Optional[str]] = mapped_column(String(200))
+
+    objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
+
+
+class Objection(TimestampMixin, VersionedMixin, Base):
+    """An objection raised during a public notice."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("public_notices.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(60))
+    resolved: Mapped[bool] = mapped_column(default=False)
+    resolution_note: Mapped[Optional[str]] = mapped_column(Text)
+
+    notice: Mapped[PublicNotice] = relationship(back_populates="objections")

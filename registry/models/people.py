@@ -1,0 +1,99 @@
+"""People, collective households and hukou (information only, rules H-01..H-07)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.models.base import Base, TimestampMixin, VersionedMixin
+
+HEAD_RELATIONS = ("01", "02")  # GB/T 4761: 02 户主; 01 本人 where the head is "self" (M-25)
+
+
+class Person(TimestampMixin, VersionedMixin, Base):
+    """A natural person. ``id_number`` is the normalised 18-character resident ID
+    (GB 11643; x → X; legacy 15-digit numbers upgraded, original kept in ``id_number_legacy``)."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(1), default="1")  # NY/T 2539 C.15
+    id_number: Mapped[str] = mapped_column(String(20), unique=True)  # I-08
+    id_number_legacy: Mapped[Optional[str]] = mapped_column(String(15))
+    name: Mapped[str] = mapped_column(String(60), index=True)
+    sex: Mapped[str] = mapped_column(String(1))  # GB/T 2261.1: "1" male, "2" female
+    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
+    phone: Mapped[Optional[str]] = mapped_column(String(30))
+    # Last 4 characters of the ID, indexed for the roster search "by ID tail".
+    id_tail: Mapped[str] = mapped_column(String(4), index=True, default="")
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="person")  # noqa: F821
+    hukou_records: Mapped[list["HukouRecord"]] = relationship(
+        back_populates="person", order_by="HukouRecord.id"
+    )
+
+
+class Household(TimestampMixin, VersionedMixin, Base):
+    """A collective household (户) of one organisation — not the police hukou book (M-25).
+    ``number`` is the 4-digit household number, unique within the organisation."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_households_org_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    number: Mapped[str] = mapped_column(String(4))
+    group_code: Mapped[Optional[str]] = mapped_column(String(4))
+
+    organization: Mapped["Organization"] = relationship()  # noqa: F821
+    members: Mapped[list["HouseholdMember"]] = relationship(
+        back_populates="household", order_by="HouseholdMember.id"
+    )
+
+
+class HouseholdMember(Base):
+    """A person's place in a household with a GB/T 4761 relation code. Ended, not deleted."""
+
+    __tablename__ = "household_members"
+    __table_args__ = (
+        UniqueConstraint("household_id", "person_id", name="uq_household_members_household_person"),
+        # M-25: exactly one current head per household.
+        Index(
+            "uq_household_members_one_head",
+            "household_id",
+            unique=True,
+            sqlite_where=text("is_head = 1 AND valid_to IS NULL"),
+            postgresql_where=text("is_head AND valid_to IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(2))
+    is_head: Mapped[bool] = mapped_column(default=False)
+    valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+
+class HukouRecord(TimestampMixin, Base):
+    """Where the person's hukou is. Information only: no code path changes membership or a
+    right because of it (H-01, H-02)."""
+
+    __tablename__ = "hukou_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    place: Mapped[Optional[str]] = mapped_column(String(120))
+    in_organization: Mapped[Optional[bool]]
+    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"))
+    moved_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    moved_to_town: Mapped[bool] = mapped_column(default=False)
+    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="hukou_records")

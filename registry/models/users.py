@@ -1,0 +1,44 @@
+"""Users and roles. A user's scope is a division-code prefix (DESIGN §2)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.models.areas import Area, scope_prefix
+from registry.models.base import Base, TimestampMixin
+
+ROLES = ("clerk", "town", "district", "admin")
+ROLE_LEVEL = {"clerk": "village", "town": "town", "district": "district", "admin": "district"}
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    area: Mapped[Area] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def scope(self) -> str:
+        """The division-code prefix this user may see."""
+        return scope_prefix(self.area.code, self.area.level)

@@ -1,0 +1,46 @@
+"""Access rules as data, enforced in one place (DESIGN §2, habit 7).
+
+A user's scope is a division-code prefix (district ``370305``, town ``370305100``, village
+``370305100201``). Records outside the scope are 404; actions beyond the role are 403."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+CLERK, TOWN, DISTRICT, ADMIN = "clerk", "town", "district", "admin"
+
+ROLE_LABELS = {CLERK: "村文书", TOWN: "乡镇农经站", DISTRICT: "区农业农村局", ADMIN: "系统管理员"}
+
+
+def require_role(*roles: str):
+    """View decorator: anonymous → login redirect; role not in ``roles`` → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def in_scope(user, area_code: str) -> bool:
+    return area_code.startswith(user.scope)
+
+
+def ensure_in_scope(user, area_code: str) -> None:
+    """Abort with 404 when ``area_code`` lies outside the user's scope."""
+    if not in_scope(user, area_code):
+        abort(404)
+
+
+def scoped(stmt, column, user):
+    """Restrict a select to rows whose division-code ``column`` is within the user's scope."""
+    return stmt.where(column.startswith(user.scope, autoescape=True))

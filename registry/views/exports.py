@@ -1,0 +1,6 @@
+"""exports views (placeholder, being built)."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("exports", __name__)
