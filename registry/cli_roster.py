@@ -1,8 +1,114 @@
-"""Roster CLI commands (import-roster, export-roster, export-summary) — being built."""
+"""Roster CLI commands: import-roster, export-roster, export-summary (CLI contract of issue 2)."""
 from __future__ import annotations
 
-from flask import Flask
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from registry.extensions import db
 
 
 def register_roster_cli(app: Flask) -> None:
-    return None
+    app.cli.add_command(import_roster_cmd)
+    app.cli.add_command(export_roster_cmd)
+    app.cli.add_command(export_summary_cmd)
+
+
+def _actor(username: str | None):
+    from sqlalchemy import select
+
+    from registry.models import User
+
+    if not username:
+        return None
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise click.ClickException(f"用户不存在：{username}")
+    return user
+
+
+@click.command("import-roster")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--village", "village_code", required=True, help="村级12位区划代码")
+@click.option("--dry-run", is_flag=True, help="只预览，不写入")
+@click.option("--partial", is_flag=True, help="只导入没有错误的户（有错误行的户整户不导入）")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
+@click.option("--user", "username", default=None, help="记入审计日志的操作用户名")
+def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: bool, as_json: bool,
+                      username: str | None) -> None:
+    """Import a village roster workbook. Exit 0 when committed or a clean dry run, 1 when rows
+    have errors, 2 for file errors."""
+    from registry.services.areas import organization_for_village
+    from registry.services.roster_import import import_roster
+
+    org = organization_for_village(db.session, village_code.strip())
+    if org is None:
+        raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"无法读取文件：{exc}") from exc
+    report = import_roster(db.session, data, org, actor=_actor(username), filename=file.name,
+                           dry_run=dry_run, partial=partial, max_rows=current_app.config["ROSTER_MAX_ROWS"])
+    if report.committed:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
+    else:
+        _print_report(report)
+    if report.file_error:
+        sys.exit(2)
+    if report.errors and not report.committed:
+        sys.exit(1)
+
+
+def _print_report(report) -> None:
+    mode = "预览" if report.dry_run else ("已导入" if report.committed else "未导入")
+    click.echo(f"{mode}：读取 {report.rows_read} 行；新增 {report.created}，更新 {report.updated}，"
+               f"无变化 {report.unchanged}；错误 {len(report.errors)}，提示 {len(report.warnings)}")
+    if report.skipped_households:
+        click.echo(f"未导入的户（含错误行）：{', '.join(report.skipped_households)}")
+    for item in report.errors + report.warnings:
+        where = f"第{item['row']}行 " if item["row"] else ""
+        col = f"[{item['column']}] " if item["column"] else ""
+        click.echo(f"  {where}{col}{item['code']}：{item['message']}")
+
+
+@click.command("export-roster")
+@click.option("--area", "area_code", required=True, help="村、镇或区的区划代码")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--all", "include_unfiled", is_flag=True, help="包含未备案的当前名册（默认只导出已备案名册）")
+def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
+    """Export the filed roster of a village, a town or the district as .xlsx."""
+    from registry.services.areas import area_by_code
+    from registry.services.exports import export_roster
+
+    area = area_by_code(db.session, area_code)
+    if area is None:
+        raise click.ClickException(f"区划不存在：{area_code}")
+    result = export_roster(db.session, area, actor=None, filed_only=not include_unfiled)
+    out.write_bytes(result.data)
+    db.session.commit()
+    click.echo(f"已导出 {result.rows} 名成员到 {out}")
+
+
+@click.command("export-summary")
+@click.option("--area", "area_code", required=True, help="镇或区的区划代码")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export_summary_cmd(area_code: str, out: Path) -> None:
+    """Export the summary workbook by town and village."""
+    from registry.services.areas import area_by_code
+    from registry.services.exports import export_summary
+
+    area = area_by_code(db.session, area_code)
+    if area is None:
+        raise click.ClickException(f"区划不存在：{area_code}")
+    result = export_summary(db.session, area, actor=None)
+    out.write_bytes(result.data)
+    db.session.commit()
+    click.echo(f"已导出汇总表到 {out}")

@@ -40,7 +40,8 @@ class Filing(TimestampMixin, VersionedMixin, Base):
     version_no: Mapped[int]
     state: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     area_code: Mapped[str] = mapped_column(String(12), index=True)
-    notice_id: Mapped[Optional[int]] = mapped_column(ForeignKey("public_notices.id"))
+    # use_alter: filings ↔ public_notices reference each other.
+    notice_id: Mapped[Optional[int]] = mapped_column(ForeignKey("public_notices.id", use_alter=True))
     resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
     submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
     submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))

@@ -1,6 +1,104 @@
-"""imports views (placeholder, being built)."""
+"""Roster import screens: upload → preview (dry run) → apply; error workbook download."""
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.extensions import db
+from registry.forms.imports import ApplyForm, UploadForm
+from registry.permissions import CLERK, ensure_in_scope, require_role
+from registry.services.areas import organization_for_village
+from registry.services.roster_import import import_roster
+from registry.services.uploads import discard_upload, load_upload, save_upload
+from registry.views.downloads import xlsx_response
 
 bp = Blueprint("imports", __name__)
+
+PREVIEW_ERROR_LIMIT = 500
+
+
+def _folder() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def _organization(code: str):
+    ensure_in_scope(current_user, code)
+    org = organization_for_village(db.session, code)
+    if org is None:
+        abort(404)
+    return org
+
+
+@bp.route("/villages/<code>/import", methods=["GET", "POST"])
+@require_role(CLERK)
+def upload(code: str):
+    """Upload a workbook; POST runs the dry run and shows the preview."""
+    org = _organization(code)
+    form = UploadForm()
+    if form.validate_on_submit():
+        storage = form.file.data
+        data = storage.read()
+        filename = Path(storage.filename or "roster.xlsx").name
+        report = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
+                               max_rows=current_app.config["ROSTER_MAX_ROWS"])
+        db.session.rollback()
+        token = None if report.file_error else save_upload(
+            _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
+        status = 200 if not report.file_error else 422
+        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
+                               partial=form.partial.data, apply_form=ApplyForm(),
+                               error_limit=PREVIEW_ERROR_LIMIT), status
+    return render_template("imports/upload.html", org=org, form=form), 400 if form.errors else 200
+
+
+@bp.route("/villages/<code>/import/<token>/apply", methods=["POST"])
+@require_role(CLERK)
+def apply(code: str, token: str):
+    """Apply a previewed file in one transaction (all or nothing, or households without errors)."""
+    org = _organization(code)
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
+    if stored is None:
+        flash(_("The uploaded file has expired; please upload it again"), "error")
+        return redirect(url_for("imports.upload", code=code))
+    data, filename = stored
+    partial = form.partial.data == "1"
+    report = import_roster(db.session, data, org, actor=current_user, filename=filename, partial=partial,
+                           max_rows=current_app.config["ROSTER_MAX_ROWS"])
+    if not report.committed:
+        db.session.rollback()
+        flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
+                "households without errors."), "error")
+        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
+                               partial=partial, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT), 422
+    db.session.commit()
+    discard_upload(_folder(), token)
+    flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
+            created=report.created, updated=report.updated, unchanged=report.unchanged), "success")
+    if report.skipped_households:
+        flash(_("Households left out because of errors: %(list)s", list="、".join(report.skipped_households)),
+              "warning")
+    return redirect(url_for("roster.index", code=code))
+
+
+@bp.route("/villages/<code>/import/<token>/errors.xlsx")
+@require_role(CLERK)
+def error_workbook(code: str, token: str):
+    """The user's rows plus an 错误说明 column, bad cells highlighted."""
+    org = _organization(code)
+    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
+    if stored is None:
+        abort(404)
+    data, filename = stored
+    from registry.services.roster_errors import error_workbook_bytes
+
+    content = error_workbook_bytes(db.session, data, org, filename=filename)
+    db.session.rollback()
+    if content is None:
+        abort(404)
+    return xlsx_response(content, f"{Path(filename).stem}_错误说明.xlsx")

@@ -1,0 +1,115 @@
+"""District exports: the filed roster of a village, town or district, and the summary workbook.
+
+Exports are built as bytes apart from any response (DESIGN §4 step 7) and each writes an audit
+event (who, which area, how many rows). The roster export uses the same headings as the import
+(plus 村代码 for multi-village files), so it re-imports as "all unchanged"."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from registry.codes import ACQUISITION_GROUND
+from registry.excel.writer import write_roster_xlsx, write_table_xlsx
+from registry.models import Area, Filing, FilingItem
+from registry.models.filings import DISTRICT_FILED, TOWN_FILED
+from registry.reports.summary import GROUNDS, district_summary
+from registry.services import audit
+
+FILED_STATES = (TOWN_FILED, DISTRICT_FILED)
+
+
+@dataclass
+class ExportResult:
+    data: bytes
+    rows: int
+    filename: str
+
+
+def latest_filed_ids(session: Session, scope: str, *, complete_only: bool = False) -> list[int]:
+    """Ids of the latest filed version of each organisation within ``scope`` (a code prefix).
+    ``complete_only`` keeps only versions the district has recorded too (F-02)."""
+    states = (DISTRICT_FILED,) if complete_only else FILED_STATES
+    latest = (
+        select(func.max(Filing.version_no).label("v"), Filing.organization_id)
+        .where(Filing.area_code.startswith(scope), Filing.state.in_(states))
+        .group_by(Filing.organization_id).subquery()
+    )
+    stmt = (select(Filing.id).join(latest, (latest.c.organization_id == Filing.organization_id)
+                                   & (latest.c.v == Filing.version_no)).order_by(Filing.area_code))
+    return list(session.scalars(stmt))
+
+
+def filed_rows(session: Session, filing_ids: list[int], *, with_village_code: bool):
+    """Yield the display rows of the given filings (members still on the roster), streamed."""
+    for fid in filing_ids:
+        code = session.scalar(select(Filing.area_code).where(Filing.id == fid))
+        stmt = (select(FilingItem.data).where(FilingItem.filing_id == fid, FilingItem.change != "ended")
+                .order_by(FilingItem.id).execution_options(yield_per=2000))
+        for (data,) in session.execute(stmt):
+            yield {**data, "村代码": code} if with_village_code else data
+
+
+def current_rows(session: Session, scope: str, *, with_village_code: bool):
+    """Yield the display rows of the current (not necessarily filed) rosters within ``scope``."""
+    from registry.reports.roster_rows import iter_roster_rows
+
+    for _, row in iter_roster_rows(session, scope, with_village_code=with_village_code):
+        yield row
+
+
+def export_roster(session: Session, area: Area, *, actor, filed_only: bool = True) -> ExportResult:
+    """The roster of ``area`` (village, town or district) as .xlsx bytes. Multi-village exports
+    carry a 村代码 column. Writes an audit event ``export.roster``."""
+    scope = area.scope_prefix
+    multi = area.level != "village"
+    if filed_only:
+        ids = latest_filed_ids(session, scope)
+        rows = filed_rows(session, ids, with_village_code=multi)
+    else:
+        rows = current_rows(session, scope, with_village_code=multi)
+    counter = _Counter(rows)
+    title = f"{area.full_name or area.name}{'已备案' if filed_only else ''}成员名册"
+    data = write_roster_xlsx(counter, title=title, village_code=multi)
+    audit.record(session, actor=actor, action="export.roster", target_type="area", target_id=area.id,
+                 area_code=area.code, rows=counter.count, filed_only=filed_only)
+    session.flush()
+    kind = "已备案成员名册" if filed_only else "成员名册"
+    return ExportResult(data, counter.count, f"{area.name}{kind}_{area.code}.xlsx")
+
+
+def export_summary(session: Session, area: Area, *, actor) -> ExportResult:
+    """The summary workbook (by town, by village) of ``area`` as .xlsx bytes."""
+    summary = district_summary(session, area.scope_prefix)
+    ground_heads = [ACQUISITION_GROUND.labels[g] for g in GROUNDS]
+    heads = ["区划代码", "名称", "户数", "成员数", "男", "女", *ground_heads, "户籍不在本村的成员",
+             "待确认人员", "待乡镇审核备案", "待区级备案"]
+
+    def line(r, *prefix):
+        return [*prefix, r.code, r.name, r.households, r.members, r.male, r.female,
+                *[r.by_ground.get(g, 0) for g in GROUNDS], r.hukou_outside, r.pending_candidates,
+                r.filings_at_town, r.filings_at_district]
+
+    towns = [line(t) for t in summary.towns] + [line(summary.total)]
+    villages = [line(v, v.town_name) for v in summary.villages]
+    data = write_table_xlsx({
+        "按镇街汇总": (heads, towns),
+        "按村汇总": (["镇街", *heads], villages),
+    })
+    audit.record(session, actor=actor, action="export.summary", target_type="area", target_id=area.id,
+                 area_code=area.code, rows=len(summary.villages))
+    session.flush()
+    return ExportResult(data, len(summary.villages), f"{area.name}成员汇总表_{area.code}.xlsx")
+
+
+class _Counter:
+    """Wraps an iterator and counts what passed through (the export streams its rows)."""
+
+    def __init__(self, it):
+        self.it, self.count = iter(it), 0
+
+    def __iter__(self):
+        for item in self.it:
+            self.count += 1
+            yield item

@@ -1,0 +1,25 @@
+"""The downloadable error workbook of a roster import (DESIGN §4 step 7)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from registry.excel.reader import FileError, read_roster
+from registry.excel.roster import validate_roster
+from registry.excel.writer import write_error_workbook
+from registry.models import Organization
+from registry.services.roster_import import check_other_villages
+
+
+def error_workbook_bytes(session: Session, data: bytes, organization: Organization, *,
+                         filename: str | None = None) -> bytes | None:
+    """The user's rows plus an ``错误说明`` column with every error and warning of the import,
+    offending cells highlighted; None when the file itself cannot be read. Writes nothing."""
+    try:
+        sheet = read_roster(data, filename)
+        check = validate_roster(sheet.rows())
+    except FileError:
+        return None
+    results = list(check.rows)
+    check_other_villages(session, results, organization)
+    issues = [i for r in results for i in (*r.errors, *r.warnings)]
+    return write_error_workbook(sheet.raw_rows(), issues, headings=sheet.headings)

@@ -1,0 +1,71 @@
+"""CLI contract of issue 2: import-roster (--dry-run, --json, exit codes), export-roster, export-summary."""
+from __future__ import annotations
+
+import io
+import json
+
+import openpyxl
+
+from tests.conftest import SAMPLES
+
+CLEAN = SAMPLES / "roster_370305100201.xlsx"
+
+
+def _json(result):
+    return json.loads(result.output.strip().splitlines()[-1])
+
+
+def test_import_roster_json_dry_run_then_commit_then_unchanged(runner, demo):
+    args = ["import-roster", str(CLEAN), "--village", "370305100201", "--json"]
+    dry = runner.invoke(args=[*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    out = _json(dry)
+    assert set(out) >= {"rows_read", "created", "updated", "unchanged", "committed", "errors", "warnings"}
+    assert (out["rows_read"], out["created"], out["committed"]) == (347, 347, False)
+
+    done = runner.invoke(args=args)
+    assert done.exit_code == 0, done.output
+    assert _json(done)["committed"] is True
+
+    again = _json(runner.invoke(args=args))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 347)
+
+
+def test_import_roster_row_errors_exit_1_with_row_and_column(runner, demo):
+    result = runner.invoke(args=["import-roster", str(SAMPLES / "roster_messy.xlsx"), "--village",
+                                 "370305100203", "--json"])
+    assert result.exit_code == 1
+    out = _json(result)
+    assert out["committed"] is False
+    first = out["errors"][0]
+    assert isinstance(first["row"], int) and first["column"] and first["code"] and first["message"]
+
+
+def test_import_roster_file_error_exit_2(runner, demo, tmp_path):
+    bad = tmp_path / "fake.xlsx"
+    bad.write_text("序号,姓名,证件号码\n1,张三,370305199001011234\n", encoding="utf-8")
+    result = runner.invoke(args=["import-roster", str(bad), "--village", "370305100201", "--json"])
+    assert result.exit_code == 2
+    out = _json(result)
+    assert out["errors"][0]["row"] is None
+    assert out["errors"][0]["code"] == "file.not_excel"
+
+
+def test_import_roster_unknown_village(runner, demo):
+    result = runner.invoke(args=["import-roster", str(CLEAN), "--village", "370305999999"])
+    assert result.exit_code != 0
+    assert "村级区划不存在" in result.output
+
+
+def test_export_summary_counts(runner, demo, tmp_path):
+    runner.invoke(args=["import-roster", str(CLEAN), "--village", "370305100201"])
+    out = tmp_path / "summary.xlsx"
+    result = runner.invoke(args=["export-summary", "--area", "370305", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
+    ws = wb["按村汇总"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    village = next(r for r in rows if r[1] == "370305100201")
+    assert village[header.index("成员数")] == 347
+    assert village[header.index("户数")] == 94

@@ -1,0 +1,128 @@
+"""Roster import service (issue 2 §5): counts, all-or-nothing, partial mode, re-import, duplicates."""
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from registry.models import AuditEvent, Household, HouseholdMember, HukouRecord, Membership, Person
+from registry.services.areas import organization_for_village
+from registry.services.roster_import import import_roster
+from tests.conftest import SAMPLES
+
+CLEAN = [
+    ("370305100201", 347, 94),
+    ("370305100202", 804, 225),
+    ("370305102201", 1446, 427),
+]
+
+
+def _count(db, model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.mark.parametrize("code,members,households", CLEAN)
+def test_clean_roster_imports_with_no_codes_and_reimports_unchanged(db, demo, code, members, households):
+    org = organization_for_village(db.session, code)
+    data = (SAMPLES / f"roster_{code}.xlsx").read_bytes()
+    report = import_roster(db.session, data, org, actor=None, filename="r.xlsx")
+    db.session.commit()
+    assert report.errors == [] and report.warnings == []
+    assert report.committed
+    assert (report.rows_read, report.created, report.updated, report.unchanged) == (members, members, 0, 0)
+    assert _count(db, Membership, Membership.organization_id == org.id) == members
+    assert _count(db, Household, Household.organization_id == org.id) == households
+    # M-25: every household has exactly one current head.
+    heads = db.session.scalar(
+        select(func.count()).select_from(HouseholdMember).join(Household)
+        .where(Household.organization_id == org.id, HouseholdMember.is_head.is_(True)))
+    assert heads == households
+
+    again = import_roster(db.session, data, org, actor=None, filename="r.xlsx")
+    db.session.commit()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, members)
+    assert _count(db, Person) == members
+
+
+def test_H01_hukou_outside_village_stays_confirmed_member(db, demo):
+    org = organization_for_village(db.session, "370305100201")
+    import_roster(db.session, (SAMPLES / "roster_370305100201.xlsx").read_bytes(), org, actor=None)
+    db.session.commit()
+    outside = db.session.scalars(
+        select(Membership).join(HukouRecord, HukouRecord.person_id == Membership.person_id)
+        .where(HukouRecord.in_organization.is_(False))).all()
+    assert outside, "the sample has members whose hukou is elsewhere"
+    assert {m.status for m in outside} == {"confirmed"}
+
+
+def test_messy_roster_all_or_nothing_writes_nothing(db, demo):
+    org = organization_for_village(db.session, "370305100203")
+    report = import_roster(db.session, (SAMPLES / "roster_messy.xlsx").read_bytes(), org, actor=None)
+    db.session.commit()
+    assert not report.committed
+    assert report.errors
+    assert _count(db, Person) == 0 and _count(db, Membership) == 0 and _count(db, AuditEvent) == 0
+
+
+def test_messy_roster_partial_leaves_out_households_with_errors(db, demo):
+    org = organization_for_village(db.session, "370305100203")
+    data = (SAMPLES / "roster_messy.xlsx").read_bytes()
+    report = import_roster(db.session, data, org, actor=None, partial=True)
+    db.session.commit()
+    assert report.committed and report.skipped_households
+    imported = set(db.session.scalars(select(Household.number).where(Household.organization_id == org.id)))
+    assert imported and not imported & set(report.skipped_households)
+    assert report.created == _count(db, Membership, Membership.organization_id == org.id)
+    assert report.created + report.skipped_rows == report.rows_read
+
+
+def test_dry_run_writes_nothing(db, demo):
+    org = organization_for_village(db.session, "370305100201")
+    report = import_roster(db.session, (SAMPLES / "roster_370305100201.xlsx").read_bytes(), org, actor=None,
+                           dry_run=True)
+    db.session.commit()
+    assert report.created == 347 and not report.committed
+    assert _count(db, Person) == 0
+
+
+def test_M15_active_member_elsewhere_gives_duplicate_other_village(db, demo):
+    first = organization_for_village(db.session, "370305100201")
+    data = (SAMPLES / "roster_370305100201.xlsx").read_bytes()
+    import_roster(db.session, data, first, actor=None)
+    db.session.commit()
+    other = organization_for_village(db.session, "370305100204")
+    report = import_roster(db.session, data, other, actor=None)
+    db.session.commit()
+    assert not report.committed
+    codes = {e["code"] for e in report.errors}
+    assert codes == {"duplicate.other_village"}
+    assert len(report.errors) == 347
+    assert "东柳庄村" in report.errors[0]["message"]
+    assert _count(db, Membership, Membership.organization_id == other.id) == 0
+
+
+def test_reimport_with_changed_cells_reports_updates(db, demo):
+    org = organization_for_village(db.session, "370305100201")
+    data = (SAMPLES / "roster_370305100201.xlsx").read_bytes()
+    import_roster(db.session, data, org, actor=None)
+    db.session.commit()
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    headings = [c.value for c in ws[2]]
+    phone_col = headings.index("联系电话") + 1
+    place_col = headings.index("户籍所在地") + 1
+    ws.cell(row=3, column=phone_col, value="13800009999")
+    ws.cell(row=4, column=place_col, value="山东省淄博市张店区")
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = import_roster(db.session, buf.getvalue(), org, actor=None)
+    db.session.commit()
+    assert (report.created, report.updated, report.unchanged) == (0, 2, 345)
+    changed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roster.import")
+                                .order_by(AuditEvent.id.desc()))
+    assert len(changed.detail["changes"]) == 2
+    # H-01: a hukou move is recorded as history, membership untouched.
+    assert _count(db, HukouRecord, HukouRecord.valid_to.is_not(None)) == 1
+    assert _count(db, Membership, Membership.status != "confirmed", Membership.organization_id == org.id) == 0
