@@ -1,0 +1,388 @@
+"""Normalise and validate member roster rows (DESIGN §4 steps 3-4; shared/samples/README.md rules).
+
+:func:`validate_roster` checks EVERY row and collects every issue (never stops at the first): cell
+rules per row, then the file rules (household head M-25, duplicate IDs I-08). :func:`display_values`
+turns normalised values back into the Chinese cell texts used by exports.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from registry.codes import (ACQUISITION_GROUND, HEAD_RELATIONS, ID_TYPE, MEMBER_REMARK, MEMBER_STATUS,
+                            RELATION, RESIDENT_NUMBER_ID_TYPES, SEX, YES_NO, CodeTable)
+from registry.excel.columns import BY_KEY, ROSTER_COLUMNS, STANDARD_COLUMNS
+from registry.excel.normalise import (INVALID, format_decimal, parse_date, parse_digits_code, parse_group,
+                                      parse_household_no, parse_int, parse_name, parse_shares, parse_text,
+                                      strip_text_marker)
+from registry.identity import normalise_resident_id
+
+__all__ = ["Issue", "RowResult", "RosterCheck", "validate_roster", "check_row", "display_values",
+           "MESSAGES", "ROSTER_STATUSES", "ROSTER_ID_TYPES", "ERROR_CODES", "WARNING_CODES"]
+
+#: 成员状态 values a roster file may carry (samples README "Vocabularies").
+ROSTER_STATUSES = frozenset({"confirmed", "pending"})
+#: 证件类型 values for a person (C.15 without 3, the organisation code certificate).
+ROSTER_ID_TYPES = frozenset({"1", "2", "4", "5", "9"})
+WARNING_CODES = frozenset({"id.legacy15"})
+
+MESSAGES: Mapping[str, str] = {
+    "id.missing": "证件号码为空",
+    "id.format": "证件号码“{value}”格式不对：居民身份证号码应为 18 位（最后一位可为 X）或 15 位旧号码",
+    "id.checksum": "证件号码“{value}”的校验位（最后一位）不对，请核对是否抄错",
+    "id.birthdate": "证件号码“{value}”中的出生日期不存在或晚于今天",
+    "id.precision_lost": ("证件号码被 Excel 存成了数字（{value}），后几位已丢失；"
+                          "请把该列设为“文本”格式后重新录入"),
+    "id.legacy15": "15 位旧身份证号码“{value}”已升级为 18 位",
+    "name.missing": "成员姓名为空",
+    "name.invalid": "成员姓名“{value}”含有数字、问号或其他不能用于姓名的字符",
+    "sex.mismatch": "性别“{value}”与证件号码不符（按号码第 17 位应为{expected}）",
+    "birthdate.mismatch": "出生日期 {value} 与证件号码中的出生日期 {expected} 不符",
+    "relation.unknown": "与户主关系“{value}”不是 GB/T 4761 家庭关系（如 户主、配偶、子、女、儿媳、孙子）",
+    "household.no_head": "户编号 {value} 这一户没有户主",
+    "household.multiple_heads": "户编号 {value} 这一户有 {expected} 个户主，每户只能有一个",
+    "household.missing": "户编号为空",
+    "household.invalid": "户编号“{value}”应为数字，如 0001",
+    "date.invalid": "{column}“{value}”不是有效日期（可写作 1990-01-05、1990.1.5、1990年1月5日 或 19900105）",
+    "value.unknown": "{column}“{value}”不在可选范围内（可选：{expected}）",
+    "shares.invalid": "{column}“{value}”应为不小于 0 的数字",
+    "duplicate.in_file": "证件号码 {value} 在本文件中重复出现（第 {expected} 行）",
+    "village.invalid": "村代码“{value}”应为 12 位数字",
+}
+ERROR_CODES = frozenset(MESSAGES) - WARNING_CODES
+
+_H = {c.key: c.heading for c in ROSTER_COLUMNS}
+_SHARE_KEYS = ("population_shares", "farm_age_shares", "total_shares")
+_SEX_LABEL = {"1": "男", "2": "女"}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in a row. ``column`` is the Chinese heading (columns.py), ``code`` a stable
+    code (MESSAGES keys), ``message_zh`` the text shown to the clerk, ``level`` "error" or "warning"."""
+
+    row: int
+    column: str
+    code: str
+    message_zh: str
+    level: str = "error"
+
+
+@dataclass(slots=True)
+class RowResult:
+    """Outcome for one data row. ``values`` holds every roster key (None when blank or invalid), plus
+    ``id_original`` (the 15-digit legacy ID when it was upgraded, I-05, else None)."""
+
+    row: int
+    values: dict[str, Any]
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def outcome(self) -> str:
+        """"accepted" (warnings allowed) or "error"."""
+        return "error" if self.errors else "accepted"
+
+    @property
+    def codes(self) -> list[str]:
+        """Sorted distinct codes of errors and warnings."""
+        return sorted({i.code for i in self.errors} | {i.code for i in self.warnings})
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.errors + self.warnings
+
+
+@dataclass(slots=True)
+class RosterCheck:
+    """All row results of a file, in file order."""
+
+    rows: list[RowResult]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.rows)
+
+    @property
+    def accepted(self) -> list[RowResult]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def rejected(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def member_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def household_count(self) -> int:
+        """Distinct (village code, 户编号) among rows with a valid household number."""
+        return len({_household_key(r.values) for r in self.rows if r.values["household_no"] is not None})
+
+    def issues(self) -> Iterator[Issue]:
+        """Every issue, by row (errors before warnings)."""
+        for r in self.rows:
+            yield from r.errors
+            yield from r.warnings
+
+    def code_counts(self) -> Counter[str]:
+        """Number of rows carrying each code."""
+        counts: Counter[str] = Counter()
+        for r in self.rows:
+            counts.update(r.codes)
+        return counts
+
+
+def _shown(raw: Any) -> str:
+    text = parse_text(raw) or ""
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+class _Row:
+    """Collects issues for one row (small helper keeping check_row readable)."""
+
+    __slots__ = ("number", "errors", "warnings")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    def error(self, key: str, code: str, value: Any = "", expected: Any = "") -> None:
+        column = _H[key]
+        msg = MESSAGES[code].format(column=column, value=value, expected=expected)
+        self.errors.append(Issue(self.number, column, code, msg))
+
+    def warning(self, key: str, code: str, value: Any = "") -> None:
+        column = _H[key]
+        self.warnings.append(Issue(self.number, column, code, MESSAGES[code].format(value=value), "warning"))
+
+
+def _choice(row: _Row, raw: Any, key: str, table: CodeTable, allowed: frozenset[str] | None = None) -> Any:
+    """Code from a vocabulary column; blank -> None; unknown -> value.unknown (relation.unknown)."""
+    if raw is None:
+        return None
+    code = table.lookup(raw)
+    if code is not None and (allowed is None or code in allowed):
+        return code
+    if isinstance(raw, str) and not parse_text(raw):
+        return None  # whitespace only
+    if table is RELATION:
+        row.error(key, "relation.unknown", _shown(raw))
+    else:
+        labels = [table.labels[c] for c in table.labels if allowed is None or c in allowed]
+        row.error(key, "value.unknown", _shown(raw), "、".join(labels))
+    return None
+
+
+def _date(row: _Row, raw: Any, key: str) -> date | None:
+    value = parse_date(raw)
+    if value is INVALID:
+        row.error(key, "date.invalid", _shown(raw))
+        return None
+    return value  # type: ignore[return-value]
+
+
+def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None) -> RowResult:
+    """Normalise and check one row on its own (no household or duplicate checks).
+
+    ``raw`` maps column keys to cell values as the reader gives them; absent keys count as blank.
+    """
+    today = today or date.today()
+    get = raw.get
+    row = _Row(number)
+    v: dict[str, Any] = {}
+
+    v["seq"] = parse_int(get("seq"))
+    v["group"] = parse_group(get("group"))
+    hh = parse_household_no(get("household_no"))
+    if hh is None:
+        row.error("household_no", "household.missing")
+    elif hh is INVALID:
+        row.error("household_no", "household.invalid", _shown(get("household_no")))
+        hh = None
+    v["household_no"] = hh
+    head = parse_name(get("head_name"))
+    v["head_name"] = head if isinstance(head, str) else parse_text(get("head_name"))
+
+    name = parse_name(get("name"))
+    if name is None:
+        row.error("name", "name.missing")
+    elif name is INVALID:
+        row.error("name", "name.invalid", _shown(get("name")))
+        name = None
+    v["name"] = name
+
+    # ID (I-01..I-05 for resident-number types, I-07 for other documents).
+    id_type = _choice(row, get("id_type"), "id_type", ID_TYPE, ROSTER_ID_TYPES)
+    v["id_type"] = id_type or "1"
+    raw_id = get("id_number")
+    id_ok = None
+    v["id_original"] = None
+    if v["id_type"] in RESIDENT_NUMBER_ID_TYPES:
+        res = normalise_resident_id(raw_id, today=today)
+        if res.error:
+            row.error("id_number", res.error, _shown(raw_id) if res.error != "id.format" else res.original)
+        else:
+            id_ok = res
+            if res.warning:
+                row.warning("id_number", res.warning, res.original)
+                v["id_original"] = res.original
+        v["id_number"] = res.value
+    else:
+        text = parse_text(raw_id)
+        text = (strip_text_marker(text) or None) if text else None
+        if text is None:
+            row.error("id_number", "id.missing")
+        elif len(text) > 20:
+            row.error("id_number", "id.format", _shown(raw_id))
+            text = None
+        v["id_number"] = text
+
+    v["relation"] = _choice(row, get("relation"), "relation", RELATION)
+    if v["relation"] is None and parse_text(get("relation")) is None:
+        row.error("relation", "relation.unknown", "（空）")
+
+    # 性别 / 出生日期: taken from the ID when blank; compared with it when the ID is valid (I-04).
+    sex = _choice(row, get("sex"), "sex", SEX)
+    born = _date(row, get("birth_date"), "birth_date")
+    if born is not None and born > today:
+        row.error("birth_date", "date.invalid", born.isoformat())
+        born = None
+    if id_ok is not None:
+        if sex is None and parse_text(get("sex")) is None:
+            sex = id_ok.sex
+        elif sex is not None and sex != id_ok.sex:
+            row.error("sex", "sex.mismatch", _SEX_LABEL[sex], _SEX_LABEL[id_ok.sex])
+        if born is None and parse_text(get("birth_date")) is None:
+            born = id_ok.birth_date
+        elif born is not None and born != id_ok.birth_date:
+            row.error("birth_date", "birthdate.mismatch", born.isoformat(), id_ok.birth_date.isoformat())
+    v["sex"] = sex
+    v["birth_date"] = born
+
+    v["hukou_place"] = parse_text(get("hukou_place"), free=True)
+    yn = _choice(row, get("hukou_in_village"), "hukou_in_village", YES_NO)
+    v["hukou_in_village"] = None if yn is None else yn == "1"
+    v["status"] = _choice(row, get("status"), "status", MEMBER_STATUS, ROSTER_STATUSES)
+    v["acquisition_ground"] = _choice(row, get("acquisition_ground"), "acquisition_ground",
+                                      ACQUISITION_GROUND)
+    v["acquired_at"] = _date(row, get("acquired_at"), "acquired_at")
+    v["remark"] = _choice(row, get("remark"), "remark", MEMBER_REMARK)
+
+    for key in _SHARE_KEYS:
+        amount = parse_shares(get(key))
+        if amount is INVALID:
+            row.error(key, "shares.invalid", _shown(get(key)))
+            amount = None
+        v[key] = amount
+    phone = parse_text(get("phone"))
+    v["phone"] = (strip_text_marker(phone) or None) if phone else None
+    v["notes"] = parse_text(get("notes"), free=True)
+
+    village = parse_digits_code(get("village_code"), 0)  # exactly 12 digits, never padded
+    if village is INVALID or (village is not None and len(village) != 12):
+        row.error("village_code", "village.invalid", _shown(get("village_code")))
+        village = None
+    v["village_code"] = village
+    return RowResult(number, v, row.errors, row.warnings)
+
+
+def _household_key(values: Mapping[str, Any]) -> tuple[str, str]:
+    return (values.get("village_code") or "", values["household_no"])
+
+
+def _id_key(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    number = values.get("id_number")
+    if number is None:
+        return None
+    kind = values.get("id_type") or "1"
+    return ("R" if kind in RESIDENT_NUMBER_ID_TYPES else kind, number)
+
+
+def validate_roster(rows: Iterable[tuple[int, Mapping[str, Any]]], *,
+                    today: date | None = None) -> RosterCheck:
+    """Check every row of a roster and return all results.
+
+    ``rows`` yields ``(excel_row_number, {key: raw cell value})`` (e.g. ``RosterSheet.rows()``).
+    Per-row rules: see :func:`check_row`. File rules, applied to every row concerned:
+    ``household.no_head`` / ``household.multiple_heads`` (exactly one head, relation 01 or 02, per
+    household = village code + normalised 户编号; M-25) and ``duplicate.in_file`` (same normalised ID).
+    """
+    today = today or date.today()
+    results = [check_row(number, raw, today=today) for number, raw in rows]
+
+    households: dict[tuple[str, str], list[RowResult]] = defaultdict(list)
+    by_id: dict[tuple[str, str], list[RowResult]] = defaultdict(list)
+    for r in results:
+        values = r.values
+        if values["household_no"] is not None:
+            households[_household_key(values)].append(r)
+        key = _id_key(values)
+        if key is not None:
+            by_id[key].append(r)
+
+    relation_heading = _H["relation"]
+    for (_village, number), members in households.items():
+        heads = sum(1 for m in members if m.values["relation"] in HEAD_RELATIONS)
+        if heads == 1:
+            continue
+        code = "household.no_head" if heads == 0 else "household.multiple_heads"
+        msg = MESSAGES[code].format(value=number, expected=heads)
+        for m in members:
+            m.errors.append(Issue(m.row, relation_heading, code, msg))
+
+    id_heading = _H["id_number"]
+    for (_kind, number), same in by_id.items():
+        if len(same) < 2:
+            continue
+        where = "、".join(str(s.row) for s in same)
+        msg = MESSAGES["duplicate.in_file"].format(value=number, expected=where)
+        for s in same:
+            s.errors.append(Issue(s.row, id_heading, "duplicate.in_file", msg))
+    return RosterCheck(results)
+
+
+# --- display -----------------------------------------------------------------------------------------
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _label(table: CodeTable):
+    return lambda code: "" if code is None else (table.label(code) or str(code))
+
+
+def _iso(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _shares(value: Decimal | None) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+_DISPLAY = {
+    "sex": _label(SEX), "id_type": _label(ID_TYPE), "relation": _label(RELATION),
+    "status": _label(MEMBER_STATUS), "acquisition_ground": _label(ACQUISITION_GROUND),
+    "remark": _label(MEMBER_REMARK), "birth_date": _iso, "acquired_at": _iso,
+    "hukou_in_village": lambda b: "" if b is None else ("是" if b else "否"),
+    "population_shares": _shares, "farm_age_shares": _shares, "total_shares": _shares,
+}
+
+
+def display_values(values: Mapping[str, Any], *, village_code: bool | None = None) -> dict[str, str]:
+    """Chinese cell texts for normalised ``values``: ``{heading: text}`` for the 21 standard columns
+    (codes -> labels, dates -> ISO ``YYYY-MM-DD``, bool -> 是/否, shares without trailing zeros,
+    blanks -> ""), plus 村代码 when ``village_code`` is True, or when None and the value is set."""
+    out = {c.heading: _DISPLAY.get(c.key, _plain)(values.get(c.key)) for c in STANDARD_COLUMNS}
+    if village_code or (village_code is None and values.get("village_code")):
+        out[BY_KEY["village_code"].heading] = _plain(values.get("village_code"))
+    return out

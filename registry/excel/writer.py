@@ -1,0 +1,259 @@
+"""Build spreadsheet exports as bytes (DESIGN §4 step 7 and "Exports"), with XlsxWriter in
+constant-memory mode (rows are flushed to a temp file as they are written, so 100k rows stay small).
+
+Rules for every workbook written here:
+- text cells starting with ``= + - @`` or TAB/CR are neutralised by prefixing a single quote
+  (OWASP "CSV injection" advice), and text is always written with ``write_string`` — never as a formula;
+- IDs, household numbers and phones are text cells (text-formatted columns keep leading zeros when edited);
+- dates are real date cells (``yyyy-mm-dd``); shares and counts are number cells.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+
+from registry.excel.columns import BY_HEADING, BY_KEY, HEADINGS, STANDARD_COLUMNS, Column, match_heading
+
+__all__ = ["neutralise", "write_roster_xlsx", "write_error_workbook", "write_table_xlsx", "ERROR_COLUMN"]
+
+ERROR_COLUMN = "错误说明"
+ROW_COLUMN = "原行号"
+_DANGEROUS_FIRST = frozenset("=+-@\t\r")
+_RE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_RE_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False}
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` when ``text`` starts with a character a spreadsheet may treat as a formula."""
+    if text and text[0] in _DANGEROUS_FIRST:
+        return "'" + text
+    return text
+
+
+def _new_workbook() -> tuple[io.BytesIO, xlsxwriter.Workbook]:
+    buffer = io.BytesIO()
+    return buffer, xlsxwriter.Workbook(buffer, _OPTIONS)
+
+
+def _finish(buffer: io.BytesIO, workbook: xlsxwriter.Workbook) -> bytes:
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _formats(workbook: xlsxwriter.Workbook) -> dict[str, Any]:
+    base = {"font_name": "宋体", "font_size": 11}
+    return {
+        "title": workbook.add_format({**base, "bold": True, "font_size": 16, "align": "center",
+                                      "valign": "vcenter"}),
+        "head": workbook.add_format({**base, "bold": True, "align": "center", "valign": "vcenter",
+                                     "border": 1, "text_wrap": True, "bg_color": "#DDEBF7"}),
+        "text": workbook.add_format({**base, "num_format": "@"}),
+        "date": workbook.add_format({**base, "num_format": "yyyy-mm-dd"}),
+        "time": workbook.add_format({**base, "num_format": "hh:mm:ss"}),
+        "number": workbook.add_format({**base}),
+    }
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _RE_ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_number(value: Any) -> float | int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, str) and _RE_NUMBER.fullmatch(value):
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() else float(number)
+    return None
+
+
+def _write_any(ws: Any, r: int, c: int, value: Any, fmt: dict[str, Any], style: Any = None) -> None:
+    """Write a Python value by its type (generic tables, the user's own cells in error workbooks)."""
+    if value is None or value == "":
+        if style is not None:
+            ws.write_blank(r, c, None, style)
+        return
+    if isinstance(value, bool):
+        ws.write_string(r, c, "是" if value else "否", style)
+    elif isinstance(value, (int, float, Decimal)):
+        ws.write_number(r, c, float(value) if isinstance(value, Decimal) else value, style)
+    elif isinstance(value, (datetime, date)):
+        ws.write_datetime(r, c, value, style or fmt["date"])
+    elif isinstance(value, time):
+        ws.write_datetime(r, c, value, style or fmt["time"])
+    else:
+        ws.write_string(r, c, neutralise(str(value)), style)
+
+
+def _width(col: Column) -> int:
+    return {"id_number": 21, "hukou_place": 28, "notes": 24, "village_code": 15, "phone": 14,
+            "birth_date": 12, "acquired_at": 12}.get(col.key, max(6, len(col.heading) * 2 + 2))
+
+
+def write_roster_xlsx(rows: Iterable[Mapping[str, Any]], *, title: str | None = None,
+                      village_code: bool = False, sheet_name: str = "成员名册") -> bytes:
+    """Member roster workbook (the sample layout): optional merged title row, the 21 headings of
+    ``columns.STANDARD_COLUMNS`` (+ 村代码 when ``village_code``), one row per dict.
+
+    ``rows`` are display dicts ``{heading: value}`` as produced by ``roster.display_values`` (values
+    may also be date / Decimal / int). 组/序号/shares go to number cells when numeric, 出生日期/取得日期
+    to date cells when an ISO date, everything else to text cells (neutralised).
+    """
+    columns = list(STANDARD_COLUMNS) + ([BY_KEY["village_code"]] if village_code else [])
+    buffer, workbook = _new_workbook()
+    fmt = _formats(workbook)
+    ws = workbook.add_worksheet(sheet_name)
+    for i, col in enumerate(columns):
+        ws.set_column(i, i, _width(col), fmt["text"] if col.cell == "text" else None)
+    r = 0
+    if title:
+        ws.set_row(0, 30)
+        ws.merge_range(0, 0, 0, len(columns) - 1, neutralise(title), fmt["title"])
+        r = 1
+    for i, col in enumerate(columns):
+        ws.write_string(r, i, col.heading, fmt["head"])
+    ws.freeze_panes(r + 1, 0)
+    kinds = [(i, col.heading, col.cell) for i, col in enumerate(columns)]
+    for row in rows:
+        r += 1
+        for i, heading, cell in kinds:
+            value = row.get(heading)
+            if value is None or value == "":
+                continue
+            if cell == "number":
+                number = _as_number(value)
+                if number is not None:
+                    ws.write_number(r, i, number, fmt["number"])
+                    continue
+            elif cell == "date":
+                day = _as_date(value)
+                if day is not None:
+                    ws.write_datetime(r, i, day, fmt["date"])
+                    continue
+            text = value.isoformat() if isinstance(value, (date, time)) else str(value)
+            ws.write_string(r, i, neutralise(text), fmt["text"])
+    return _finish(buffer, workbook)
+
+
+def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], issues: Iterable[Any], *,
+                         headings: Sequence[str] | None = None, only_with_issues: bool = False,
+                         sheet_name: str = "导入错误") -> bytes:
+    """The user's own rows plus an ``错误说明`` column (and ``原行号``), offending cells highlighted
+    (errors red, warnings yellow).
+
+    ``original_rows`` yields ``(excel_row_number, cells)`` (``RosterSheet.raw_rows()``), ``headings`` are
+    the user's header cells (``RosterSheet.headings``); ``issues`` are ``roster.Issue`` objects (any object
+    with ``row``, ``column`` = Chinese canonical heading, ``message_zh`` and ``level``). The output can be
+    corrected and imported again: the extra columns are not roster headings and are ignored.
+    Without ``headings`` the cells are taken to be in the standard 21-column order.
+    """
+    if headings is None:
+        headings = HEADINGS
+    by_row: dict[int, list[Any]] = defaultdict(list)
+    for issue in issues:
+        by_row[issue.row].append(issue)
+    key_to_index: dict[str, int] = {}
+    for idx, text in enumerate(headings):
+        key = match_heading(text)
+        if key is not None:
+            key_to_index.setdefault(key, idx)
+
+    buffer, workbook = _new_workbook()
+    fmt = _formats(workbook)
+    red = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+    yellow = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+    mark = {
+        "error": workbook.add_format(red), "warning": workbook.add_format(yellow),
+        ("error", "date"): workbook.add_format({**red, "num_format": "yyyy-mm-dd"}),
+        ("warning", "date"): workbook.add_format({**yellow, "num_format": "yyyy-mm-dd"}),
+    }
+    wrap = workbook.add_format({"text_wrap": True, "font_color": "#9C0006", "valign": "top"})
+    ws = workbook.add_worksheet(sheet_name)
+    width = len(headings)
+    ws.set_column(width, width, 60)
+    for i, text in enumerate(list(headings) + [ERROR_COLUMN, ROW_COLUMN]):
+        ws.write_string(0, i, neutralise(str(text)), fmt["head"])
+    ws.freeze_panes(1, 0)
+    r = 0
+    for number, cells in original_rows:
+        found = by_row.get(number, [])
+        if only_with_issues and not found:
+            continue
+        r += 1
+        styles: dict[int, Any] = {}
+        for issue in found:
+            col = BY_HEADING.get(issue.column)
+            idx = key_to_index.get(col.key) if col is not None else None
+            if idx is not None and styles.get(idx) is not mark["error"]:
+                level = "error" if issue.level == "error" else "warning"
+                styles[idx] = mark[level]
+        for c, value in enumerate(cells[:width]):
+            style = styles.get(c)
+            if style is not None and isinstance(value, (date, datetime)):
+                style = mark[("error" if style is mark["error"] else "warning", "date")]
+            _write_any(ws, r, c, value, fmt, style)
+        for c, style in styles.items():
+            if c >= len(cells):
+                ws.write_blank(r, c, None, style)
+        if found:
+            ws.write_string(r, width, neutralise("；".join(
+                f"{i.column}：{i.message_zh}" if i.column and i.column not in i.message_zh else i.message_zh
+                for i in found)), wrap)
+        ws.write_number(r, width + 1, number)
+    return _finish(buffer, workbook)
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub("_", str(name)).strip("'") or "Sheet"
+    base = base[:31]
+    title, n = base, 1
+    while title.casefold() in used:
+        n += 1
+        suffix = f"({n})"
+        title = base[:31 - len(suffix)] + suffix
+    used.add(title.casefold())
+    return title
+
+
+def write_table_xlsx(sheets: Mapping[str, tuple[Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """Summary workbook: one sheet per entry ``{name: (headings, rows)}``; each value written by its type
+    (str -> neutralised text, int/float/Decimal -> number, date -> date cell, bool -> 是/否, None -> blank).
+    Sheet names are made valid for Excel (≤31 characters, no ``[]:*?/\\``, unique)."""
+    buffer, workbook = _new_workbook()
+    fmt = _formats(workbook)
+    used: set[str] = set()
+    for name, (headings, rows) in sheets.items():
+        ws = workbook.add_worksheet(_sheet_title(name, used))
+        for i, text in enumerate(headings):
+            ws.write_string(0, i, neutralise(str(text)), fmt["head"])
+            ws.set_column(i, i, max(8, min(40, len(str(text)) * 2 + 2)))
+        ws.freeze_panes(1, 0)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                _write_any(ws, r, c, value, fmt)
+    if not used:
+        workbook.add_worksheet("Sheet1")
+    return _finish(buffer, workbook)
