@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
-from registry.permissions import CLERK, ensure_in_scope, require_role
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
 from registry.services.roster_import import import_roster
 from registry.services.uploads import discard_upload, load_upload, save_upload
@@ -102,3 +102,13 @@ def error_workbook(code: str, token: str):
     if content is None:
         abort(404)
     return xlsx_response(content, f"{Path(filename).stem}_错误说明.xlsx")
+
+
+@bp.route("/imports/templates/roster.xlsx")
+@require_role(CLERK, TOWN, DISTRICT, ADMIN)
+def template():
+    """The empty roster template (generated from the column spec, committed under imports/)."""
+    from registry.excel.templates import IMPORTS_DIR, TEMPLATES
+
+    download, _build = TEMPLATES["roster_template.xlsx"]
+    return xlsx_response((IMPORTS_DIR / "roster_template.xlsx").read_bytes(), download)

@@ -1,0 +1,32 @@
+"""The Excel templates users download, generated from ``columns.py`` and committed under imports/.
+
+``tests/excel/test_templates.py`` proves the committed files hold exactly what this module
+generates, so a change to the column spec cannot leave a stale template behind."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from registry.excel.writer import write_roster_xlsx
+
+IMPORTS_DIR = Path(__file__).resolve().parents[2] / "imports"
+
+TEMPLATES = {
+    # file in imports/ → (download name, builder)
+    "roster_template.xlsx": ("成员名册导入模板.xlsx",
+                             lambda: write_roster_xlsx([], title="××镇××村股份经济合作社成员名册")),
+}
+
+
+def write_templates(folder: Path = IMPORTS_DIR) -> list[Path]:
+    """(Re)write every template into ``folder``; returns the paths written."""
+    written = []
+    for name, (_download, build) in TEMPLATES.items():
+        path = folder / name
+        path.write_bytes(build())
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_templates():
+        print("written", p)

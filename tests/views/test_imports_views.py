@@ -1,0 +1,123 @@
+"""Import screens through HTTP: upload → preview → apply; error workbook; bad files never 500."""
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from registry.models import Membership, Person
+from tests.conftest import SAMPLES
+
+URL = "/villages/370305100201/import"
+
+
+def _upload(client, path_or_bytes, name="roster.xlsx", url=URL, partial=False):
+    data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
+    form = {"file": (io.BytesIO(data), name)}
+    if partial:
+        form["partial"] = "y"
+    return client.post(url, data=form, content_type="multipart/form-data")
+
+
+def _token(html: str) -> str:
+    match = re.search(r"/import/([0-9a-f]{32})/", html)
+    assert match, html[:2000]
+    return match.group(1)
+
+
+def test_upload_preview_apply_and_reimport_unchanged(login_as, db):
+    client = login_as("clerk")
+    resp = _upload(client, SAMPLES / "roster_370305100201.xlsx")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "导入预览" in html and "347" in html
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0  # preview writes nothing
+    token = _token(html)
+    resp = client.post(f"{URL}/{token}/apply", data={"partial": "0"})
+    assert resp.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 347
+    page = client.get(resp.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "新增 347 人" in page
+
+    again = _upload(client, SAMPLES / "roster_370305100201.xlsx").get_data(as_text=True)
+    token = _token(again)
+    client.post(f"{URL}/{token}/apply", data={"partial": "0"})
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 347
+
+
+def test_messy_preview_lists_errors_and_offers_error_workbook(login_as, db):
+    client = login_as("clerk4")
+    url = "/villages/370305100203/import"
+    resp = _upload(client, SAMPLES / "roster_messy.xlsx", url=url)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert "id.checksum" in html and "household.multiple_heads" in html
+    token = _token(html)
+    # Applying all-or-nothing refuses and writes nothing.
+    resp = client.post(f"{url}/{token}/apply", data={"partial": "0"})
+    assert resp.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+    wb_resp = client.get(f"{url}/{token}/errors.xlsx")
+    assert wb_resp.status_code == 200
+    assert "filename*=UTF-8''" in wb_resp.headers["Content-Disposition"]
+    ws = openpyxl.load_workbook(io.BytesIO(wb_resp.data)).active
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(r for r in rows if r and "错误说明" in r)
+    col = header.index("错误说明")
+    explained = [r[col] for r in rows if r and r[col] and r is not header]
+    assert len(explained) >= 30
+    # Partial import keeps only households without errors.
+    resp = client.post(f"{url}/{token}/apply", data={"partial": "1"})
+    assert resp.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Membership)) > 0
+
+
+@pytest.mark.parametrize("payload,name,code", [
+    (b"", "empty.xlsx", "file.empty"),
+    ("序号,姓名,证件号码\n1,张三,370305199001011234\n".encode(), "csv.xlsx", "file.not_excel"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "page.xls", "file.not_excel"),
+    (b"\x00\x01garbage" * 50, "junk.xlsx", "file.not_excel"),
+])
+def test_bad_files_give_code_and_chinese_message(login_as, db, payload, name, code):
+    client = login_as("clerk")
+    resp = _upload(client, payload, name=name)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert code in html
+    assert re.search(r"[\u4e00-\u9fff]{4,}", html)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_no_header_workbook(login_as, db):
+    wb = openpyxl.Workbook()
+    wb.active.append(["hello", "world"])
+    wb.active.append([1, 2])
+    buf = io.BytesIO()
+    wb.save(buf)
+    resp = _upload(login_as("clerk"), buf.getvalue())
+    assert resp.status_code == 422 and "file.no_header" in resp.get_data(as_text=True)
+
+
+def test_missing_file_field_rerenders_form(login_as):
+    resp = login_as("clerk").post(URL, data={}, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    assert "请选择文件" in resp.get_data(as_text=True)
+
+
+def test_token_of_other_user_is_refused(login_as, db):
+    client = login_as("clerk")
+    token = _token(_upload(client, SAMPLES / "roster_370305100201.xlsx").get_data(as_text=True))
+    other = login_as("clerk2")
+    resp = other.post(f"{URL}/{token}/apply", data={"partial": "0"})
+    assert resp.status_code == 404  # another village's clerk: outside the scope
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+
+
+def test_template_download(login_as):
+    resp = login_as("clerk").get("/imports/templates/roster.xlsx")
+    assert resp.status_code == 200
+    assert "filename*=UTF-8''%E6%88%90%E5%91%98" in resp.headers["Content-Disposition"]
+    assert resp.data[:2] == b"PK"
