@@ -53,6 +53,10 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _MIN_YEAR = 1880
 
 
+#: First characters a spreadsheet may read as a formula; exports prefix such text with ``'``.
+FORMULA_FIRST: Final = frozenset("=+-@\t\r")
+
+
 def clean_text(value: str) -> str:
     """NFKC (full-width -> ASCII) and trim :data:`TRIM_CHARS` at both ends."""
     if not value.isascii():
@@ -91,7 +95,10 @@ def parse_text(value: Any, *, free: bool = False) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return (clean_free_text(value) if free else clean_text(value)) or None
+        text = clean_free_text(value) if free else clean_text(value)
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_FIRST:
+            text = text[1:]  # undo the formula guard our exports add, so exports re-import unchanged
+        return text or None
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, (int, float)):
