@@ -114,14 +114,23 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     report.households = plan.household_count
     report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
 
+    from registry.services import filings
+
+    open_filing = filings.open_filing(session, organization.id)
+    renotice = (open_filing is not None and open_filing.state in filings.NOTICE_POSTED_STATES
+                and bool(plan.created or plan.updated))
+    if renotice:
+        report.warnings.append(_file_issue(
+            "filing.renotice", "名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
     if dry_run or not accepted:
         return report
     apply_plan(session, organization, plan)
     report.committed = True
     if plan.created or plan.updated:
-        from registry.services.filings import current_filing
-
-        current_filing(session, organization, actor=actor)
+        filing = filings.current_filing(session, organization, actor=actor)
+        if renotice:
+            filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today,
+                               created=plan.created, updated=plan.updated)
     audit.record(session, actor=actor, action="roster.import", target_type="organization",
                  target_id=organization.id, area_code=organization.area_code, filename=filename,
                  rows=report.rows_read, created=plan.created, updated=plan.updated,

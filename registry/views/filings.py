@@ -1,6 +1,386 @@
-"""filings views (placeholder, being built)."""
+"""Roster filing screens (DOMAIN §6.2): the village's notice → assembly → submission page, the
+town and district inboxes, and the filing detail with the town/district actions.
+
+Handlers: load → scope (404) / role (403) → form → service → one commit → flash → redirect. A
+refused rule (DomainError) is flashed with its rule id, rolled back and the page re-rendered."""
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry.extensions import db
+from registry.forms.filings import (
+    ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
+)
+from registry.models import Area, Filing, Objection, Organization, User
+from registry.models.filings import (
+    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+)
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.reports.roster import find_area
+from registry.services import filings as workflow
+from registry.services.errors import DomainError
+from registry.services.filing_confirm import pending_count
+from registry.services.filing_items import changed_items, item_counts, previous_data
+from registry.services.filing_queries import (
+    district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
+    town_inbox as town_inbox_query,
+)
+from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
+from registry.services.notices import start_notice as start_notice_service
 
 bp = Blueprint("filings", __name__)
+
+READERS = (CLERK, TOWN, DISTRICT, ADMIN)
+
+STATE_LABELS = {
+    DRAFT: _l("Draft"),
+    ON_NOTICE: _l("On public notice"),
+    AWAITING_ASSEMBLY: _l("Awaiting member assembly"),
+    CONFIRMED: _l("Confirmed, not yet submitted"),
+    TOWN_REVIEW: _l("Under town review"),
+    RETURNED: _l("Returned by town"),
+    TOWN_FILED: _l("Filed (town)"),
+    DISTRICT_FILED: _l("Filed at district"),
+}
+CHANGE_LABELS = {
+    "added": _l("Added"), "changed": _l("Changed"), "unchanged": _l("Unchanged"), "ended": _l("Ended"),
+}
+
+
+AUDIT_ACTIONS = {
+    "filing.created": _l("Roster version created"),
+    "filing.start_notice": _l("Public notice started"),
+    "filing.end_notice": _l("Notice period ended"),
+    "filing.record_resolution": _l("Member assembly resolution recorded"),
+    "filing.confirm_without_resolution": _l("Confirmed without a resolution (reform roster)"),
+    "filing.submit": _l("Submitted to the town"),
+    "filing.town_record": _l("Recorded by the town"),
+    "filing.town_return": _l("Returned by the town"),
+    "filing.reopen": _l("Reopened for correction"),
+    "filing.district_receive": _l("Recorded by the district"),
+    "notice.posted": _l("Notice posted"),
+    "objection.raised": _l("Objection raised"),
+    "objection.resolved": _l("Objection handled"),
+    "resolution.recorded": _l("Resolution recorded"),
+}
+
+
+@bp.app_template_filter("audit_action_label")
+def audit_action_label(action: str) -> str:
+    return str(AUDIT_ACTIONS.get(action, action))
+
+
+@bp.app_template_filter("filing_state_label")
+def filing_state_label(state: str) -> str:
+    return str(STATE_LABELS.get(state, state))
+
+
+@bp.app_template_filter("filing_change_label")
+def filing_change_label(change: str) -> str:
+    return str(CHANGE_LABELS.get(change, change))
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+def load_village(code: str) -> tuple[Area, Organization]:
+    """The village and its organisation; 404 when unknown or outside the user's scope."""
+    village = find_area(db.session, current_user, code, "village")
+    if village is None or village.organization is None:
+        abort(404)
+    ensure_in_scope(current_user, village.code)
+    return village, village.organization
+
+
+def load_filing(filing_id: int) -> Filing:
+    filing = db.get_or_404(Filing, filing_id)
+    ensure_in_scope(current_user, filing.area_code)
+    return filing
+
+
+def _commit(message: str) -> bool:
+    """Commit the request's work and flash ``message``; on a concurrent change roll back."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this record at the same time; please reload and try again"), "error")
+        return False
+    flash(message, "success")
+    return True
+
+
+def _refused(err: DomainError) -> None:
+    db.session.rollback()
+    flash(str(err), "error")
+
+
+# --- the village page -----------------------------------------------------------------------------------
+
+def _steps(filing: Filing | None, state: str | None, today: date) -> list[tuple[str, bool]]:
+    notice = filing.notice if filing else None
+    order = [DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED, TOWN_REVIEW, TOWN_FILED, DISTRICT_FILED]
+    reached = order.index(state) if state in order else (order.index(DRAFT) if state == RETURNED else -1)
+    resubmitted = state in (DRAFT, RETURNED) and notice is not None
+    return [
+        (_("Roster prepared (import or edit)"), filing is not None),
+        (_("Roster posted for public notice"), notice is not None),
+        (_("Notice period ended, objections handled"),
+         notice_ended(notice, today) and not open_objections(notice)),
+        (_("Confirmed by the member assembly (or reform roster)"), reached >= 3 or resubmitted),
+        (_("Submitted to the town"), reached >= 4),
+        (_("Recorded by the town"), reached >= 5),
+        (_("Recorded by the district"), reached >= 6),
+    ]
+
+
+def _village_page(village: Area, org: Organization, **forms):
+    today = date.today()
+    history = workflow.filings_of(db.session, org.id)
+    filing = workflow.open_filing(db.session, org.id)
+    shown = filing or (history[0] if history else None)
+    state = workflow.display_state(shown, today) if shown else None
+    notice = filing.notice if filing else None
+    pending = pending_count(db.session, org.id)
+    notice_over = notice_ended(notice, today)
+    is_clerk = current_user.role == CLERK
+    objections = notice.objections if notice else []
+    can = {
+        "start_notice": is_clerk and (filing is None or filing.state == DRAFT),
+        "objections": is_clerk and filing is not None and notice is not None
+        and filing.state in (DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED),
+        # After a confirmation (or a return) a further resolution is only needed for new candidates.
+        "resolution": is_clerk and filing is not None and notice_over
+        and (state == AWAITING_ASSEMBLY or (state in (DRAFT, CONFIRMED) and pending > 0)),
+        "confirm": is_clerk and state == AWAITING_ASSEMBLY and pending == 0,
+        "submit": is_clerk and filing is not None and notice_over and state in (CONFIRMED, DRAFT),
+        "reopen": is_clerk and state == RETURNED,
+    }
+    resolve_forms = {o.id: forms.get("resolve_forms", {}).get(o.id) or ResolveObjectionForm(prefix=f"objection-{o.id}")
+                     for o in objections if not o.resolved}
+    return render_template(
+        "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
+        history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
+        counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
+        notice_form=forms.get("notice_form") or NoticeForm(),
+        objection_form=forms.get("objection_form") or ObjectionForm(),
+        resolution_form=forms.get("resolution_form") or ResolutionForm(),
+        resolve_forms=resolve_forms, action_form=ActionForm(), resolution_error=forms.get("resolution_error"),
+        working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
+    )
+
+
+@bp.get("/villages/<code>/filing")
+@require_role(*READERS)
+def village(code: str):
+    village_area, org = load_village(code)
+    return _village_page(village_area, org)
+
+
+def _open_filing_or_404(org: Organization) -> Filing:
+    filing = workflow.open_filing(db.session, org.id)
+    if filing is None:
+        abort(404)
+    return filing
+
+
+@bp.post("/villages/<code>/filing/notice")
+@require_role(CLERK)
+def start_notice(code: str):
+    village_area, org = load_village(code)
+    form = NoticeForm()
+    if not form.validate_on_submit():
+        return _village_page(village_area, org, notice_form=form)
+    try:
+        filing = workflow.current_filing(db.session, org, actor=current_user)
+        notice = start_notice_service(
+            db.session, filing, posted_on=form.posted_on.data, ends_on=form.ends_on.data,
+            place=form.place.data, actor=current_user, today=date.today(),
+            working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
+    except DomainError as err:
+        _refused(err)
+        return _village_page(village_area, org, notice_form=form)
+    _commit(_("The roster is on public notice until %(date)s", date=notice.ends_on.isoformat()))
+    return redirect(url_for("filings.village", code=code))
+
+
+@bp.post("/villages/<code>/filing/objections")
+@require_role(CLERK)
+def add_objection(code: str):
+    village_area, org = load_village(code)
+    filing = _open_filing_or_404(org)
+    if filing.notice is None:
+        abort(404)
+    form = ObjectionForm()
+    if not form.validate_on_submit():
+        return _village_page(village_area, org, objection_form=form)
+    try:
+        raise_objection(db.session, filing.notice, form.text.data, form.raised_by.data, actor=current_user)
+    except DomainError as err:
+        _refused(err)
+        return _village_page(village_area, org, objection_form=form)
+    _commit(_("The objection has been recorded"))
+    return redirect(url_for("filings.village", code=code))
+
+
+@bp.post("/villages/<code>/filing/objections/<int:objection_id>/resolve")
+@require_role(CLERK)
+def resolve(code: str, objection_id: int):
+    village_area, org = load_village(code)
+    objection = db.session.get(Objection, objection_id)
+    if objection is None or objection.notice.organization_id != org.id:
+        abort(404)
+    form = ResolveObjectionForm(prefix=f"objection-{objection_id}")
+    if not form.validate_on_submit():
+        return _village_page(village_area, org, resolve_forms={objection_id: form})
+    try:
+        resolve_objection(db.session, objection, form.note.data, actor=current_user)
+    except DomainError as err:
+        _refused(err)
+        return _village_page(village_area, org, resolve_forms={objection_id: form})
+    _commit(_("The objection has been marked as handled"))
+    return redirect(url_for("filings.village", code=code))
+
+
+@bp.post("/villages/<code>/filing/resolution")
+@require_role(CLERK)
+def record_resolution(code: str):
+    village_area, org = load_village(code)
+    filing = _open_filing_or_404(org)
+    form = ResolutionForm()
+    if not form.validate_on_submit():
+        return _village_page(village_area, org, resolution_form=form)
+    try:
+        confirmed = pending_count(db.session, org.id)
+        workflow.record_resolution(db.session, filing, actor=current_user, today=date.today(), **form.facts())
+    except DomainError as err:
+        _refused(err)
+        return _village_page(village_area, org, resolution_form=form, resolution_error=str(err))
+    _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=confirmed))
+    return redirect(url_for("filings.village", code=code))
+
+
+def _village_action(code: str, run, message: str):
+    village_area, org = load_village(code)
+    filing = _open_filing_or_404(org)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        run(db.session, filing, actor=current_user, today=date.today())
+    except DomainError as err:
+        _refused(err)
+        return _village_page(village_area, org)
+    _commit(message)
+    return redirect(url_for("filings.village", code=code))
+
+
+@bp.post("/villages/<code>/filing/confirm")
+@require_role(CLERK)
+def confirm(code: str):
+    return _village_action(code, workflow.confirm_without_resolution,
+                           _("Notice period over; no member assembly confirmation needed (reform-confirmed members)"))
+
+
+@bp.post("/villages/<code>/filing/submit")
+@require_role(CLERK)
+def submit(code: str):
+    return _village_action(code, workflow.submit, _("The roster has been submitted to the town for filing"))
+
+
+@bp.post("/villages/<code>/filing/reopen")
+@require_role(CLERK)
+def reopen(code: str):
+    return _village_action(code, workflow.reopen,
+                           _("The returned roster is open for correction; submit it again when ready"))
+
+
+# --- inboxes --------------------------------------------------------------------------------------------
+
+@bp.get("/town/filings")
+@require_role(TOWN)
+def town_inbox():
+    inbox = town_inbox_query(db.session, current_user.scope)
+    return render_template("filings/inbox.html", inbox=inbox, level="town", action_form=ActionForm())
+
+
+@bp.get("/district/filings")
+@require_role(DISTRICT, ADMIN)
+def district_inbox():
+    inbox = district_inbox_query(db.session, current_user.scope)
+    return render_template("filings/inbox.html", inbox=inbox, level="district", action_form=ActionForm())
+
+
+# --- detail and the town / district actions -------------------------------------------------------------
+
+def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
+    counts = item_counts(db.session, filing.id)
+    changed = changed_items(db.session, filing.id)
+    before = previous_data(db.session, filing, [i.membership_id for i in changed if i.change == "changed"])
+    diffs = {i.membership_id: [(k, before[i.membership_id].get(k, ""), v) for k, v in i.data.items()
+                               if k != "序号" and before[i.membership_id].get(k, "") != v]
+             for i in changed if i.membership_id in before}
+    users = {}
+    for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
+        if uid:
+            users[uid] = db.session.get(User, uid)
+    return render_template(
+        "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
+        counts=counts, changed=changed, diffs=diffs, notices=notices_of(db.session, filing),
+        trail=filing_trail(db.session, filing), users=users, complete=workflow.is_complete(filing),
+        return_form=return_form or ReturnForm(), action_form=ActionForm(),
+        can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
+        can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
+        total=sum(counts.values()),
+    )
+
+
+@bp.get("/filings/<int:filing_id>")
+@require_role(*READERS)
+def detail(filing_id: int):
+    return _detail_page(load_filing(filing_id))
+
+
+def _officer_action(filing_id: int, run, message: str, **data):
+    filing = load_filing(filing_id)
+    try:
+        run(db.session, filing, actor=current_user, today=date.today(), **data)
+    except DomainError as err:
+        _refused(err)
+        return _detail_page(load_filing(filing_id))
+    _commit(message)
+    return redirect(url_for("filings.detail", filing_id=filing_id))
+
+
+@bp.post("/filings/<int:filing_id>/record")
+@require_role(TOWN)
+def record(filing_id: int):
+    load_filing(filing_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"))
+
+
+@bp.post("/filings/<int:filing_id>/return")
+@require_role(TOWN)
+def return_filing(filing_id: int):
+    filing = load_filing(filing_id)
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _detail_page(filing, return_form=form)
+    return _officer_action(filing_id, workflow.town_return, _("The roster has been returned to the village"),
+                           reason=form.reason.data)
+
+
+@bp.post("/filings/<int:filing_id>/receive")
+@require_role(DISTRICT)
+def receive(filing_id: int):
+    load_filing(filing_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _officer_action(filing_id, workflow.district_receive,
+                           _("The district has recorded the roster; the filing is complete"))
