@@ -126,3 +126,49 @@ def test_reimport_with_changed_cells_reports_updates(db, demo):
     # H-01: a hukou move is recorded as history, membership untouched.
     assert _count(db, HukouRecord, HukouRecord.valid_to.is_not(None)) == 1
     assert _count(db, Membership, Membership.status != "confirmed", Membership.organization_id == org.id) == 0
+
+
+def test_F04_import_that_changes_a_noticed_roster_voids_the_notice(db, demo):
+    import datetime as dt
+
+    from registry.models import Filing, User
+    from registry.services import filings
+
+    org = organization_for_village(db.session, "370305100201")
+    data = (SAMPLES / "roster_370305100201.xlsx").read_bytes()
+    import_roster(db.session, data, org, actor=None)
+    clerk = db.session.scalar(select(User).where(User.username == "clerk"))
+    filing = filings.open_filing(db.session, org.id)
+    filings.transition(db.session, filing, filings.START_NOTICE, actor=clerk,
+                       posted_on=dt.date.today() - dt.timedelta(days=3))
+    db.session.commit()
+    # Unchanged re-import: the notice stands.
+    same = import_roster(db.session, data, org, actor=None)
+    assert not any(w["code"] == "filing.renotice" for w in same.warnings)
+    assert filings.open_filing(db.session, org.id).state == "on_notice"
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    ws.cell(row=3, column=[c.value for c in ws[2]].index("联系电话") + 1, value="13800001111")
+    buf = io.BytesIO()
+    wb.save(buf)
+    preview = import_roster(db.session, buf.getvalue(), org, actor=None, dry_run=True)
+    assert any(w["code"] == "filing.renotice" for w in preview.warnings)
+    assert filings.open_filing(db.session, org.id).state == "on_notice"
+    report = import_roster(db.session, buf.getvalue(), org, actor=None)
+    db.session.commit()
+    filing = db.session.get(Filing, filing.id)
+    assert report.updated == 1 and filing.state == "draft" and filing.notice_id is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "filing.roster_changed"))
+    assert event is not None and event.detail["voided_notice_id"]
+
+
+def test_F09_roster_under_town_review_cannot_be_imported(db, demo):
+    from registry.models import Filing
+
+    org = organization_for_village(db.session, "370305100201")
+    db.session.add(Filing(organization_id=org.id, version_no=1, state="town_review", area_code=org.area_code))
+    db.session.commit()
+    report = import_roster(db.session, (SAMPLES / "roster_370305100201.xlsx").read_bytes(), org, actor=None)
+    assert report.file_error and report.errors[0]["code"] == "roster.locked"
+    assert _count(db, Person) == 0
