@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 
 from registry import create_app
 from registry.extensions import db as _db
@@ -13,14 +14,39 @@ SHARED = REPO.parent / "shared"
 SAMPLES = SHARED / "samples"
 
 
+def _fresh_g(sender, **extra):
+    """The ``app`` fixture keeps one app context pushed for the whole test and Flask reuses it for
+    every request, so ``g`` would leak between requests (Flask-Login caches the user in
+    ``g._login_user``, Flask-Babel the locale). Production has a fresh ``g`` per request: so here."""
+    for name in list(g):
+        g.pop(name)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(monkeypatch):
+    """scrypt costs ~0.15 s per hash and per check (the demo fixture alone hashes 8 passwords);
+    tests store cheap pbkdf2 hashes instead. ``check_password_hash`` reads the method from the hash."""
+    from werkzeug.security import generate_password_hash
+
+    import registry.models.users as users_module
+
+    def cheap(password, method=None, salt_length=16):
+        return generate_password_hash(password, method="pbkdf2:sha256:1000", salt_length=salt_length)
+
+    monkeypatch.setattr(users_module, "generate_password_hash", cheap)
+
+
 @pytest.fixture
 def app():
     app = create_app("testing")
+    request_started.connect(_fresh_g, app)
     with app.app_context():
         _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
+        # The in-memory database goes with its engine; drop_all would trip over the
+        # filings ↔ public_notices foreign-key cycle that SQLite cannot ALTER away.
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -57,9 +83,64 @@ def login_as(client, demo):
     """``login_as("clerk")`` logs the test client in as a demo user and returns the client."""
 
     def _login(username: str):
-        client.get("/logout")
+        # Logout is a POST (with CSRF when enabled); emptying the session is the same for a test client.
+        with client.session_transaction() as session:
+            session.clear()
         resp = login(client, username)
         assert resp.status_code in (302, 303), resp.data[:500]
         return client
 
     return _login
+
+
+@pytest.fixture
+def add_member(db):
+    """``add_member("370305100201", "张三", id_number, household="0001", relation="02", ...)`` creates
+    (or reuses) the person, the collective household and its link, the membership and optionally a
+    current hukou record (``hukou_in_org`` True/False); commits and returns the Membership."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from registry.models import Household, HouseholdMember, HukouRecord, Membership, Person
+    from registry.services.areas import organization_for_village
+
+    def _add(village_code: str, name: str, id_number: str, *, household: str | None = "0001",
+             relation: str = "02", status: str = "confirmed", sex: str | None = None,
+             ground: str = "reform", hukou_in_org: bool | None = None, hukou_place: str | None = None,
+             **membership_fields) -> Membership:
+        org = organization_for_village(db.session, village_code)
+        person = db.session.scalar(select(Person).where(Person.id_number == id_number))
+        if person is None:
+            sex = sex or ("1" if int(id_number[16]) % 2 else "2")
+            born = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+            person = Person(id_number=id_number, name=name, sex=sex, id_tail=id_number[-4:], birth_date=born)
+            db.session.add(person)
+        hh = None
+        if household is not None:
+            hh = db.session.scalar(select(Household).where(Household.organization_id == org.id,
+                                                           Household.number == household))
+            if hh is None:
+                hh = Household(organization_id=org.id, number=household)
+                db.session.add(hh)
+            db.session.flush()
+            db.session.add(HouseholdMember(household_id=hh.id, person_id=person.id, relation=relation,
+                                           is_head=relation in ("01", "02")))
+        membership = Membership(person=person, organization_id=org.id, household=hh, status=status,
+                                acquisition_ground=ground, **membership_fields)
+        db.session.add(membership)
+        if hukou_in_org is not None or hukou_place is not None:
+            db.session.add(HukouRecord(person=person, place=hukou_place, in_organization=hukou_in_org,
+                                       organization_id=org.id if hukou_in_org else None))
+        db.session.commit()
+        return membership
+
+    return _add
+
+
+def make_id(region: str = "370305", birth: str = "19800101", seq: str = "001") -> str:
+    """A well-formed 18-character resident ID (GB 11643 check character) for tests."""
+    from registry.identity import check_character
+
+    body = f"{region}{birth}{seq}"
+    return body + check_character(body)

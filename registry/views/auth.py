@@ -1,6 +1,78 @@
-"""auth views (placeholder, being built)."""
+"""Login and logout. The session is rotated at login; logout is a POST with a CSRF token."""
 from __future__ import annotations
 
-from flask import Blueprint
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from registry.extensions import db
+from registry.forms.auth import LoginForm, LogoutForm
+from registry.models import User
 
 bp = Blueprint("auth", __name__)
+
+# Compared against when the username is unknown, so a wrong username costs the same time as a
+# wrong password (no account enumeration by timing). Built lazily: hashing costs ~50 ms.
+_dummy_hash: str | None = None
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a local absolute path ("/villages/…"), else None. Rejects other hosts,
+    scheme-relative "//host", backslash tricks that some browsers read as "//", and control or space
+    characters (browsers drop the tab in "/<TAB>/host", leaving "//host")."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _check_credentials(username: str, password: str) -> User | None:
+    global _dummy_hash
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        if _dummy_hash is None:
+            from werkzeug.security import generate_password_hash
+
+            _dummy_hash = generate_password_hash("not-a-password", method="scrypt")
+        check_password_hash(_dummy_hash, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = _check_credentials(form.username.data.strip(), form.password.data)
+        if user is not None:
+            target = safe_next(request.args.get("next"))
+            session.clear()  # rotate: nothing from the anonymous session survives the login
+            login_user(user)
+            return redirect(target or url_for("main.index"))
+        flash(_("Incorrect username or password"), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    form = LogoutForm()
+    # CSRFProtect has already refused a POST without a valid token (400); validate anyway so the
+    # view stays correct if the global protection is ever switched off.
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("You have been logged out"), "success")
+    return redirect(url_for("auth.login"))

@@ -1,6 +1,107 @@
-"""roster views (placeholder, being built)."""
+"""Village roster screens (read-only): the paginated member list with search and status filter, and
+the member detail. Every role may read rosters inside its scope; a village outside it is a 404."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from registry.extensions import db
+from registry.forms.roster import RosterSearchForm
+from registry.models import Area, Organization
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.reports.roster import (
+    find_area,
+    mask_id_number,
+    member_detail,
+    parse_search,
+    roster_select,
+    row_extras,
+)
+from registry.services.filings import member_filing_states
 
 bp = Blueprint("roster", __name__)
+
+READERS = (CLERK, TOWN, DISTRICT, ADMIN)
+
+FILING_LABELS = {
+    "unfiled": _l("Not filed"),
+    "town_filed": _l("Filed at town"),
+    "district_filed": _l("Filed at district"),
+}
+
+
+def filing_states(organization_id: int) -> dict[int, str]:
+    """membership id → "unfiled" | "town_filed" | "district_filed" (F-02: filed at town, then district)."""
+    return member_filing_states(db.session, organization_id)
+
+
+def load_village(code: str) -> tuple[Area, Organization]:
+    """The village area and its organisation, 404 when outside the user's scope or unknown."""
+    village = find_area(db.session, current_user, code, "village")
+    if village is None or village.organization is None:
+        abort(404)
+    ensure_in_scope(current_user, village.code)
+    return village, village.organization
+
+
+def shows_full_id(village: Area) -> bool:
+    """Full ID numbers only for the clerk of this village; everyone else sees them masked."""
+    return current_user.role == CLERK and current_user.area.code == village.code
+
+
+@bp.app_template_filter("filing_label")
+def filing_label(state: str) -> str:
+    return str(FILING_LABELS.get(state, state))
+
+
+@bp.get("/villages/<code>/roster")
+@require_role(*READERS)
+def index(code: str):
+    village, org = load_village(code)
+    form = RosterSearchForm(formdata=request.args)
+    search, status = None, None
+    if form.validate():
+        search = parse_search(form.q.data)
+        status = form.status.data or None
+    if form.errors:
+        members = []
+        pagination = None
+    else:
+        pagination = db.paginate(roster_select(org.id, search=search, status=status),
+                                 per_page=current_app.config["ROSTER_PAGE_SIZE"], max_per_page=200,
+                                 error_out=False)
+        members = pagination.items
+    extras = row_extras(db.session, members)
+    states = filing_states(org.id) if members else {}
+    full_id = shows_full_id(village)
+    rows = [
+        {
+            "m": m,
+            "id_number": m.person.id_number if full_id else mask_id_number(m.person.id_number),
+            "relation": extras[m.id].relation,
+            "hukou_local": extras[m.id].hukou_local,
+            "filing": states.get(m.id, "unfiled"),
+        }
+        for m in members
+    ]
+    query_args = {k: v for k, v in (("q", form.q.data), ("status", form.status.data)) if v}
+    return render_template("roster/village_roster.html", village=village, org=org, form=form,
+                           rows=rows, pagination=pagination, query_args=query_args, full_id=full_id)
+
+
+@bp.get("/villages/<code>/members/<int:membership_id>")
+@require_role(*READERS)
+def member(code: str, membership_id: int):
+    village, org = load_village(code)
+    detail = member_detail(db.session, org.id, membership_id)
+    if detail is None:
+        abort(404)
+    full_id = shows_full_id(village)
+
+    def shown_id(number: str) -> str:
+        return number if full_id else mask_id_number(number)
+
+    filing = filing_states(org.id).get(membership_id, "unfiled")
+    return render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
+                           person=detail.membership.person, shown_id=shown_id, filing=filing)

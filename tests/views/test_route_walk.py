@@ -1,0 +1,264 @@
+"""Route walk (DESIGN habit 7): every endpoint in ``app.url_map`` refuses anonymous users (302 to the
+login page), the wrong role (403), another area (404), and a POST without a CSRF token (400).
+
+HOW TO REGISTER A ROUTE — every endpoint (except ``static``) must have an entry in ``ROUTES`` below,
+or ``test_every_endpoint_is_in_the_table`` fails and names it::
+
+    "blueprint.endpoint": Route(
+        roles={CLERK},                  # roles allowed; every other role must get 403
+        inside={"code": V1},            # URL args the allowed demo users may open
+        outside={"code": V_OUT},        # the same URL in another area: clerk and town users get 404;
+                                        #   leave out (None) when the URL carries no area
+        ok=(200,),                      # status of an allowed GET inside; None = don't check
+    ),
+    "auth.login": PUBLIC,               # open to anonymous users (only the CSRF check applies)
+
+``inside``/``outside`` are dicts or callables ``(w: World) -> dict`` when they need records (a
+membership id, a filing id…): add a helper to ``World`` that creates one in a given village.
+
+Demo users (tests/conftest.py ``demo``): clerk of 东柳庄村 ``V1``, town officer of 齐都镇 ``T1`` (V1's
+town), district and admin. ``inside`` must be inside all their scopes (use V1 / T1); ``outside`` must be
+outside both the clerk's and the town officer's scope (use 皇城镇 ``T_OUT`` / its village ``V_OUT``).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import request_started, url_for
+from sqlalchemy import select
+
+from registry import create_app
+from registry.extensions import db as _db
+from registry.models import User
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN
+from tests.conftest import _fresh_g, make_id
+
+ALL = frozenset({CLERK, TOWN, DISTRICT, ADMIN})
+ABOVE_VILLAGE = frozenset({TOWN, DISTRICT, ADMIN})
+V1, T1 = "370305100201", "370305100000"  # 齐都镇东柳庄村, 齐都镇
+V_OUT, T_OUT = "370305102201", "370305102000"  # 皇城镇后杨家村, 皇城镇
+NO_TOKEN = "0" * 32  # a well-formed upload token that was never issued
+DEMO_USER = {CLERK: "clerk", TOWN: "town", DISTRICT: "district", ADMIN: "admin"}
+AREA_SCOPED = (CLERK, TOWN)  # district and admin see every area, so they have no "other area"
+
+Args = dict | Callable[["World"], dict] | None
+
+
+@dataclass(frozen=True)
+class Route:
+    roles: frozenset[str]
+    inside: Args = None
+    outside: Args = None
+    ok: tuple[int, ...] | None = (200,)
+    public: bool = False
+
+
+PUBLIC = Route(roles=ALL, public=True, ok=None)
+
+
+class World:
+    """Example records for URL arguments; each helper creates what it returns."""
+
+    def __init__(self, add_member):
+        self._add_member = add_member
+        self._seq = 100
+
+    def membership(self, village_code: str) -> int:
+        self._seq += 1
+        return self._add_member(village_code, "路由测试", make_id(seq=f"{self._seq:03d}")).id
+
+    def filing(self, village_code: str) -> int:
+        """The village's open (draft) roster filing, created on first use (one open filing per village)."""
+        from registry.models import Filing
+        from registry.services.areas import organization_for_village
+
+        org = organization_for_village(_db.session, village_code)
+        filing = _db.session.scalar(select(Filing).where(Filing.organization_id == org.id))
+        if filing is None:
+            filing = Filing(organization_id=org.id, version_no=1, state="draft", area_code=village_code)
+            _db.session.add(filing)
+            _db.session.commit()
+        return filing.id
+
+
+# ---- THE TABLE: one entry per endpoint -------------------------------------------------------------
+ROUTES: dict[str, Route] = {
+    # auth, main, roster
+    "auth.login": PUBLIC,
+    "auth.logout": Route(roles=ALL, ok=None),
+    "main.index": Route(roles=ALL, ok=(302,)),
+    "main.town_overview": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    "main.district_overview": Route(roles=frozenset({DISTRICT, ADMIN})),
+    "roster.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "roster.member": Route(
+        roles=ALL,
+        inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+        outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)},
+    ),
+    # imports
+    "imports.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "imports.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                           outside={"code": V_OUT, "token": NO_TOKEN}),
+    # needs a stored upload to answer 200; the made-up token gives 404 (covered by the imports tests)
+    "imports.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                    outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    # filings: the village page and the clerk's actions
+    "filings.village": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"filings.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT})
+       for name in ("start_notice", "add_objection", "record_resolution", "confirm", "submit", "reopen")},
+    # the village is checked before the objection, so any objection id shows the area rule
+    "filings.resolve": Route(roles=frozenset({CLERK}), inside={"code": V1, "objection_id": 999999},
+                             outside={"code": V_OUT, "objection_id": 999999}),
+    # filings: inboxes, detail and the officers' actions
+    "filings.town_inbox": Route(roles=frozenset({TOWN})),
+    "filings.district_inbox": Route(roles=frozenset({DISTRICT, ADMIN})),
+    "filings.detail": Route(roles=ALL, inside=lambda w: {"filing_id": w.filing(V1)},
+                            outside=lambda w: {"filing_id": w.filing(V_OUT)}),
+    "filings.record": Route(roles=frozenset({TOWN}), inside=lambda w: {"filing_id": w.filing(V1)},
+                            outside=lambda w: {"filing_id": w.filing(V_OUT)}),
+    "filings.return_filing": Route(roles=frozenset({TOWN}), inside=lambda w: {"filing_id": w.filing(V1)},
+                                   outside=lambda w: {"filing_id": w.filing(V_OUT)}),
+    "filings.receive": Route(roles=frozenset({DISTRICT}), inside=lambda w: {"filing_id": w.filing(V1)},
+                             outside=lambda w: {"filing_id": w.filing(V_OUT)}),
+    "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
+    # exports
+    "exports.index": Route(roles=ABOVE_VILLAGE),
+    "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
+    "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+}
+# -----------------------------------------------------------------------------------------------------
+
+METHODS_CHECKED = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _rule(app, endpoint: str):
+    rules = list(app.url_map.iter_rules(endpoint))
+    assert rules, f"{endpoint} is in ROUTES but not registered"
+    return rules[0]
+
+
+def _methods(app, endpoint: str) -> list[str]:
+    return [m for m in METHODS_CHECKED if m in _rule(app, endpoint).methods]
+
+
+def _url(app, endpoint: str, args: Args, world: World) -> str:
+    if callable(args):
+        args = args(world)
+    with app.test_request_context():
+        return url_for(endpoint, **(args or {}))
+
+
+def _log_in(client, role: str) -> None:
+    """Log the client in as the demo user of ``role`` (session set directly; login is tested in test_auth)."""
+    user = _db.session.scalar(select(User).where(User.username == DEMO_USER[role]))
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def world(demo, add_member):
+    return World(add_member)
+
+
+def test_every_endpoint_is_in_the_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - {"static"}
+    missing = sorted(endpoints - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - endpoints)
+    assert not missing, ("endpoints without a ROUTES entry in tests/views/test_route_walk.py "
+                         f"(see the module docstring): {missing}")
+    assert not stale, f"ROUTES entries for endpoints that no longer exist: {stale}"
+
+
+ENDPOINTS = sorted(ROUTES)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_anonymous_is_sent_to_login(app, client, world, endpoint):
+    route = ROUTES[endpoint]
+    if route.public:
+        return
+    url = _url(app, endpoint, route.inside, world)
+    for method in _methods(app, endpoint):
+        resp = client.open(url, method=method)
+        assert resp.status_code == 302, f"{method} {url} → {resp.status_code}"
+        assert resp.location.startswith("/login"), f"{method} {url} → {resp.location}"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_wrong_role_is_403(app, client, world, endpoint):
+    route = ROUTES[endpoint]
+    if route.public:
+        return
+    url = _url(app, endpoint, route.inside, world)
+    for role in sorted(ALL - route.roles):
+        _log_in(client, role)
+        for method in _methods(app, endpoint):
+            status = client.open(url, method=method).status_code
+            assert status == 403, f"{role}: {method} {url} → {status}"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_other_area_is_404(app, client, world, endpoint):
+    route = ROUTES[endpoint]
+    if route.public or route.outside is None:
+        return
+    url = _url(app, endpoint, route.outside, world)
+    for role in AREA_SCOPED:
+        if role not in route.roles:
+            continue
+        _log_in(client, role)
+        for method in _methods(app, endpoint):
+            status = client.open(url, method=method).status_code
+            assert status == 404, f"{role}: {method} {url} → {status}"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_allowed_roles_get_in(app, client, world, endpoint):
+    route = ROUTES[endpoint]
+    if route.ok is None or "GET" not in _methods(app, endpoint):
+        return
+    url = _url(app, endpoint, route.inside, world)
+    for role in sorted(route.roles):
+        _log_in(client, role)
+        status = client.get(url).status_code
+        assert status in route.ok, f"{role}: GET {url} → {status}"
+
+
+@pytest.fixture
+def csrf_world(app, add_member):
+    """A second app with CSRF protection on (its own in-memory database with the demo district).
+    While it is pushed, ``db.session`` and ``add_member`` work on its database."""
+    from registry.services.demo import load_demo
+
+    csrf_app = create_app("testing", WTF_CSRF_ENABLED=True)
+    request_started.connect(_fresh_g, csrf_app)
+    with csrf_app.app_context():
+        _db.create_all()
+        load_demo(_db.session)
+        _db.session.commit()
+        yield csrf_app, World(add_member)
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)  # endpoints without POST pass trivially
+def test_post_without_csrf_token_is_400(csrf_world, endpoint):
+    csrf_app, world = csrf_world
+    if "POST" not in _rule(csrf_app, endpoint).methods:
+        return
+    route = ROUTES[endpoint]
+    client = csrf_app.test_client()
+    url = _url(csrf_app, endpoint, route.inside, world)
+    resp = client.post(url)
+    assert resp.status_code == 400, f"anonymous POST {url} → {resp.status_code}"
+    for role in sorted(route.roles):
+        _log_in(client, role)
+        resp = client.post(url)
+        assert resp.status_code == 400, f"{role}: POST {url} without a token → {resp.status_code}"
+        resp = client.post(url, data={"csrf_token": "forged"})
+        assert resp.status_code == 400, f"{role}: POST {url} with a forged token → {resp.status_code}"
+    assert "表单已过期或无效" in resp.get_data(as_text=True)
