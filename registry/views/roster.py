@@ -27,7 +27,7 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 FILING_LABELS = {
     "unfiled": _l("Not filed"),
     "town_filed": _l("Filed at town"),
-    "district_filed": _l("Filed at district"),
+    "district_filed": _l("Filed"),  # F-02: recorded by both the town and the district
 }
 
 

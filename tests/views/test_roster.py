@@ -173,7 +173,9 @@ def test_filing_state_comes_from_the_filings_service(login_as, family, monkeypat
     monkeypatch.setattr(roster, "filing_states", lambda org_id: {family["head"].id: "district_filed",
                                                                  family["wife"].id: "town_filed"})
     html = login_as("clerk").get(ROSTER).get_data(as_text=True)
-    assert "区级已备案" in html and "乡镇已备案" in html and "未备案" in html
+    # F-02: a member is 已备案 only once both the town and the district have recorded the filing.
+    badges = re.findall(r'class="badge filing-\w+">([^<]+)<', html)
+    assert sorted(b.strip() for b in badges) == ["乡镇已备案", "已备案", "未备案", "未备案"], badges
 
 
 # --- scope and roles ----------------------------------------------------------------------------------
