@@ -50,7 +50,9 @@ def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"无法读取文件：{exc}") from exc
+        # A file that cannot be read is a file error: exit 2, like the file.* codes.
+        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
+        sys.exit(2)
     report = import_roster(db.session, data, org, actor=_actor(username), filename=file.name,
                            dry_run=dry_run, partial=partial, max_rows=current_app.config["ROSTER_MAX_ROWS"])
     if report.committed:
@@ -70,7 +72,8 @@ def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
 def _print_report(report) -> None:
     mode = "预览" if report.dry_run else ("已导入" if report.committed else "未导入")
     click.echo(f"{mode}：读取 {report.rows_read} 行；新增 {report.created}，更新 {report.updated}，"
-               f"无变化 {report.unchanged}；错误 {len(report.errors)}，提示 {len(report.warnings)}")
+               f"无变化 {report.unchanged}；错误行 {report.error_rows}（错误 {len(report.errors)} 条），"
+               f"提示 {len(report.warnings)} 条")
     if report.skipped_households:
         click.echo(f"未导入的户（含错误行）：{', '.join(report.skipped_households)}")
     for item in report.errors + report.warnings:
@@ -92,7 +95,7 @@ def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
     result = export_roster(db.session, area, actor=None, filed_only=not include_unfiled)
-    out.write_bytes(result.data)
+    _write(out, result.data)
     db.session.commit()
     click.echo(f"已导出 {result.rows} 名成员到 {out}")
 
@@ -109,6 +112,14 @@ def export_summary_cmd(area_code: str, out: Path) -> None:
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
     result = export_summary(db.session, area, actor=None)
-    out.write_bytes(result.data)
+    _write(out, result.data)
     db.session.commit()
     click.echo(f"已导出汇总表到 {out}")
+
+
+def _write(out: Path, data: bytes) -> None:
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        db.session.rollback()  # no audit event for an export that was not written
+        raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}") from exc

@@ -46,11 +46,12 @@ MESSAGES: Mapping[str, str] = {
     "household.no_head": "户编号 {value} 这一户没有户主",
     "household.multiple_heads": "户编号 {value} 这一户有 {expected} 个户主，每户只能有一个",
     "household.missing": "户编号为空",
-    "household.invalid": "户编号“{value}”应为数字，如 0001",
+    "household.invalid": "户编号“{value}”应为 4 位数字（如 0001）或 18 位承包方编码",
+    "value.too_long": "{column}过长（{value} 个字符，最多 {expected} 个）",
     "date.invalid": "{column}“{value}”不是有效日期（可写作 1990-01-05、1990.1.5、1990年1月5日 或 19900105）",
     "value.unknown": "{column}“{value}”不在可选范围内（可选：{expected}）",
     "shares.invalid": "{column}“{value}”应为不小于 0 的数字",
-    "duplicate.in_file": "证件号码 {value} 在本文件中重复出现（第 {expected} 行）",
+    "duplicate.in_file": "证件号码 {value} 在本文件中重复出现（{expected}）",
     "village.invalid": "村代码“{value}”应为 12 位数字",
 }
 ERROR_CODES = frozenset(MESSAGES) - WARNING_CODES
@@ -294,7 +295,31 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
         row.error("village_code", "village.invalid", _shown(get("village_code")))
         village = None
     v["village_code"] = village
+    _check_limits(row, v)
     return RowResult(number, v, row.errors, row.warnings)
+
+
+#: Longest text the registry stores per column (the database column sizes).
+MAX_LENGTHS = {"name": 60, "head_name": 60, "hukou_place": 120, "phone": 30, "group": 20, "notes": 2000}
+#: Share units are Numeric(12,4): at most 8 digits before the point.
+MAX_SHARES = Decimal("99999999.9999")
+
+
+def _check_limits(row: _Row, v: dict[str, Any]) -> None:
+    """Values the database could not store are row errors, never a failed write later."""
+    hh = v.get("household_no")
+    if hh is not None and len(hh) not in (4, 18):  # 0001, or an 18-digit CBFBM (NY/T 2539)
+        row.error("household_no", "household.invalid", hh)
+        v["household_no"] = None
+    for key, limit in MAX_LENGTHS.items():
+        text = v.get(key)
+        if isinstance(text, str) and len(text) > limit:
+            row.error(key, "value.too_long", len(text), limit)
+    for key in _SHARE_KEYS:
+        amount = v.get(key)
+        if amount is not None and amount > MAX_SHARES:
+            row.error(key, "shares.invalid", format_decimal(amount))
+            v[key] = None
 
 
 def _household_key(values: Mapping[str, Any]) -> tuple[str, str]:
@@ -345,7 +370,9 @@ def validate_roster(rows: Iterable[tuple[int, Mapping[str, Any]]], *,
     for (_kind, number), same in by_id.items():
         if len(same) < 2:
             continue
-        where = "、".join(str(s.row) for s in same)
+        # Name a few rows only: a filled-down ID column repeats one number thousands of times.
+        shown = "、".join(str(s.row) for s in same[:5])
+        where = f"第 {shown} 行" + (f" 等共 {len(same)} 行" if len(same) > 5 else "")
         msg = MESSAGES["duplicate.in_file"].format(value=number, expected=where)
         for s in same:
             s.errors.append(Issue(s.row, id_heading, "duplicate.in_file", msg))

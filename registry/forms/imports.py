@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField
+from wtforms import HiddenField
 
 
 class UploadForm(FlaskForm):
     file = FileField(_l("Roster workbook (.xlsx, .xls, .ods)"),
                      validators=[FileRequired(_l("Please choose a file"))])
-    partial = BooleanField(_l("Import only households without errors"))
 
 
 class ApplyForm(FlaskForm):

@@ -51,7 +51,7 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     retained_rights_until: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-10
     retention_flags: Mapped[str] = mapped_column(String(200), default="")  # §2.6, comma separated
     remark: Mapped[Optional[str]] = mapped_column(String(1))  # NY/T 2539 C.18
-    group_code: Mapped[Optional[str]] = mapped_column(String(4))
+    group_code: Mapped[Optional[str]] = mapped_column(String(20))
     population_shares: Mapped[Optional[ShareUnits]]
     farm_age_shares: Mapped[Optional[ShareUnits]]
     total_shares: Mapped[Optional[ShareUnits]]

@@ -47,6 +47,7 @@ class Plan:
     households: dict[str, Household] = field(default_factory=dict)
     hukou: dict[int, HukouRecord] = field(default_factory=dict)
     links: dict[int, HouseholdMember] = field(default_factory=dict)
+    ended_links: dict[tuple[int, int], HouseholdMember] = field(default_factory=dict)
 
 
 def _person_fields(v: dict) -> dict:
@@ -99,9 +100,11 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
     if plan.households:
         hh_ids = [h.id for h in plan.households.values()]
         for chunk in _chunks(hh_ids):
-            for link in session.scalars(select(HouseholdMember).where(
-                    HouseholdMember.household_id.in_(chunk), HouseholdMember.valid_to.is_(None))):
-                plan.links[link.person_id] = link
+            for link in session.scalars(select(HouseholdMember).where(HouseholdMember.household_id.in_(chunk))):
+                if link.valid_to is None:
+                    plan.links[link.person_id] = link
+                else:  # an earlier stay in a household: reactivated if the person moves back
+                    plan.ended_links[(link.household_id, link.person_id)] = link
     person_ids = [p.id for p in plan.persons.values()]
     for chunk in _chunks(person_ids):
         for h in session.scalars(select(HukouRecord).where(
@@ -201,13 +204,19 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
         is_head = relation in ("01", "02")
         link = plan.links.get(rp.person_id)
         if link is not None and link.household_id != hid:
-            ended.append({"id": link.id, "valid_to": today, "is_head": False})
+            ended.append({"id": link.id, "relation": link.relation, "is_head": False, "valid_to": today})
             link = None
         if link is None:
-            added.append({"household_id": hid, "person_id": rp.person_id, "relation": relation,
-                          "is_head": is_head, "valid_from": today})
+            earlier = plan.ended_links.get((hid, rp.person_id))
+            if earlier is not None:  # (household, person) is unique: move back = reactivate
+                (promoted if is_head else demoted).append(
+                    {"id": earlier.id, "relation": relation, "is_head": is_head, "valid_to": None})
+            else:
+                added.append({"household_id": hid, "person_id": rp.person_id, "relation": relation,
+                              "is_head": is_head, "valid_from": today})
         elif link.relation != relation or link.is_head != is_head:
-            (promoted if is_head else demoted).append({"id": link.id, "relation": relation, "is_head": is_head})
+            (promoted if is_head else demoted).append(
+                {"id": link.id, "relation": relation, "is_head": is_head, "valid_to": None})
     for batch in (ended, demoted, promoted):
         if batch:
             session.execute(update(HouseholdMember), batch)

@@ -7,7 +7,7 @@ from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
 from registry.excel.writer import write_error_workbook
 from registry.models import Organization
-from registry.services.roster_import import check_other_villages
+from registry.services.roster_checks import check_other_villages, check_village_codes
 
 
 def error_workbook_bytes(session: Session, data: bytes, organization: Organization, *,
@@ -20,6 +20,7 @@ def error_workbook_bytes(session: Session, data: bytes, organization: Organizati
     except FileError:
         return None
     results = list(check.rows)
+    check_village_codes(results, organization)
     check_other_villages(session, results, organization)
     issues = [i for r in results for i in (*r.errors, *r.warnings)]
     return write_error_workbook(sheet.raw_rows(), issues, headings=sheet.headings)

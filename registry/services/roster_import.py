@@ -8,7 +8,6 @@ F-09). All or nothing by default; ``partial=True`` leaves out every household wi
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -16,10 +15,14 @@ from sqlalchemy.orm import Session
 
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
-from registry.models import Area, Membership, Organization, Person
+from registry.models import Membership, Organization, Person
 from registry.models.filings import TOWN_REVIEW, Filing
 from registry.services import audit
 from registry.services.roster_apply import apply_plan, plan_rows
+from registry.services.roster_checks import (
+    check_other_villages, check_village_codes, current_households, headless_households,
+    households_to_leave_out,
+)
 
 LOCKED_STATES = (TOWN_REVIEW,)
 
@@ -39,6 +42,7 @@ class ImportReport:
     warnings: list[dict] = field(default_factory=list)
     skipped_households: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    rows_to_import: int = 0
     file_error: bool = False
     households: int = 0
 
@@ -94,18 +98,24 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         report.errors.append(_file_issue("file.empty", "文件中没有成员数据行"))
         return report
 
+    check_village_codes(results, organization)
     check_other_villages(session, results, organization)
     for r in results:
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
 
-    bad_households = {r.values.get("household_no") for r in results if r.errors}
+    file_ids = {r.values["id_number"] for r in results if r.values.get("id_number")}
+    current = current_households(session, organization, file_ids)
     if partial:
-        accepted = [r for r in results if r.values.get("household_no") not in bad_households]
-        report.skipped_households = sorted(h for h in bad_households if h)
+        left_out = households_to_leave_out(results, current)
+        accepted = [r for r in results if r.values.get("household_no") not in left_out
+                    and current.get(r.values.get("id_number")) not in left_out]
+        report.skipped_households = sorted(left_out)
         report.skipped_rows = len(results) - len(accepted)
     else:
         accepted = results if not report.errors else []
+    report.rows_to_import = len(accepted)
+    _warn_missing_members(session, organization, file_ids, report)
 
     # The preview counts the rows that would be written (or, when nothing would, the good rows).
     planned = accepted if accepted else [r for r in results if not r.errors]
@@ -124,7 +134,18 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
             "filing.renotice", "名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
     if dry_run or not accepted:
         return report
-    apply_plan(session, organization, plan)
+    savepoint = session.begin_nested()
+    apply_plan(session, organization, plan, today=today)
+    headless = headless_households(session, organization)
+    if headless:
+        # M-25 over the whole village, not only the file: e.g. the file moves a head out of a
+        # household whose other members it does not list.
+        savepoint.rollback()
+        report.errors.append(_file_issue(
+            "household.no_head",
+            f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
+        return report
+    savepoint.commit()
     report.committed = True
     if plan.created or plan.updated:
         filing = filings.current_filing(session, organization, actor=actor)
@@ -140,33 +161,18 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     return report
 
 
-def check_other_villages(session: Session, results, organization: Organization) -> None:
-    """``duplicate.other_village``: the person is an active member of another organisation."""
-    from registry.excel.roster import Issue
-
-    ids = [r.values["id_number"] for r in results if r.values.get("id_number") and not r.errors]
-    elsewhere: dict[str, str] = {}
-    for chunk in _chunks(ids, 900):
-        stmt = (
-            select(Person.id_number, Area.name, Organization.area_code)
-            .join(Membership, Membership.person_id == Person.id)
-            .join(Organization, Organization.id == Membership.organization_id)
-            .join(Area, Area.id == Organization.area_id)
-            .where(Person.id_number.in_(chunk), Membership.status == "confirmed",
-                   Membership.organization_id != organization.id)
-        )
-        for id_number, village, code in session.execute(stmt):
-            elsewhere[id_number] = f"{village}（{code}）"
-    for r in results:
-        other = elsewhere.get(r.values.get("id_number"))
-        if other and not r.errors:
-            r.errors.append(Issue(r.row, "证件号码", "duplicate.other_village",
-                                  f"此人已是{other}的正式成员，不能重复登记（两头占）；请走成员身份转移流程"))
-
-
-def _chunks(items, size):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _warn_missing_members(session: Session, organization: Organization, file_ids: set[str],
+                          report: ImportReport) -> None:
+    """``roster.not_in_file``: current members the file does not list. The import leaves them as
+    they are; ending a membership takes a lawful ground (M-09), not a missing row."""
+    registered = session.scalars(
+        select(Person.id_number).join(Membership, Membership.person_id == Person.id)
+        .where(Membership.organization_id == organization.id, Membership.status.in_(("pending", "confirmed"))))
+    missing = sum(1 for n in registered if n not in file_ids)
+    if missing:
+        report.warnings.append(_file_issue(
+            "roster.not_in_file",
+            f"本村已登记的 {missing} 名成员不在此文件中；导入不会改变他们的记录，成员身份终止须办理变更"))
 
 
 def _issue(issue) -> dict:

@@ -42,14 +42,15 @@ def upload(code: str):
         storage = form.file.data
         data = storage.read()
         filename = Path(storage.filename or "roster.xlsx").name
+        # The preview always plans the partial import too, so it can say what that would import.
         report = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                               max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                               partial=True, max_rows=current_app.config["ROSTER_MAX_ROWS"])
         db.session.rollback()
         token = None if report.file_error else save_upload(
             _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
         status = 200 if not report.file_error else 422
         return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=form.partial.data, apply_form=ApplyForm(),
+                               partial=False, apply_form=ApplyForm(),
                                error_limit=PREVIEW_ERROR_LIMIT), status
     return render_template("imports/upload.html", org=org, form=form), 400 if form.errors else 200
 
@@ -64,7 +65,7 @@ def apply(code: str, token: str):
         abort(400)
     stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
     if stored is None:
-        flash(_("The uploaded file has expired; please upload it again"), "error")
+        flash(_("This file has already been imported or has expired; upload it again to import it"), "warning")
         return redirect(url_for("imports.upload", code=code))
     data, filename = stored
     partial = form.partial.data == "1"

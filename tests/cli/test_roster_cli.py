@@ -69,3 +69,20 @@ def test_export_summary_counts(runner, demo, tmp_path):
     village = next(r for r in rows if r[1] == "370305100201")
     assert village[header.index("成员数")] == 347
     assert village[header.index("户数")] == 94
+
+
+def test_import_roster_missing_file_is_a_file_error(runner, demo, tmp_path):
+    result = runner.invoke(args=["import-roster", str(tmp_path / "nope.xlsx"), "--village", "370305100201"])
+    assert result.exit_code == 2
+    assert "无法读取文件" in result.output
+
+
+def test_export_to_unwritable_path_gives_clear_error_and_no_audit(runner, demo, db):
+    from sqlalchemy import func, select
+
+    from registry.models import AuditEvent
+
+    result = runner.invoke(args=["export-roster", "--area", "370305", "--out", "/nonexistent/dir/x.xlsx"])
+    assert result.exit_code == 1
+    assert "无法写入" in result.output and "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0

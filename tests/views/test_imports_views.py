@@ -14,11 +14,9 @@ from tests.conftest import SAMPLES
 URL = "/villages/370305100201/import"
 
 
-def _upload(client, path_or_bytes, name="roster.xlsx", url=URL, partial=False):
+def _upload(client, path_or_bytes, name="roster.xlsx", url=URL):
     data = path_or_bytes.read_bytes() if hasattr(path_or_bytes, "read_bytes") else path_or_bytes
     form = {"file": (io.BytesIO(data), name)}
-    if partial:
-        form["partial"] = "y"
     return client.post(url, data=form, content_type="multipart/form-data")
 
 
@@ -55,6 +53,9 @@ def test_messy_preview_lists_errors_and_offers_error_workbook(login_as, db):
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     assert "id.checksum" in html and "household.multiple_heads" in html
+    # The preview says what "import only households without errors" would import.
+    planned = int(re.search(r"将导入 (\d+) 行（共 93 行）", html).group(1))
+    assert 0 < planned < 93
     token = _token(html)
     # Applying all-or-nothing refuses and writes nothing.
     resp = client.post(f"{url}/{token}/apply", data={"partial": "0"})
@@ -72,7 +73,7 @@ def test_messy_preview_lists_errors_and_offers_error_workbook(login_as, db):
     # Partial import keeps only households without errors.
     resp = client.post(f"{url}/{token}/apply", data={"partial": "1"})
     assert resp.status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(Membership)) > 0
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == planned
 
 
 @pytest.mark.parametrize("payload,name,code", [
