@@ -2,16 +2,25 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
 
 from registry.extensions import db
+from registry.permissions import ROLE_LABELS
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify ``text`` to ``width`` terminal columns (a CJK character takes two)."""
+    used = sum(2 if ord(c) > 0x2E7F else 1 for c in text)
+    return text + " " * max(0, width - used)
 
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_cmd)
+    app.cli.add_command(load_holidays_cmd)
     from registry.cli_roster import register_roster_cli
 
     register_roster_cli(app)
@@ -20,16 +29,19 @@ def register_cli(app: Flask) -> None:
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="加载演示区划（临淄区12个镇街、演示村）和各角色演示用户")
 def init_db(demo: bool) -> None:
-    """Create the schema on the configured database (and optionally the demo district)."""
+    """Create the schema on the configured database (and optionally the demo district). The
+    shipped holiday calendar (imports/holidays.csv) is loaded either way: notices need it (F-05)."""
+    from registry.services.calendar import load_default_holidays
     from registry.services.demo import load_demo
 
     db.create_all()
+    load_default_holidays(db.session)
     if demo:
         users = load_demo(db.session)
         db.session.commit()
         click.echo("演示用户（用户名 / 密码 / 角色 / 区划）：")
         for username, password, role, area in users:
-            click.echo(f"  {username:10s} {password}  {role:9s} {area}")
+            click.echo(f"  {username:10s} {password}  {_pad(ROLE_LABELS.get(role, role), 12)} {area}")
     else:
         db.session.commit()
     click.echo("数据库已就绪")
@@ -55,4 +67,26 @@ def create_user_cmd(name: str, role: str, area_code: str) -> None:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(f"已创建用户 {name}（{role}，{area.name}）")
+    click.echo(f"已创建用户 {name}（{ROLE_LABELS.get(role, role)}，{area.name}）")
+
+
+@click.command("load-holidays")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_holidays_cmd(file: Path) -> None:
+    """Load statutory holidays and adjusted working days (调休) from a CSV file with the columns
+    date,is_workday,name (is_workday 1 = adjusted working day, 0 = holiday). Dates already in the
+    calendar are updated; the whole file is checked first and nothing is written on an error (F-05)."""
+    from registry.services.calendar import covered_years, load_holidays, parse_holidays
+    from registry.services.errors import DomainError
+
+    try:
+        rows = parse_holidays(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException("节假日文件须为 UTF-8 编码的 CSV") from exc
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    counts = load_holidays(db.session, rows)
+    years = covered_years(db.session)
+    db.session.commit()
+    click.echo(f"节假日日历：新增 {counts['added']} 条，更新 {counts['updated']} 条，无变化 {counts['unchanged']} 条")
+    click.echo("已维护年份：" + ("、".join(str(y) for y in years) or "无"))

@@ -111,7 +111,9 @@ def normalise_resident_id(raw: Any, *, today: date | None = None) -> IdResult:
     if not text:
         return _fail("", "id.missing")
     if today is None:
-        today = date.today()
+        from registry.clock import local_today
+
+        today = local_today()  # Beijing date (I-03 "not later than today")
 
     n = len(text)
     if n == 18 and _RE_18.fullmatch(text):

@@ -1,6 +1,7 @@
 """Fixtures: a fresh in-memory database per test, the demo district, logged-in clients."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,42 @@ def demo(app):
     users = load_demo(_db.session)
     _db.session.commit()
     return users
+
+
+class FixedClock:
+    """A stopped registry clock (``registry.clock.utc_now`` patched). ``set(date)`` puts it at 10:00
+    Beijing time that day, ``set(datetime)`` at an aware instant; ``today`` is the Beijing date."""
+
+    BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+    def __init__(self, when: dt.date | dt.datetime):
+        self.now = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.timezone.utc)
+        self.set(when)
+
+    def set(self, when: dt.date | dt.datetime) -> FixedClock:
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime(when.year, when.month, when.day, 10, 0, tzinfo=self.BEIJING)
+        assert when.tzinfo is not None, "give an aware datetime"
+        self.now = when.astimezone(dt.timezone.utc)
+        return self
+
+    def advance(self, **delta) -> FixedClock:
+        self.now += dt.timedelta(**delta)
+        return self
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.BEIJING).date()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Stop the registry clock at 2026-06-15 10:00 Beijing time (``clock.set(...)`` moves it)."""
+    import registry.clock
+
+    fixed = FixedClock(dt.date(2026, 6, 15))
+    monkeypatch.setattr(registry.clock, "utc_now", lambda: fixed.now)
+    return fixed
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from registry.models import User
+from registry.permissions import ROLE_LABELS
 from registry.services.demo import DEMO_PASSWORD, DEMO_USERS
 from tests.conftest import login
 
@@ -15,7 +16,8 @@ def test_init_db_demo_prints_users_with_passwords(runner, db):
     assert "演示用户" in result.output and "数据库已就绪" in result.output
     for username, role, _code, _name in DEMO_USERS:
         line = next(li for li in result.output.splitlines() if li.split()[:1] == [username])
-        assert DEMO_PASSWORD in line and role in line
+        assert DEMO_PASSWORD in line and ROLE_LABELS[role] in line
+        assert role not in line.split()[2:]  # the role in Chinese, not the code
     assert db.session.scalar(select(User).where(User.username == "town2")).area.name == "皇城镇"
 
 
@@ -30,7 +32,7 @@ def test_create_user_reads_password_from_stdin_and_can_log_in(runner, client, de
     result = runner.invoke(args=["create-user", "beihuai", "--role", "clerk", "--area", "370305100202"],
                            input="a-long-secret-9\n")
     assert result.exit_code == 0, result.output
-    assert "已创建用户 beihuai" in result.output
+    assert "已创建用户 beihuai（村文书，北槐村）" in result.output
     assert "a-long-secret-9" not in result.output  # never echoed
     assert login(client, "beihuai", "wrong-password").status_code == 200
     resp = login(client, "beihuai", "a-long-secret-9")

@@ -13,6 +13,10 @@ from registry.services.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
 _TOO_LONG = _l("At most %(max)d characters")
 _DATE = _l("Enter a date as YYYY-MM-DD")
 _COUNT = _l("Enter a whole number of 0 or more")
+#: Upper bound of every head count: keeps absurd input (99999999999999999999) out of the database
+#: integer range; the largest organisation of the district has a few thousand members.
+MAX_COUNT = 1_000_000
+_RANGE = _l("Enter a whole number from %(min)s to %(max)s")
 
 BODY_CHOICES = [(MEMBER_ASSEMBLY, _l("Member assembly")), ("representative", _l("Representative assembly"))]
 SUBJECT_CHOICES = [
@@ -66,11 +70,12 @@ class ResolutionForm(FlaskForm):
     notice_date = DateField(_l("Meeting notice date"), validators=[InputRequired(_DATE)])
     meeting_date = DateField(_l("Meeting date"), validators=[InputRequired(_DATE)])
     base_members = IntegerField(_l("Members with full civil capacity"), validators=[
-        InputRequired(_COUNT), NumberRange(min=1, message=_l("Enter a whole number of 1 or more"))],
+        InputRequired(_COUNT), NumberRange(min=1, max=MAX_COUNT, message=_RANGE)],
         description=_l("All members of the assembly, present or not (A-03, A-07)"))
     attendees = IntegerField(_l("Attendees (in person, online, by proxy)"),
-                             validators=[InputRequired(_COUNT), NumberRange(min=0, message=_COUNT)])
-    votes_for = IntegerField(_l("Votes for"), validators=[InputRequired(_COUNT), NumberRange(min=0, message=_COUNT)])
+                             validators=[InputRequired(_COUNT), NumberRange(min=0, max=MAX_COUNT, message=_RANGE)])
+    votes_for = IntegerField(_l("Votes for"), validators=[
+        InputRequired(_COUNT), NumberRange(min=0, max=MAX_COUNT, message=_RANGE)])
     party_pre_discussion_date = DateField(_l("Party pre-discussion date (optional)"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

@@ -26,7 +26,10 @@ DivisionCode = Annotated[str, mapped_column(String(12))]
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    """Naive UTC, the form every timestamp is stored in (shown in Beijing time, registry.clock)."""
+    from registry.clock import utc_naive_now
+
+    return utc_naive_now()
 
 
 class Base(DeclarativeBase):

@@ -51,6 +51,9 @@ class Filing(TimestampMixin, VersionedMixin, Base):
     district_recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     return_reason: Mapped[Optional[str]] = mapped_column(Text)
     filed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # The (Beijing) date the roster last changed while this version was open (import, edit). A
+    # notice posted before it did not show the roster as it is: start_notice refuses it (F-04).
+    roster_changed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     organization: Mapped["Organization"] = relationship()  # noqa: F821
     notice: Mapped[Optional["PublicNotice"]] = relationship(foreign_keys=[notice_id])  # noqa: F821

@@ -2,44 +2,133 @@
 
 Weekends are rest days; statutory holidays and adjusted working days (调休) come from the
 ``holidays`` table, maintained data seeded from imports/holidays.csv (2025–2026, to confirm
-against each year's State Council notice)."""
+against each year's State Council notice) and extended with ``flask --app registry load-holidays
+FILE``. A year with no row in the table is not maintained: a notice period reaching into it is
+refused (``calendar.not_maintained``) rather than counted with weekends only."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+from collections.abc import Iterable
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Holiday
+from registry.services.errors import DomainError
 
 HOLIDAYS_CSV = Path(__file__).resolve().parents[2] / "imports" / "holidays.csv"
+CSV_COLUMNS = ("date", "is_workday", "name")
+_WORKDAY = {"1": True, "true": True, "yes": True, "是": True, "0": False, "false": False, "no": False, "否": False}
+_NAME_MAX = 40  # Holiday.name
+_SHOW = 10  # errors listed in a refusal
+
+
+def parse_holidays(text: str) -> list[tuple[dt.date, bool, str]]:
+    """Parse calendar CSV text (header ``date,is_workday,name``; ``is_workday`` 1/0, true/false,
+    是/否) into ``(day, is_workday, name)`` rows. Every line is checked; raises DomainError
+    ``calendar.bad_file`` listing the bad lines (line numbers as in the file) when any is wrong,
+    including a date given twice."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if header[:3] != list(CSV_COLUMNS):
+        raise DomainError("calendar.bad_file", f"节假日文件的表头须为 {','.join(CSV_COLUMNS)}，实际为 {','.join(header)}",
+                          rule="F-05")
+    reader.fieldnames = header
+    rows, errors, seen = [], [], {}
+    for row in reader:
+        line = reader.line_num
+        raw_day, raw_flag = (row.get("date") or "").strip(), (row.get("is_workday") or "").strip().lower()
+        name = (row.get("name") or "").strip()
+        try:
+            day = dt.date.fromisoformat(raw_day)
+        except ValueError:
+            errors.append(f"第 {line} 行：日期「{raw_day}」不是 YYYY-MM-DD 格式")
+            continue
+        if raw_flag not in _WORKDAY:
+            errors.append(f"第 {line} 行：is_workday「{raw_flag}」须为 1（调休上班）或 0（放假）")
+            continue
+        if len(name) > _NAME_MAX:
+            errors.append(f"第 {line} 行：名称超过 {_NAME_MAX} 个字")
+            continue
+        if day in seen:
+            errors.append(f"第 {line} 行：日期 {day.isoformat()} 与第 {seen[day]} 行重复")
+            continue
+        seen[day] = line
+        rows.append((day, _WORKDAY[raw_flag], name))
+    if errors:
+        more = f"（共 {len(errors)} 处）" if len(errors) > _SHOW else ""
+        raise DomainError("calendar.bad_file", "节假日文件有误，未导入任何数据：" + "；".join(errors[:_SHOW]) + more,
+                          rule="F-05")
+    return rows
+
+
+def load_holidays(session: Session, rows: Iterable[tuple[dt.date, bool, str]]) -> dict[str, int]:
+    """Insert or update calendar exceptions (the file wins over the table for a date it lists).
+    Returns ``{"added", "updated", "unchanged"}`` counts. Flushes, never commits."""
+    known = {h.day: h for h in session.scalars(select(Holiday))}
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    for day, is_workday, name in rows:
+        holiday = known.get(day)
+        if holiday is None:
+            holiday = Holiday(day=day, is_workday=is_workday, name=name)
+            session.add(holiday)
+            known[day] = holiday
+            counts["added"] += 1
+        elif (holiday.is_workday, holiday.name) != (is_workday, name):
+            holiday.is_workday, holiday.name = is_workday, name
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    session.flush()
+    return counts
 
 
 def load_default_holidays(session: Session, path: Path = HOLIDAYS_CSV) -> int:
-    """Insert calendar exceptions not present yet. Returns the number added."""
+    """Insert the shipped calendar's exceptions not present yet (existing rows are kept).
+    Returns the number added."""
     known = set(session.scalars(select(Holiday.day)))
-    added = 0
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            day = dt.date.fromisoformat(row["date"])
-            if day not in known:
-                session.add(Holiday(day=day, is_workday=row["is_workday"] == "1", name=row["name"]))
-                added += 1
-    session.flush()
-    return added
+    rows = [r for r in parse_holidays(path.read_text(encoding="utf-8")) if r[0] not in known]
+    return load_holidays(session, rows)["added"]
+
+
+def covered_years(session: Session) -> list[int]:
+    """The years the holiday table covers (has at least one row for), ascending."""
+    return sorted({day.year for day in session.scalars(select(Holiday.day))})
 
 
 class WorkCalendar:
-    """Answers "is this a working day" from weekends plus the exception table (F-05)."""
+    """Answers "is this a working day" from weekends plus the exception table (F-05).
 
-    def __init__(self, exceptions: dict[dt.date, bool]):
+    ``covered_years``: the years the exceptions are maintained for; None (a calendar built by
+    hand) means no coverage check."""
+
+    def __init__(self, exceptions: dict[dt.date, bool], covered_years: Iterable[int] | None = None):
         self.exceptions = exceptions
+        self.covered_years = None if covered_years is None else frozenset(covered_years)
 
     @classmethod
-    def load(cls, session: Session) -> "WorkCalendar":
-        return cls({h.day: h.is_workday for h in session.scalars(select(Holiday))})
+    def load(cls, session: Session) -> WorkCalendar:
+        exceptions = {h.day: h.is_workday for h in session.scalars(select(Holiday))}
+        return cls(exceptions, covered_years={day.year for day in exceptions})
+
+    def missing_years(self, posted: dt.date, end: dt.date) -> list[int]:
+        """Years between the day after ``posted`` and ``end`` that the calendar does not cover."""
+        if self.covered_years is None:
+            return []
+        first = posted + dt.timedelta(days=1)
+        return [y for y in range(first.year, end.year + 1) if y not in self.covered_years]
+
+    def require_coverage(self, posted: dt.date, end: dt.date) -> None:
+        """Raise DomainError ``calendar.not_maintained`` (F-05) when the period from the day after
+        ``posted`` to ``end`` reaches a year without maintained holiday data."""
+        missing = self.missing_years(posted, end)
+        if missing:
+            years = "、".join(str(y) for y in missing)
+            raise DomainError("calendar.not_maintained",
+                              f"节假日日历尚未维护 {years} 年数据，请联系管理员导入后再公示", rule="F-05")
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.exceptions:

@@ -10,6 +10,7 @@ one audit event (actor, action, filing id, area code, old → new). The wrappers
     confirmed ──submit──▶ town_review ──town_record──▶ town_filed ──district_receive──▶ district_filed
     town_review ──town_return (reason, F-08)──▶ returned ──reopen──▶ draft (notice, resolution kept)
     draft ──submit──▶ town_review   (resubmission after a return; every condition is checked again)
+    draft / on_notice / awaiting_assembly / confirmed / returned ──roster_changed──▶ draft (notice void)
 
 A filing is complete only when both the town and the district have recorded it (F-02); a filed
 version is read-only and any later change starts a new version (F-09).
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.clock import local_today
 from registry.models import Filing, Organization
 from registry.models.base import utcnow
 from registry.models.filings import (
@@ -76,9 +78,14 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (ON_NOTICE, ROSTER_CHANGED): DRAFT,
     (AWAITING_ASSEMBLY, ROSTER_CHANGED): DRAFT,
     (CONFIRMED, ROSTER_CHANGED): DRAFT,
+    # A draft keeps its (ended) notice after a return and reopen, a returned filing still has it:
+    # a change voids that notice too, and a returned filing goes back to draft for a new notice.
+    (DRAFT, ROSTER_CHANGED): DRAFT,
+    (RETURNED, ROSTER_CHANGED): DRAFT,
 }
 
-#: States in which a roster change voids the notice.
+#: States in which a notice is always linked, so that a roster change voids it. A draft or a
+#: returned filing may hold one too (after a return): use :func:`notice_would_be_voided`.
 NOTICE_POSTED_STATES = (ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED)
 
 #: Who may take each action. Town and district officers review and record; they never edit
@@ -101,20 +108,46 @@ def open_filing(session: Session, organization_id: int) -> Filing | None:
                                                Filing.state.not_in(FILED_STATES)))
 
 
-def current_filing(session: Session, organization: Organization, *, actor) -> Filing:
+def current_filing(session: Session, organization: Organization, *, actor,
+                   changed_on: dt.date | None = None) -> Filing:
     """The open filing of ``organization``, created as a draft (``version_no`` = last + 1) when
-    there is none. Called by the roster import after each import that changed something."""
+    there is none. Called by the roster import after each import that changed something.
+
+    ``changed_on``: the roster changed on that (Beijing) date; recorded as
+    ``filing.roster_changed_on`` (never moved backwards) so that no notice can be dated before it
+    (F-04)."""
     filing = open_filing(session, organization.id)
-    if filing is not None:
-        return filing
-    last = session.scalar(select(func.max(Filing.version_no)).where(Filing.organization_id == organization.id))
-    filing = Filing(organization_id=organization.id, version_no=(last or 0) + 1, state=DRAFT,
-                    area_code=organization.area_code)
-    session.add(filing)
-    session.flush()
-    audit.record(session, actor=actor, action="filing.created", target_type="filing", target_id=filing.id,
-                 area_code=filing.area_code, version_no=filing.version_no, old=None, new=DRAFT)
+    if filing is None:
+        last = session.scalar(select(func.max(Filing.version_no))
+                              .where(Filing.organization_id == organization.id))
+        filing = Filing(organization_id=organization.id, version_no=(last or 0) + 1, state=DRAFT,
+                        area_code=organization.area_code)
+        session.add(filing)
+        session.flush()
+        audit.record(session, actor=actor, action="filing.created", target_type="filing", target_id=filing.id,
+                     area_code=filing.area_code, version_no=filing.version_no, old=None, new=DRAFT)
+    if changed_on is not None:
+        mark_roster_changed(filing, changed_on)
     return filing
+
+
+def mark_roster_changed(filing: Filing, on: dt.date) -> None:
+    """Record that ``filing``'s roster changed on ``on`` (keeps the latest date; F-04)."""
+    if filing.roster_changed_on is None or on > filing.roster_changed_on:
+        filing.roster_changed_on = on
+
+
+def notice_would_be_voided(filing: Filing | None) -> bool:
+    """True when a change to the roster of ``filing`` (its organisation's open filing, or None)
+    voids a posted notice, so the caller must run :data:`ROSTER_CHANGED` through
+    :func:`transition` and warn the user to post the notice again (F-04). That is the case in
+    every state with a notice (on notice, awaiting the assembly, confirmed) and for a draft or a
+    returned filing that still holds the notice of before the return."""
+    if filing is None:
+        return False
+    if filing.state in NOTICE_POSTED_STATES:
+        return True
+    return filing.state in (DRAFT, RETURNED) and filing.notice_id is not None
 
 
 def filings_of(session: Session, organization_id: int) -> list[Filing]:
@@ -147,7 +180,7 @@ def transition(session: Session, filing: Filing, action: str, *, actor, today: d
     (notice dates, resolution facts, return reason). Raises DomainError with the rule id when a
     rule refuses (F-04 notice not over, F-08 no reason, A-xx resolution, M-15 …) or
     ``filing.bad_transition`` when the action does not apply to the current state."""
-    today = today or dt.date.today()
+    today = today or local_today()
     if action not in ACTION_ROLES:
         raise DomainError("filing.unknown_action", f"未知操作：{action}")
     _check_actor(filing, action, actor)
@@ -184,9 +217,12 @@ def _start_notice(session, filing, *, actor, today, **notice):
 
 
 def _roster_changed(session, filing, *, actor, today, **detail):
-    voided = filing.notice_id
+    notice = filing.notice
     filing.notice_id = None
-    return {"voided_notice_id": voided, **detail}
+    filing.notice = None
+    mark_roster_changed(filing, today)
+    return {"voided_notice_id": notice.id if notice else None,
+            "voided_posted_on": notice.posted_on if notice else None, **detail}
 
 
 def _end_notice(session, filing, *, actor, today):
@@ -203,8 +239,16 @@ def _require_ended_notice(filing: Filing, today: dt.date) -> None:
                           f"公示期未满（公示至 {filing.notice.ends_on.isoformat()}）", rule="F-04")
 
 
+def _require_no_open_objection(filing: Filing, doing: str) -> None:
+    still_open = open_objections(filing.notice)
+    if still_open:
+        raise DomainError("filing.objection_open",
+                          f"公示期间有 {len(still_open)} 条异议尚未处理，处理后才能{doing}", rule="F-04")
+
+
 def _record_resolution(session, filing, *, actor, today, **facts):
     _require_ended_notice(filing, today)
+    _require_no_open_objection(filing, "录入成员大会决议")
     meeting_date = facts.get("meeting_date")
     if meeting_date is not None and meeting_date <= filing.notice.ends_on:
         raise DomainError("filing.meeting_during_notice",
@@ -225,6 +269,7 @@ def _record_resolution(session, filing, *, actor, today, **facts):
 
 def _confirm_without_resolution(session, filing, *, actor, today):
     _require_ended_notice(filing, today)
+    _require_no_open_objection(filing, "确认名册")
     n = pending_count(session, filing.organization_id)
     if n:
         raise DomainError("filing.pending_need_resolution",
@@ -234,10 +279,7 @@ def _confirm_without_resolution(session, filing, *, actor, today):
 
 def _submit(session, filing, *, actor, today):
     _require_ended_notice(filing, today)
-    still_open = open_objections(filing.notice)
-    if still_open:
-        raise DomainError("filing.objection_open",
-                          f"公示期间有 {len(still_open)} 条异议尚未处理，处理后才能报送", rule="F-04")
+    _require_no_open_objection(filing, "报送")
     n = pending_count(session, filing.organization_id)
     if n:
         raise DomainError("filing.pending_unconfirmed",

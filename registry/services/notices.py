@@ -14,6 +14,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from registry.clock import local_today
 from registry.models import Filing, Objection, Organization, PublicNotice
 from registry.models.filings import AWAITING_ASSEMBLY, CONFIRMED, DRAFT, ON_NOTICE
 from registry.services import audit
@@ -48,16 +49,33 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
                 place: str | None = None, actor, calendar: WorkCalendar | None = None,
                 working_days: int | None = None, today: dt.date | None = None) -> PublicNotice:
     """Build the notice record and link it to ``filing`` (no state change: the workflow does that).
-    Raises DomainError ``notice.too_short`` (F-04) or ``notice.posted_in_future``."""
-    today = today or dt.date.today()
+
+    ``today`` is the Beijing date (default :func:`registry.clock.local_today`). Raises DomainError
+    (F-04) ``notice.posted_in_future`` (posted after today), ``notice.before_roster_change``
+    (posted before ``filing.roster_changed_on``: the notice would not show the roster as it is),
+    ``notice.ends_before_posted``, ``notice.too_short``; (F-05) ``calendar.not_maintained`` when
+    the period reaches a year the holiday calendar does not cover."""
+    today = today or local_today()
     working_days = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
     if working_days < 1:
         raise DomainError("notice.working_days", "公示期工作日数必须至少为 1", rule="F-04")
     if posted_on > today:
         raise DomainError("notice.posted_in_future",
-                          f"公示张贴日期 {posted_on.isoformat()} 不能晚于今天（{today.isoformat()}）")
+                          f"公示张贴日期 {posted_on.isoformat()} 不能晚于今天（{today.isoformat()}）", rule="F-04")
+    changed_on = filing.roster_changed_on
+    if changed_on is not None and posted_on < changed_on:
+        raise DomainError(
+            "notice.before_roster_change",
+            f"名册于 {changed_on.isoformat()} 发生变更，公示张贴日期 {posted_on.isoformat()} 早于变更日期："
+            f"公示的必须是变更后的名册，张贴日期不能早于 {changed_on.isoformat()}",
+            rule="F-04",
+        )
+    if ends_on is not None and ends_on <= posted_on:
+        raise DomainError("notice.ends_before_posted",
+                          f"公示结束日期 {ends_on.isoformat()} 须晚于张贴日期 {posted_on.isoformat()}", rule="F-04")
     calendar = calendar or WorkCalendar.load(session)
     earliest = notice_end_date(posted_on, working_days, calendar)
+    calendar.require_coverage(posted_on, max(earliest, ends_on or earliest))
     if ends_on is None:
         ends_on = earliest
     elif ends_on < earliest:

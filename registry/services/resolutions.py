@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.models import Organization, Resolution
+from registry.clock import local_today
+from registry.models import Membership, Organization, Person, Resolution
 from registry.services import audit
 from registry.services.errors import DomainError
 
@@ -109,6 +112,12 @@ def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting
     base = _base_phrase(body, base_members)
     if rule == "A-01":
         days = (meeting_date - notice_date).days
+        if days < 0:
+            return (f"会议通知日期 {notice_date.isoformat()} 晚于会议日期 {meeting_date.isoformat()}："
+                    f"须先通知，且至少提前 {NOTICE_DAYS} 日将会议时间、地点和议题通知全体成员（请检查两个日期是否填反）")
+        if days == 0:
+            return (f"会议通知日期与会议日期同为 {meeting_date.isoformat()}：应至少提前 {NOTICE_DAYS} 日"
+                    "将会议时间、地点和议题通知全体成员")
         return (f"会议通知日期 {notice_date.isoformat()} 距会议日期 {meeting_date.isoformat()} 仅 {days} 天，"
                 f"应至少提前 {NOTICE_DAYS} 日将会议时间、地点和议题通知全体成员")
     if rule == "A-02":
@@ -126,6 +135,84 @@ def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting
     raise KeyError(rule)
 
 
+# --- A-07: the base against the roster -------------------------------------------------------------------
+
+FULL_AGE, CAPACITY_MIN_AGE = 18, 16  # Civil Code Art. 17, 18 para. 2
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The date ``years`` years before ``day`` (29 Feb → 28 Feb): who was born on or before it
+    has reached that age on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class CapacityCounts:
+    """Who may make up the base of a member assembly on ``on`` (A-07).
+
+    ``adults``: members aged 18 or more; ``aged_16``: members aged 16 or more, plus members without a
+    recorded birth date (they cannot be ruled out); ``among_candidates``: True when the organisation
+    had no confirmed member, so pending candidates were counted with the confirmed ones."""
+
+    on: dt.date
+    adults: int
+    aged_16: int
+    among_candidates: bool
+
+    def refusal(self, base_members: int) -> str | None:
+        """The Chinese reason ``base_members`` contradicts the roster, or None."""
+        if self.adults <= base_members <= self.aged_16:
+            return None
+        who = "正式成员和待确认人员（尚无正式成员）" if self.among_candidates else "正式成员"
+        head = (f"应到人数（有完全民事行为能力的全体成员）{base_members} 人与名册不符：按会议日期 "
+                f"{self.on.isoformat()} 计算，名册{who}中年满18周岁的 {self.adults} 人，"
+                f"年满16周岁的 {self.aged_16} 人。")
+        if base_members > self.aged_16:
+            return head + "应到人数不能多于年满16周岁的人数（未满16周岁的成员没有完全民事行为能力）"
+        return head + ("应到人数不能少于年满18周岁的人数（16、17周岁以自己劳动收入为主要生活来源的可以计入；"
+                       "限制民事行为能力的成年成员系统中尚无标记，暂不能扣除）")
+
+
+def capacity_counts(session: Session, organization_id: int, on: dt.date) -> CapacityCounts:
+    """Count the organisation's members by age on ``on`` for the A-07 check: its confirmed members,
+    or, when it has none yet, its pending candidates and confirmed members together."""
+    adult_cut, capacity_cut = _years_before(on, FULL_AGE), _years_before(on, CAPACITY_MIN_AGE)
+
+    def count(statuses):
+        stmt = (select(func.count(),
+                       func.sum(case((Person.birth_date <= adult_cut, 1), else_=0)),
+                       func.sum(case((or_(Person.birth_date <= capacity_cut, Person.birth_date.is_(None)), 1),
+                                     else_=0)))
+                .select_from(Membership).join(Person, Person.id == Membership.person_id)
+                .where(Membership.organization_id == organization_id, Membership.status.in_(statuses)))
+        total, adults, aged_16 = session.execute(stmt).one()
+        return total, adults or 0, aged_16 or 0
+
+    total, adults, aged_16 = count(("confirmed",))
+    if total:
+        return CapacityCounts(on, adults, aged_16, among_candidates=False)
+    _total, adults, aged_16 = count(("confirmed", "pending"))
+    return CapacityCounts(on, adults, aged_16, among_candidates=True)
+
+
+def check_base(session: Session, organization: Organization, base_members: int, on: dt.date) -> None:
+    """A-07: the base of a member assembly (members with full civil capacity) must lie between the
+    members aged 18 or more and the members aged 16 or more on the meeting date.
+
+    A member aged 16–17 living mainly on their own labour income has full capacity (Civil Code
+    Art. 18), so the base may exceed the adults, never the members aged 16+. An adult whose capacity
+    is limited is removed from the base (A-07), but the registry does not flag such adults yet, so
+    the base may not fall below the adult count until it does. Raises DomainError
+    ``resolution.base_mismatch`` (A-07)."""
+    counts = capacity_counts(session, organization.id, on)
+    reason = counts.refusal(base_members)
+    if reason:
+        raise DomainError("resolution.base_mismatch", reason, rule="A-07")
+
+
 def record_resolution(session: Session, organization: Organization, *, body: str = MEMBER_ASSEMBLY,
                       subject: str = "membership_confirmation", title: str | None = None,
                       notice_date: dt.date, meeting_date: dt.date, base_members: int, attendees: int,
@@ -135,9 +222,10 @@ def record_resolution(session: Session, organization: Organization, *, body: str
 
     Refuses with DomainError carrying the FIRST failing rule id (A-01, A-02, A-03, A-04, A-05,
     A-09); the error's ``failures`` attribute lists every ``(rule, message)``. Also refuses
-    inconsistent counts, a meeting after ``today`` and a Party pre-discussion after the meeting
-    (A-12). Only the clerk of the organisation's village may record."""
-    today = today or dt.date.today()
+    inconsistent counts, a member-assembly base that contradicts the roster (A-07,
+    :func:`check_base`), a meeting after ``today`` (Beijing date) and a Party pre-discussion after
+    the meeting (A-12). Only the clerk of the organisation's village may record."""
+    today = today or local_today()
     if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
         raise DomainError("resolution.role", "只有本村文书可以录入成员大会决议")
     if body not in BODIES or subject not in SUBJECTS:
@@ -149,6 +237,8 @@ def record_resolution(session: Session, organization: Organization, *, body: str
                           f"人数不一致：应满足 赞成票（{votes_for}）≤ 出席人数（{attendees}）≤ 应到人数（{base_members}）")
     if meeting_date > today:
         raise DomainError("resolution.future", f"会议日期 {meeting_date.isoformat()} 晚于今天，不能录入尚未召开的会议")
+    if body == MEMBER_ASSEMBLY:
+        check_base(session, organization, base_members, meeting_date)
     if party_pre_discussion_date and party_pre_discussion_date > meeting_date:
         raise DomainError("resolution.party_after_meeting",
                           "党组织研究讨论日期应早于会议日期（先讨论后决定）", rule="A-12")

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person
+from registry.clock import local_today
 from registry.models.base import utcnow
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_legacy")
@@ -154,7 +155,7 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
 
 def apply_plan(session: Session, organization: Organization, plan: Plan, *, today: dt.date | None = None) -> None:
     """Write the plan: persons, households, household links, hukou records, memberships."""
-    today = today or dt.date.today()
+    today = today or local_today()
     now = utcnow()
     work = [rp for rp in plan.rows if rp.kind != "unchanged"]
     if not work:

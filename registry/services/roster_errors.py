@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from registry.clock import local_today
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
 from registry.excel.writer import write_error_workbook
@@ -16,7 +17,7 @@ def error_workbook_bytes(session: Session, data: bytes, organization: Organizati
     offending cells highlighted; None when the file itself cannot be read. Writes nothing."""
     try:
         sheet = read_roster(data, filename)
-        check = validate_roster(sheet.rows())
+        check = validate_roster(sheet.rows(), today=local_today())
     except FileError:
         return None
     results = list(check.rows)

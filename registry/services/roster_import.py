@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.clock import local_today
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
 from registry.models import Membership, Organization, Person
@@ -72,6 +73,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     is refused, or when any row has an error and ``partial`` is False. Flushes, never commits.
     """
     report = ImportReport(dry_run=dry_run)
+    today = today or local_today()
     locked = session.scalar(
         select(Filing.id).where(Filing.organization_id == organization.id, Filing.state.in_(LOCKED_STATES))
     )
@@ -127,11 +129,15 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     from registry.services import filings
 
     open_filing = filings.open_filing(session, organization.id)
-    renotice = (open_filing is not None and open_filing.state in filings.NOTICE_POSTED_STATES
-                and bool(plan.created or plan.updated))
+    changes = bool(plan.created or plan.updated)
+    renotice = changes and filings.notice_would_be_voided(open_filing)
     if renotice:
         report.warnings.append(_file_issue(
             "filing.renotice", "名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
+    # The first import of a village enters the roster as it already stands (its paper notice may
+    # predate the import); later changes date the roster, so no notice can be dated before them.
+    first_roster = not session.scalar(select(Membership.id).where(Membership.organization_id == organization.id)
+                                      .limit(1))
     if dry_run or not accepted:
         return report
     savepoint = session.begin_nested()
@@ -147,8 +153,9 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         return report
     savepoint.commit()
     report.committed = True
-    if plan.created or plan.updated:
-        filing = filings.current_filing(session, organization, actor=actor)
+    if changes:
+        filing = filings.current_filing(session, organization, actor=actor,
+                                        changed_on=None if first_roster else today)
         if renotice:
             filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today,
                                created=plan.created, updated=plan.updated)

@@ -2,10 +2,24 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+#: Largest id a URL may carry: the databases' signed 64-bit INTEGER.
+MAX_ID = 2**63 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` within the database's integer range: ``/filings/99999999999999999999`` is a 404
+    instead of an OverflowError (500) in the driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def register_blueprints(app: Flask) -> None:
     from registry.views import auth, exports, filings, imports, main, roster
 
+    app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
     for module in (auth, main, roster, imports, filings, exports):
         app.register_blueprint(module.bp)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 
@@ -37,6 +39,23 @@ def register_error_handlers(app: Flask) -> None:
     def too_large(e):
         return page(413, _("The file is too large"),
                     _("The upload limit is %(mb)s MB", mb=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)))
+
+    # Concurrent or repeated submissions (a double click on 开始公示 / 报送乡镇 / 确认导入): the
+    # optimistic lock (version columns) or a unique constraint refuses the second one during flush
+    # or commit. Nothing of that request is kept; the first one stands.
+    @app.errorhandler(StaleDataError)
+    def stale(e):
+        app.logger.warning("concurrent change refused: %s", e)
+        return page(409, _("Conflict"),
+                    _("This record has been changed by someone else (or submitted twice); "
+                      "please reload the page to see its current state"))
+
+    @app.errorhandler(IntegrityError)
+    def integrity(e):
+        app.logger.warning("integrity error (repeated or concurrent submission?): %s", e.orig)
+        return page(409, _("Conflict"),
+                    _("The data was changed by another action (perhaps a repeated submission); "
+                      "please reload the page and try again"))
 
     @app.errorhandler(500)
     def internal(e):

@@ -11,13 +11,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
+from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.filings import (
     ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
 )
-from registry.models import Area, Filing, Objection, Organization, User
+from registry.models import Area, AuditEvent, Filing, Objection, Organization, PublicNotice, User
 from registry.models.filings import (
     AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
 )
@@ -33,6 +33,7 @@ from registry.services.filing_queries import (
 )
 from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.notices import start_notice as start_notice_service
+from registry.services.resolutions import capacity_counts
 
 bp = Blueprint("filings", __name__)
 
@@ -53,6 +54,8 @@ CHANGE_LABELS = {
 }
 
 
+#: Every audit action code the registry writes → its label (an unknown code is shown as stored).
+#: ``filing.<action>`` covers each workflow action (tests check the table against the workflow).
 AUDIT_ACTIONS = {
     "filing.created": _l("Roster version created"),
     "filing.start_notice": _l("Public notice started"),
@@ -64,16 +67,46 @@ AUDIT_ACTIONS = {
     "filing.town_return": _l("Returned by the town"),
     "filing.reopen": _l("Reopened for correction"),
     "filing.district_receive": _l("Recorded by the district"),
+    "filing.roster_changed": _l("Roster changed after the notice; notice voided"),
     "notice.posted": _l("Notice posted"),
     "objection.raised": _l("Objection raised"),
     "objection.resolved": _l("Objection handled"),
     "resolution.recorded": _l("Resolution recorded"),
+    "membership.confirmed": _l("Membership confirmed"),
+    "roster.import": _l("Roster imported"),
+    "export.roster": _l("Roster exported"),
+    "export.summary": _l("Summary exported"),
 }
 
 
 @bp.app_template_filter("audit_action_label")
 def audit_action_label(action: str) -> str:
     return str(AUDIT_ACTIONS.get(action, action))
+
+
+def audit_details(event: AuditEvent, notices: dict[int, PublicNotice]) -> str:
+    """The details column of the audit trail: the reason, note or objection text, and for a roster
+    change which notice it voided (``notices``: the filing's notices by id)."""
+    detail = event.detail or {}
+    if event.action == "filing.roster_changed":
+        voided = detail.get("voided_notice_id")
+        posted = detail.get("voided_posted_on")
+        if voided is not None and posted is None and voided in notices:
+            posted = notices[voided].posted_on.isoformat()
+        parts = []
+        if voided is not None:
+            parts.append(_("The notice posted on %(date)s is void; post the roster for public notice again",
+                           date=posted or "?"))
+        if detail.get("created") or detail.get("updated"):
+            parts.append(_("%(created)s added, %(updated)s updated",
+                           created=detail.get("created", 0), updated=detail.get("updated", 0)))
+        return "; ".join(parts)
+    if event.action == "notice.posted" and detail.get("posted_on"):
+        return _("Posted on %(posted)s, notice period until %(end)s",
+                 posted=detail["posted_on"], end=detail.get("ends_on", ""))
+    if event.action == "filing.record_resolution" and detail.get("confirmed_count") is not None:
+        return _("%(n)s candidate(s) confirmed", n=detail["confirmed_count"])
+    return str(detail.get("reason") or detail.get("note") or detail.get("text") or "")
 
 
 @bp.app_template_filter("filing_state_label")
@@ -103,16 +136,11 @@ def load_filing(filing_id: int) -> Filing:
     return filing
 
 
-def _commit(message: str) -> bool:
-    """Commit the request's work and flash ``message``; on a concurrent change roll back."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this record at the same time; please reload and try again"), "error")
-        return False
+def _commit(message: str) -> None:
+    """Commit the request's work and flash ``message``. A concurrent or repeated submission
+    (StaleDataError, IntegrityError) is rolled back by the app-wide 409 handler (views.errors)."""
+    db.session.commit()
     flash(message, "success")
-    return True
 
 
 def _refused(err: DomainError) -> None:
@@ -127,20 +155,47 @@ def _steps(filing: Filing | None, state: str | None, today: date) -> list[tuple[
     order = [DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED, TOWN_REVIEW, TOWN_FILED, DISTRICT_FILED]
     reached = order.index(state) if state in order else (order.index(DRAFT) if state == RETURNED else -1)
     resubmitted = state in (DRAFT, RETURNED) and notice is not None
+    # Returned (or reopened after a return, until submitted again): the submission step reads
+    # what the clerk has to do now.
+    returned = state == RETURNED or (state == DRAFT and filing is not None and filing.return_reason)
+    submitted = ((_("Returned by the town: correct the roster and submit it again"), False) if returned
+                 else (_("Submitted to the town"), reached >= 4))
     return [
         (_("Roster prepared (import or edit)"), filing is not None),
         (_("Roster posted for public notice"), notice is not None),
         (_("Notice period ended, objections handled"),
          notice_ended(notice, today) and not open_objections(notice)),
         (_("Confirmed by the member assembly (or reform roster)"), reached >= 3 or resubmitted),
-        (_("Submitted to the town"), reached >= 4),
+        submitted,
         (_("Recorded by the town"), reached >= 5),
         (_("Recorded by the district"), reached >= 6),
     ]
 
 
+def _resolution_note(filing: Filing | None, state: str | None, pending: int, objections_open: bool) -> str | None:
+    """Why the resolution card offers no form or button right now, for each state."""
+    notice = filing.notice if filing else None
+    if filing is None:
+        return _("Available once a roster version has been posted for public notice and the notice period has ended.")
+    if state == RETURNED:
+        return _("The town returned the roster: open it for correction first (Correct and resubmit).")
+    if state in (TOWN_REVIEW, TOWN_FILED, DISTRICT_FILED):
+        return _("The roster has been submitted; nothing is to be recorded here.")
+    if notice is None:
+        return _("Post the roster for public notice first; a resolution can be recorded once the notice period has ended.")
+    if state == ON_NOTICE:
+        return _("Available once the notice period has ended (on %(date)s).", date=notice.ends_on.isoformat())
+    if objections_open:
+        return _("Handle the open objections first (F-04).")
+    if pending == 0 and filing.resolution is None:
+        return _("No candidate is pending: no member assembly resolution is needed (M-05).")
+    if pending == 0:
+        return _("No candidate is pending: no further resolution is needed.")
+    return None
+
+
 def _village_page(village: Area, org: Organization, **forms):
-    today = date.today()
+    today = local_today()
     history = workflow.filings_of(db.session, org.id)
     filing = workflow.open_filing(db.session, org.id)
     shown = filing or (history[0] if history else None)
@@ -148,6 +203,7 @@ def _village_page(village: Area, org: Organization, **forms):
     notice = filing.notice if filing else None
     pending = pending_count(db.session, org.id)
     notice_over = notice_ended(notice, today)
+    objections_open = bool(open_objections(notice))
     is_clerk = current_user.role == CLERK
     objections = notice.objections if notice else []
     can = {
@@ -155,21 +211,32 @@ def _village_page(village: Area, org: Organization, **forms):
         "objections": is_clerk and filing is not None and notice is not None
         and filing.state in (DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED),
         # After a confirmation (or a return) a further resolution is only needed for new candidates.
-        "resolution": is_clerk and filing is not None and notice_over
+        "resolution": is_clerk and filing is not None and notice_over and not objections_open
         and (state == AWAITING_ASSEMBLY or (state in (DRAFT, CONFIRMED) and pending > 0)),
-        "confirm": is_clerk and state == AWAITING_ASSEMBLY and pending == 0,
+        "confirm": is_clerk and state == AWAITING_ASSEMBLY and pending == 0 and not objections_open,
         "submit": is_clerk and filing is not None and notice_over and state in (CONFIRMED, DRAFT),
         "reopen": is_clerk and state == RETURNED,
     }
     resolve_forms = {o.id: forms.get("resolve_forms", {}).get(o.id) or ResolveObjectionForm(prefix=f"objection-{o.id}")
                      for o in objections if not o.resolved}
+    # A-07: the base is pre-filled with the adults on the roster; both bounds are shown by the field.
+    capacity = capacity_counts(db.session, org.id, today) if can["resolution"] else None
+    resolution_form = forms.get("resolution_form") or (
+        ResolutionForm(base_members=capacity.adults or None) if capacity else ResolutionForm())
+    base_note = None
+    if capacity is not None:
+        base_note = _("On the roster today: %(adults)s aged 18 or over, %(aged16)s aged 16 or over (A-07); "
+                      "the base must lie between the two.", adults=capacity.adults, aged16=capacity.aged_16)
+        if capacity.among_candidates:
+            base_note += " " + _("No member is confirmed yet: the pending candidates are counted.")
+    note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
         history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
         notice_form=forms.get("notice_form") or NoticeForm(),
         objection_form=forms.get("objection_form") or ObjectionForm(),
-        resolution_form=forms.get("resolution_form") or ResolutionForm(),
+        resolution_form=resolution_form, base_note=base_note, resolution_note=note,
         resolve_forms=resolve_forms, action_form=ActionForm(), resolution_error=forms.get("resolution_error"),
         working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
     )
@@ -200,7 +267,7 @@ def start_notice(code: str):
         filing = workflow.current_filing(db.session, org, actor=current_user)
         notice = start_notice_service(
             db.session, filing, posted_on=form.posted_on.data, ends_on=form.ends_on.data,
-            place=form.place.data, actor=current_user, today=date.today(),
+            place=form.place.data, actor=current_user, today=local_today(),
             working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
     except DomainError as err:
         _refused(err)
@@ -257,7 +324,7 @@ def record_resolution(code: str):
         return _village_page(village_area, org, resolution_form=form)
     try:
         confirmed = pending_count(db.session, org.id)
-        workflow.record_resolution(db.session, filing, actor=current_user, today=date.today(), **form.facts())
+        workflow.record_resolution(db.session, filing, actor=current_user, today=local_today(), **form.facts())
     except DomainError as err:
         _refused(err)
         return _village_page(village_area, org, resolution_form=form, resolution_error=str(err))
@@ -271,7 +338,7 @@ def _village_action(code: str, run, message: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        run(db.session, filing, actor=current_user, today=date.today())
+        run(db.session, filing, actor=current_user, today=local_today())
     except DomainError as err:
         _refused(err)
         return _village_page(village_area, org)
@@ -328,10 +395,13 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
         if uid:
             users[uid] = db.session.get(User, uid)
+    notices = notices_of(db.session, filing)
+    by_id = {n.id: n for n in notices}
+    trail = [(event, actor, audit_details(event, by_id)) for event, actor in filing_trail(db.session, filing)]
     return render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, changed=changed, diffs=diffs, notices=notices_of(db.session, filing),
-        trail=filing_trail(db.session, filing), users=users, complete=workflow.is_complete(filing),
+        counts=counts, changed=changed, diffs=diffs, notices=notices,
+        trail=trail, users=users, complete=workflow.is_complete(filing),
         return_form=return_form or ReturnForm(), action_form=ActionForm(),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
         can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
@@ -348,7 +418,7 @@ def detail(filing_id: int):
 def _officer_action(filing_id: int, run, message: str, **data):
     filing = load_filing(filing_id)
     try:
-        run(db.session, filing, actor=current_user, today=date.today(), **data)
+        run(db.session, filing, actor=current_user, today=local_today(), **data)
     except DomainError as err:
         _refused(err)
         return _detail_page(load_filing(filing_id))

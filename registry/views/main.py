@@ -54,10 +54,25 @@ def code_label(value, table: str) -> str:
     return code_table.label(value) or str(value)
 
 
+def role_may_use(endpoint: str) -> bool:
+    """Whether the current user's role may open ``endpoint``: ``require_role`` records the allowed
+    roles on the view function (``allowed_roles``); a view without it is open to every signed-in user."""
+    roles = getattr(current_app.view_functions.get(endpoint), "allowed_roles", None)
+    return roles is None or (current_user.is_authenticated and current_user.role in roles)
+
+
+def nav_url(endpoint: str) -> str | None:
+    """URL of a navigation entry, or None when the entry must not be shown (the role may not use
+    it, or its URL cannot be built for the user's area)."""
+    if not role_may_use(endpoint):
+        return None
+    return endpoint_url(endpoint, **user_url_args())
+
+
 @bp.app_context_processor
 def layout_helpers():
     return {
-        "nav_url": lambda endpoint: endpoint_url(endpoint, **user_url_args()),
+        "nav_url": nav_url,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
     }
 

@@ -50,6 +50,20 @@ def shows_full_id(village: Area) -> bool:
     return current_user.role == CLERK and current_user.area.code == village.code
 
 
+MAX_PAGE = 100_000  # keeps ?page=99999999999999999999 inside the database's integer range
+
+
+def _page(stmt):
+    """``db.paginate`` of ``stmt`` at the requested ``?page=``, clamped to 1 … last page: a page
+    beyond the end (an old link after the roster shrank, a typed URL) shows the last page."""
+    per_page = current_app.config["ROSTER_PAGE_SIZE"]
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    if pagination.pages and page > pagination.pages:
+        pagination = db.paginate(stmt, page=pagination.pages, per_page=per_page, error_out=False)
+    return pagination
+
+
 @bp.app_template_filter("filing_label")
 def filing_label(state: str) -> str:
     return str(FILING_LABELS.get(state, state))
@@ -68,9 +82,7 @@ def index(code: str):
         members = []
         pagination = None
     else:
-        pagination = db.paginate(roster_select(org.id, search=search, status=status),
-                                 per_page=current_app.config["ROSTER_PAGE_SIZE"], max_per_page=200,
-                                 error_out=False)
+        pagination = _page(roster_select(org.id, search=search, status=status))
         members = pagination.items
     extras = row_extras(db.session, members)
     states = filing_states(org.id) if members else {}

@@ -10,6 +10,7 @@ import json
 import re
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from registry.models import AuditEvent, Filing, Membership
@@ -18,7 +19,16 @@ from tests.conftest import SAMPLES
 VILLAGE = "370305102201"
 ROSTER = SAMPLES / f"roster_{VILLAGE}.xlsx"
 PAGE = f"/villages/{VILLAGE}/filing"
-TODAY = dt.date.today()
+# The registry clock is stopped (tests.conftest ``clock``): the roster is imported on IMPORTED_ON,
+# the rest happens on TODAY, so the notice (40 days before TODAY) is posted after the roster last
+# changed (F-04) and every date lies inside the 2025–2026 holiday calendar (F-05).
+IMPORTED_ON = dt.date(2026, 3, 2)
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _import_day(clock):
+    return clock.set(IMPORTED_ON)
 
 
 def _iso(days_ago: int) -> str:
@@ -37,8 +47,9 @@ def _filing(db) -> Filing:
     return db.session.scalar(select(Filing).order_by(Filing.id.desc()))
 
 
-def _village_workflow(login_as, db):
+def _village_workflow(login_as, db, clock):
     """Notice → resolution → submit → town record → district receive, as each role does it."""
+    clock.set(TODAY)
     clerk = login_as("clerk3")
     resp = clerk.post(f"{PAGE}/notice", data={"posted_on": _iso(40), "place": "村委会公示栏"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:1500]
@@ -77,7 +88,7 @@ def _reimport_unchanged(client_or_runner, data: bytes, *, via_cli=None):
     assert counts == {"新增": "0", "更新": "0", "无变化": "1446"}, counts
 
 
-def test_main_job_over_http(login_as, db):
+def test_main_job_over_http(login_as, db, clock):
     clerk = login_as("clerk3")
     resp = clerk.post(f"/villages/{VILLAGE}/import", data={"file": (io.BytesIO(ROSTER.read_bytes()), "r.xlsx")},
                       content_type="multipart/form-data")
@@ -86,7 +97,7 @@ def test_main_job_over_http(login_as, db):
     roster = clerk.get(f"/villages/{VILLAGE}/roster").get_data(as_text=True)
     assert "待确认" in roster and "未备案" in roster
 
-    district = _village_workflow(login_as, db)
+    district = _village_workflow(login_as, db, clock)
     export = district.get(f"/exports/{VILLAGE}/roster.xlsx")
     assert export.status_code == 200
     assert "filename*=UTF-8''" in export.headers["Content-Disposition"]
@@ -105,12 +116,12 @@ def test_main_job_over_http(login_as, db):
             "export.roster", "export.summary"} <= audit
 
 
-def test_main_job_with_cli_import_and_exports(login_as, db, runner, tmp_path):
+def test_main_job_with_cli_import_and_exports(login_as, db, runner, tmp_path, clock):
     result = runner.invoke(args=["import-roster", str(ROSTER), "--village", VILLAGE, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["created"] == 1446
 
-    _village_workflow(login_as, db)
+    _village_workflow(login_as, db, clock)
     out = tmp_path / "district.xlsx"
     result = runner.invoke(args=["export-roster", "--area", "370305", "--out", str(out)])
     assert result.exit_code == 0 and "1446" in result.output

@@ -72,3 +72,13 @@ def candidates(session, organization: Organization, number: str = "0100", n: int
               ("孙三", "1", dt.date(2001, 4, 4), "20")][:n]
     return add_household(session, organization, number, people, status="pending", ground="marriage",
                          acquired_at=dt.date(2025, 1, 1))
+
+
+def adults(session, organization: Organization, n: int, *, first_household: int = 500):
+    """``n`` confirmed adult members (born 1950–1989) in households of five. Returns them."""
+    out = []
+    for start in range(0, n, 5):
+        people = [(f"成员{i:03d}", "12"[i % 2], dt.date(1950 + i % 40, 1 + i % 12, 1 + i % 28),
+                   "02" if i == start else "20") for i in range(start, min(start + 5, n))]
+        out += add_household(session, organization, f"{first_household + start // 5:04d}", people)
+    return out

@@ -20,9 +20,10 @@ D = dt.date
 POSTED, ENDS = D(2025, 3, 3), D(2025, 3, 12)  # 7 working days from Tue 4 March
 AFTER = D(2025, 3, 13)
 MEETING = D(2025, 3, 20)
+# The reform roster of _noticed: 9 confirmed adults, so the base is 9; 6 votes pass.
 RESOLUTION = dict(body="member_assembly", subject="membership_confirmation", title="确认新增成员",
-                  notice_date=D(2025, 3, 10), meeting_date=MEETING, base_members=12, attendees=10,
-                  votes_for=8)
+                  notice_date=D(2025, 3, 10), meeting_date=MEETING, base_members=9, attendees=8,
+                  votes_for=7)
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_M02_confirmation_effective_meeting_date(s, clerk):
 def test_A03_refusal_changes_nothing(s, clerk):
     filing, members = _noticed(s, clerk, pending=1)
     with pytest.raises(DomainError) as err:
-        F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **{**RESOLUTION, "votes_for": 7})
+        F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **{**RESOLUTION, "votes_for": 5})
     assert err.value.rule == "A-03"
     assert members[-1].status == "pending"
 
@@ -148,14 +149,39 @@ def test_submit_refused_before_notice_ended(s, clerk):
 
 def test_submit_refused_while_objection_open(s, clerk):
     filing, _ = _noticed(s, clerk)
-    objection = raise_objection(s, filing.notice, "户主姓名有误", "张某", actor=clerk)
     F.confirm_without_resolution(s, filing, actor=clerk, today=AFTER)
+    objection = raise_objection(s, filing.notice, "户主姓名有误", "张某", actor=clerk)
     with pytest.raises(DomainError) as err:
         F.submit(s, filing, actor=clerk, today=AFTER)
     assert err.value.code == "filing.objection_open"
     resolve_objection(s, objection, "已更正", actor=clerk)
     F.submit(s, filing, actor=clerk, today=AFTER)
     assert filing.state == TOWN_REVIEW
+
+
+def test_F04_confirm_without_resolution_refused_while_objection_open(s, clerk):
+    filing, _ = _noticed(s, clerk)
+    objection = raise_objection(s, filing.notice, "户主姓名有误", "张某", actor=clerk)
+    with pytest.raises(DomainError) as err:
+        F.confirm_without_resolution(s, filing, actor=clerk, today=AFTER)
+    assert (err.value.code, err.value.rule) == ("filing.objection_open", "F-04")
+    assert "1 条异议尚未处理" in err.value.message
+    assert filing.state == AWAITING_ASSEMBLY  # the implicit end of the notice stands, nothing else
+    resolve_objection(s, objection, "已更正", actor=clerk)
+    F.confirm_without_resolution(s, filing, actor=clerk, today=AFTER)
+    assert filing.state == CONFIRMED
+
+
+def test_F04_resolution_refused_while_objection_open(s, clerk):
+    filing, members = _noticed(s, clerk, pending=1)
+    objection = raise_objection(s, filing.notice, "赵某不应确认", "钱某", actor=clerk)
+    with pytest.raises(DomainError) as err:
+        F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **RESOLUTION)
+    assert (err.value.code, err.value.rule) == ("filing.objection_open", "F-04")
+    assert members[-1].status == "pending" and filing.resolution_id is None
+    resolve_objection(s, objection, "经核实符合条件", actor=clerk)
+    F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **RESOLUTION)
+    assert filing.state == CONFIRMED
 
 
 def test_submit_refused_with_unconfirmed_candidates(s, clerk):
@@ -253,8 +279,9 @@ def test_F07_F09_next_version_counts_changes(s, clerk):
     members[1].status, members[1].loss_ground, members[1].lost_at = "lost", "death", D(2025, 4, 1)
     start_notice(s, second, posted_on=D(2025, 4, 7), actor=clerk, today=D(2025, 4, 7))
     candidates(s, o, n=1)
-    F.record_resolution(s, second, actor=clerk, today=D(2025, 5, 6),
-                        **{**RESOLUTION, "notice_date": D(2025, 4, 20), "meeting_date": D(2025, 5, 6)})
+    F.record_resolution(s, second, actor=clerk, today=D(2025, 5, 6),  # 8 confirmed members left
+                        **{**RESOLUTION, "notice_date": D(2025, 4, 20), "meeting_date": D(2025, 5, 6),
+                           "base_members": 8})
     F.submit(s, second, actor=clerk, today=D(2025, 5, 6))
     assert item_counts(s, second.id) == {"added": 1, "changed": 1, "unchanged": 7, "ended": 1}
     ended = s.scalar(select(FilingItem).where(FilingItem.filing_id == second.id, FilingItem.change == "ended"))
@@ -285,3 +312,63 @@ def test_membership_versions_bumped_on_confirmation(s, clerk):
     before = members[-1].version
     F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **RESOLUTION)
     assert s.get(Membership, members[-1].id).version == before + 1
+
+
+# --- F-04: a roster change voids the notice in every state that holds one -------------------------------
+
+def _returned(s, clerk):
+    filing, members = _noticed(s, clerk)
+    F.confirm_without_resolution(s, filing, actor=clerk, today=AFTER)
+    F.submit(s, filing, actor=clerk, today=AFTER)
+    F.town_return(s, filing, "第1户缺少户主", actor=user(s, "town"), today=AFTER)
+    return filing, members
+
+
+def test_F04_notice_would_be_voided_by_state(s, clerk):
+    assert not F.notice_would_be_voided(None)
+    o = org(s)
+    reform_roster(s, o, households=1)
+    draft = F.current_filing(s, o, actor=clerk)
+    assert not F.notice_would_be_voided(draft)  # a draft without a notice: nothing to void
+    start_notice(s, draft, posted_on=POSTED, actor=clerk, today=POSTED)
+    assert F.notice_would_be_voided(draft)  # on notice
+    F.confirm_without_resolution(s, draft, actor=clerk, today=AFTER)
+    assert F.notice_would_be_voided(draft)  # confirmed
+    F.submit(s, draft, actor=clerk, today=AFTER)
+    assert not F.notice_would_be_voided(draft)  # under town review the roster is locked instead
+    F.town_return(s, draft, "请更正", actor=user(s, "town"), today=AFTER)
+    assert F.notice_would_be_voided(draft)  # returned, still holding the notice
+    F.reopen(s, draft, actor=clerk, today=AFTER)
+    assert F.notice_would_be_voided(draft)  # draft after a return, still holding the notice
+
+
+def test_F04_roster_change_voids_notice_of_returned_filing(s, clerk):
+    filing, _ = _returned(s, clerk)
+    voided = filing.notice
+    F.transition(s, filing, F.ROSTER_CHANGED, actor=clerk, today=D(2025, 4, 2), created=1, updated=0)
+    assert filing.state == DRAFT and filing.notice is None and filing.notice_id is None
+    assert filing.roster_changed_on == D(2025, 4, 2)
+    event = s.scalars(select(AuditEvent).where(AuditEvent.action == "filing.roster_changed")).one()
+    assert (event.detail["old"], event.detail["new"]) == (RETURNED, DRAFT)
+    assert event.detail["voided_notice_id"] == voided.id and event.detail["voided_posted_on"] == "2025-03-03"
+    # The old notice no longer counts: submitting needs a new one (F-04) …
+    with pytest.raises(DomainError) as err:
+        F.submit(s, filing, actor=clerk, today=D(2025, 4, 2))
+    assert err.value.code == "filing.no_notice"
+    # … and it cannot be dated before the change.
+    with pytest.raises(DomainError) as err:
+        start_notice(s, filing, posted_on=D(2025, 4, 1), actor=clerk, today=D(2025, 4, 2))
+    assert err.value.code == "notice.before_roster_change"
+    start_notice(s, filing, posted_on=D(2025, 4, 2), actor=clerk, today=D(2025, 4, 2))
+    assert filing.state == ON_NOTICE
+
+
+def test_F04_roster_change_voids_notice_kept_by_reopened_draft(s, clerk):
+    filing, _ = _returned(s, clerk)
+    F.reopen(s, filing, actor=clerk, today=AFTER)
+    assert filing.state == DRAFT and filing.notice is not None
+    F.transition(s, filing, F.ROSTER_CHANGED, actor=clerk, today=D(2025, 4, 2))
+    assert filing.state == DRAFT and filing.notice_id is None
+    with pytest.raises(DomainError) as err:
+        F.submit(s, filing, actor=clerk, today=D(2025, 4, 2))
+    assert err.value.rule == "F-04"

@@ -134,3 +134,75 @@ def test_objection_requires_text_and_clerk(db, filing):
         raise_objection(db.session, notice, "", "王某", actor=user(db.session, "clerk"))
     with pytest.raises(DomainError):
         raise_objection(db.session, notice, "有异议", "王某", actor=user(db.session, "town"))
+
+
+def test_F04_notice_not_dated_before_the_roster_changed(db, filing):
+    filing.roster_changed_on = D(2025, 3, 5)
+    with pytest.raises(DomainError) as err:
+        _start(db, filing, posted_on=D(2025, 3, 4), today=D(2025, 3, 20))
+    assert (err.value.code, err.value.rule) == ("notice.before_roster_change", "F-04")
+    assert "2025-03-05" in err.value.message and "2025-03-04" in err.value.message
+    assert filing.notice_id is None and filing.state == "draft"
+    notice = _start(db, filing, posted_on=D(2025, 3, 5), today=D(2025, 3, 20))
+    assert notice.posted_on == D(2025, 3, 5)
+
+
+def test_F04_current_filing_records_the_change_date(db, filing):
+    from registry.services.filings import current_filing, mark_roster_changed
+
+    o = filing.organization
+    assert current_filing(db.session, o, actor=user(db.session, "clerk"), changed_on=D(2025, 3, 5)) is filing
+    assert filing.roster_changed_on == D(2025, 3, 5)
+    mark_roster_changed(filing, D(2025, 3, 1))  # never moves backwards
+    assert filing.roster_changed_on == D(2025, 3, 5)
+
+
+def test_F04_notice_posted_in_future_refused_with_rule(db, filing):
+    with pytest.raises(DomainError) as err:
+        _start(db, filing, posted_on=D(2025, 3, 3), today=D(2025, 3, 2))
+    assert (err.value.code, err.value.rule) == ("notice.posted_in_future", "F-04")
+
+
+def test_F04_notice_cannot_end_before_it_is_posted(db, filing):
+    for ends_on in (D(2025, 3, 3), D(2025, 2, 20)):
+        with pytest.raises(DomainError) as err:
+            _start(db, filing, posted_on=D(2025, 3, 3), ends_on=ends_on)
+        assert (err.value.code, err.value.rule) == ("notice.ends_before_posted", "F-04")
+    assert filing.notice_id is None
+
+
+def test_F05_calendar_not_maintained_for_next_year(db, filing):
+    """The shipped calendar covers 2025–2026: a period reaching into 2027 is refused, not counted
+    with weekends only."""
+    with pytest.raises(DomainError) as err:
+        _start(db, filing, posted_on=D(2026, 12, 28))
+    assert (err.value.code, err.value.rule) == ("calendar.not_maintained", "F-05")
+    assert err.value.message == "节假日日历尚未维护 2027 年数据，请联系管理员导入后再公示"
+    with pytest.raises(DomainError) as err:  # a chosen end date in 2027 as well
+        _start(db, filing, posted_on=D(2026, 12, 1), ends_on=D(2027, 1, 8))
+    assert err.value.code == "calendar.not_maintained"
+    assert _start(db, filing, posted_on=D(2026, 12, 1)).ends_on == D(2026, 12, 10)
+
+
+def test_F05_calendar_loaded_for_a_new_year_is_used(db, filing):
+    from registry.services.calendar import covered_years, load_holidays, parse_holidays
+
+    rows = parse_holidays("date,is_workday,name\n2027-01-01,0,元旦\n2027-01-04,0,测试假日\n")
+    assert load_holidays(db.session, rows) == {"added": 2, "updated": 0, "unchanged": 0}
+    assert covered_years(db.session) == [2025, 2026, 2027]
+    # Mon 28 Dec: 29, 30, 31 Dec, (1 Jan holiday, 2–3 weekend, 4 Jan test holiday) 5, 6, 7, 8 Jan.
+    assert _start(db, filing, posted_on=D(2026, 12, 28)).ends_on == D(2027, 1, 8)
+
+
+def test_F05_bad_calendar_file_is_refused_whole():
+    from registry.services.calendar import parse_holidays
+
+    with pytest.raises(DomainError) as err:
+        parse_holidays("date,is_workday,name\n2027-01-01,0,元旦\n2027-13-01,0,x\n2027-01-02,2,y\n2027-01-01,0,z\n")
+    message = err.value.message
+    assert err.value.code == "calendar.bad_file"
+    assert "第 3 行" in message and "第 4 行" in message and "第 5 行" in message and "第 2 行重复" in message
+    with pytest.raises(DomainError):
+        parse_holidays("day,workday\n2027-01-01,0\n")
+    assert parse_holidays("\ufeffdate,is_workday,name\n2027-02-07,是,春节调休上班\n") == \
+        [(D(2027, 2, 7), True, "春节调休上班")]

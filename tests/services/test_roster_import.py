@@ -128,7 +128,7 @@ def test_reimport_with_changed_cells_reports_updates(db, demo):
     assert _count(db, Membership, Membership.status != "confirmed", Membership.organization_id == org.id) == 0
 
 
-def test_F04_import_that_changes_a_noticed_roster_voids_the_notice(db, demo):
+def test_F04_import_that_changes_a_noticed_roster_voids_the_notice(db, demo, clock):
     import datetime as dt
 
     from registry.models import Filing, User
@@ -140,7 +140,7 @@ def test_F04_import_that_changes_a_noticed_roster_voids_the_notice(db, demo):
     clerk = db.session.scalar(select(User).where(User.username == "clerk"))
     filing = filings.open_filing(db.session, org.id)
     filings.transition(db.session, filing, filings.START_NOTICE, actor=clerk,
-                       posted_on=dt.date.today() - dt.timedelta(days=3))
+                       posted_on=dt.date(2026, 6, 12))  # the clock stands at 2026-06-15
     db.session.commit()
     # Unchanged re-import: the notice stands.
     same = import_roster(db.session, data, org, actor=None)
@@ -161,6 +161,22 @@ def test_F04_import_that_changes_a_noticed_roster_voids_the_notice(db, demo):
     assert report.updated == 1 and filing.state == "draft" and filing.notice_id is None
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "filing.roster_changed"))
     assert event is not None and event.detail["voided_notice_id"]
+    # The roster is dated by the change: a new notice may not be posted before it (F-04).
+    assert filing.roster_changed_on == dt.date(2026, 6, 15)
+    from registry.services.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        filings.transition(db.session, filing, filings.START_NOTICE, actor=clerk, posted_on=dt.date(2026, 6, 12))
+    assert refused.value.rule == "F-04"
+
+
+def test_F04_first_import_does_not_date_the_roster(db, demo, clock):
+    """The first import enters the roster as it already stands, so its paper notice may be older."""
+    from registry.services import filings
+
+    org = organization_for_village(db.session, "370305100201")
+    import_roster(db.session, (SAMPLES / "roster_370305100201.xlsx").read_bytes(), org, actor=None)
+    assert filings.open_filing(db.session, org.id).roster_changed_on is None
 
 
 def test_F09_roster_under_town_review_cannot_be_imported(db, demo):

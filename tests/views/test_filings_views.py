@@ -13,13 +13,21 @@ from registry.models import AuditEvent, Filing, Membership, Objection
 from sqlalchemy import update
 from tests.services.filing_helpers import candidates, org, reform_roster
 
-TODAY = dt.date.today()
+# The registry clock is stopped on TODAY (Beijing date, tests.conftest ``clock``): every date below is
+# fixed, and inside the 2025–2026 holiday calendar.
+TODAY = dt.date(2026, 6, 15)
 VILLAGE = "370305100201"
 PAGE = f"/villages/{VILLAGE}/filing"
 
 
 def iso(days_ago: int) -> str:
     return (TODAY - dt.timedelta(days=days_ago)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    clock.set(TODAY)
+    return clock
 
 
 @pytest.fixture(autouse=True)
@@ -64,10 +72,11 @@ def post_notice(client, days_ago: int = 40):
     return client.post(f"{PAGE}/notice", data={"posted_on": iso(days_ago), "ends_on": "", "place": "村委会公示栏"})
 
 
+# The roster fixture has 9 confirmed adults (the base, A-07) and 2 candidates; 6 votes pass.
 RESOLUTION = {
     "body": "member_assembly", "subject": "membership_confirmation", "title": "关于确认新增成员的决议",
-    "notice_date": iso(20), "meeting_date": iso(5), "base_members": "11", "attendees": "10",
-    "votes_for": "8", "party_pre_discussion_date": iso(25),
+    "notice_date": iso(20), "meeting_date": iso(5), "base_members": "9", "attendees": "8",
+    "votes_for": "7", "party_pre_discussion_date": iso(25),
 }
 
 
@@ -89,16 +98,16 @@ def test_full_walk_notice_to_district(login_as, roster, db):
                       data={f"objection-{objection.id}-note": "经核实已补录"})
     assert resp.status_code == 302
 
-    # 3. The resolution: refused once for A-03 (7 of 11 < 8 = ceil(2/3 × 11)), then passed.
-    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "votes_for": "7"})
+    # 3. The resolution: refused once for A-03 (5 of 9 < 6 = ceil(2/3 × 9)), then passed.
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "votes_for": "5"})
     assert resp.status_code == 200
     html = text(resp)
-    assert "[A-03] 赞成票 7 未达到全体成员(有完全民事行为能力) 11 人的三分之二（8 票）" in html
+    assert "[A-03] 赞成票 5 未达到全体成员(有完全民事行为能力) 9 人的三分之二（6 票）" in html
     assert filing_of(db).resolution_id is None
     resp = clerk.post(f"{PAGE}/resolution", data=RESOLUTION)
     assert resp.status_code == 302, text(resp)[:3000]
     filing = filing_of(db)
-    assert filing.state == "confirmed" and filing.resolution.votes_for == 8
+    assert filing.state == "confirmed" and filing.resolution.votes_for == 7
     new = db.session.scalars(select(Membership).where(Membership.acquisition_ground == "marriage")).all()
     assert {(m.status, m.confirmed_at.isoformat()) for m in new} == {("confirmed", iso(5))}  # M-02
 
@@ -178,11 +187,24 @@ def test_submit_while_objection_open_refused(login_as, db, demo):
     db.session.commit()
     clerk = login_as("clerk")
     post_notice(clerk)
-    clerk.post(f"{PAGE}/objections", data={"raised_by": "李某", "text": "股份数有误"})
     assert clerk.post(f"{PAGE}/confirm").status_code == 302
+    clerk.post(f"{PAGE}/objections", data={"raised_by": "李某", "text": "股份数有误"})
     resp = clerk.post(f"{PAGE}/submit")
     assert resp.status_code == 200 and "异议尚未处理" in text(resp)
     assert filing_of(db).state == "confirmed"
+
+
+def test_F04_confirm_while_objection_open_refused(login_as, db, demo):
+    reform_roster(db.session, org(db.session))
+    db.session.commit()
+    clerk = login_as("clerk")
+    post_notice(clerk)
+    clerk.post(f"{PAGE}/objections", data={"raised_by": "李某", "text": "股份数有误"})
+    html = text(clerk.get(PAGE))
+    assert "公示期满确认（改革确认成员）" not in html and "请先处理公示期间的异议（F-04）" in html
+    resp = clerk.post(f"{PAGE}/confirm")
+    assert resp.status_code == 200 and "[F-04]" in text(resp) and "异议尚未处理" in text(resp)
+    assert filing_of(db).state == "on_notice"  # the request was rolled back
 
 
 def test_notice_end_date_too_early_shows_rule(login_as, roster):
@@ -281,3 +303,118 @@ def test_pages_render_for_every_reader(login_as, db, demo):
         client = login_as(username)
         assert client.get(f"/filings/{filing.id}").status_code == 200, username
         assert client.get(PAGE).status_code == 200, username
+
+
+# --- QA findings --------------------------------------------------------------------------------------
+
+def test_huge_counts_are_a_form_error_not_a_500(login_as, roster, db):
+    clerk = login_as("clerk")
+    post_notice(clerk)
+    for field in ("base_members", "attendees", "votes_for"):
+        resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, field: "99999999999999999999"})
+        assert resp.status_code == 200, field
+        assert "请填写 0 至 1000000 之间的整数" in text(resp) or "请填写 1 至 1000000 之间的整数" in text(resp)
+    assert filing_of(db).resolution_id is None
+
+
+def test_A07_base_prefilled_with_adults_and_both_figures_shown(login_as, db, demo):
+    from tests.services.filing_helpers import add_household
+
+    o = org(db.session)
+    reform_roster(db.session, o)  # 9 adults
+    add_household(db.session, o, "0200", [("少年甲", "1", TODAY.replace(year=TODAY.year - 17), "02"),
+                                          ("少年乙", "2", TODAY.replace(year=TODAY.year - 12), "20")])
+    candidates(db.session, o, n=1)
+    db.session.commit()
+    clerk = login_as("clerk")
+    post_notice(clerk)
+    html = text(clerk.get(PAGE))
+    assert re.search(r'name="base_members"[^>]*value="9"', html)
+    assert "年满18周岁 9 人，年满16周岁 10 人（A-07）" in html
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "base_members": "3", "attendees": "3",
+                                                  "votes_for": "2"})
+    assert resp.status_code == 200 and "[A-07]" in text(resp) and "年满18周岁的 9 人" in text(resp)
+    assert clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "base_members": "10"}).status_code == 302
+
+
+def test_returned_page_says_what_to_do_not_wait_for_the_notice(login_as, db, demo):
+    filing = _submitted(login_as, db)
+    login_as("town").post(f"/filings/{filing.id}/return", data={"reason": "第1户缺户主"})
+    html = text(login_as("clerk").get(PAGE))
+    assert "公示期满后方可录入" not in html
+    assert "乡镇已退回名册：请先点击「修改后重新报送」。" in html
+    assert "乡镇已退回：修改名册后重新报送" in html  # the checklist step
+    login_as("clerk").post(f"{PAGE}/reopen")
+    html = text(login_as("clerk").get(PAGE))
+    assert "公示期满后方可录入" not in html and "没有待确认人员，无需成员大会决议（M-05）。" in html
+
+
+def test_resolution_note_while_the_notice_runs(login_as, roster):
+    clerk = login_as("clerk")
+    post_notice(clerk, days_ago=0)
+    assert "公示期满（2026-06-25）后方可录入。" in text(clerk.get(PAGE))  # 19 June: 端午节
+
+
+def test_audit_trail_labels_roster_change_and_names_the_voided_notice(login_as, db, demo):
+    from registry.services import filings as workflow
+    from tests.services.filing_helpers import user
+
+    reform_roster(db.session, org(db.session))
+    db.session.commit()
+    clerk = login_as("clerk")
+    post_notice(clerk)
+    filing = filing_of(db)
+    workflow.transition(db.session, filing, workflow.ROSTER_CHANGED, actor=user(db.session, "clerk"),
+                        today=TODAY, created=2, updated=1)
+    db.session.commit()
+    html = text(clerk.get(f"/filings/{filing.id}"))
+    assert "filing.roster_changed" not in html
+    assert "公示后名册变更，原公示作废" in html
+    assert f"{iso(40)} 张贴的公示已作废，须重新公示" in html and "新增 2 人，更新 1 人" in html
+    assert "已作废：张贴后名册发生变更" in html  # the notice itself is marked void
+
+
+def test_every_workflow_action_has_an_audit_label():
+    from registry.services import filings as workflow
+    from registry.views.filings import AUDIT_ACTIONS
+
+    missing = [a for a in workflow.ACTION_ROLES if f"filing.{a}" not in AUDIT_ACTIONS]
+    assert not missing
+
+
+def test_dates_are_beijing_dates(login_as, roster, db, clock):
+    """At 01:30 Beijing time the server's UTC date is still yesterday: a notice posted "today" is
+    today in 临淄区, and the stored UTC times are shown in Beijing time."""
+    clock.set(dt.datetime(2026, 6, 14, 17, 30, tzinfo=dt.timezone.utc))  # 2026-06-15 01:30 Beijing
+    clerk = login_as("clerk")
+    resp = clerk.post(f"{PAGE}/notice", data={"posted_on": "2026-06-15"})
+    assert resp.status_code == 302, text(resp)[:2000]
+    filing = filing_of(db)
+    assert filing.notice.posted_on == dt.date(2026, 6, 15)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "notice.posted"))
+    assert event.at == dt.datetime(2026, 6, 14, 17, 30)  # stored as naive UTC
+    html = text(clerk.get(f"/filings/{filing.id}"))
+    assert "2026-06-15 01:30" in html and "2026-06-14 17:30" not in html
+    resp = clerk.post(f"{PAGE}/notice", data={"posted_on": "2026-06-16"})  # tomorrow in Beijing
+    assert resp.status_code == 200
+
+
+def test_nav_shows_only_entries_the_role_may_use(login_as):
+    html = text(login_as("clerk").get(PAGE))
+    assert 'href="/exports"' not in html and "名册备案" in html
+    assert login_as("clerk").get("/exports").status_code == 403
+    assert 'href="/exports"' in text(login_as("town").get(PAGE))
+
+
+def test_F04_page_names_the_earliest_posting_date_and_refuses_earlier(login_as, roster, db):
+    from registry.services import filings as workflow
+    from tests.services.filing_helpers import user
+
+    workflow.current_filing(db.session, org(db.session), actor=user(db.session, "clerk"), changed_on=TODAY)
+    db.session.commit()
+    clerk = login_as("clerk")
+    assert "名册最近一次变更于 2026-06-15，张贴日期不能早于该日（F-04）。" in text(clerk.get(PAGE))
+    resp = post_notice(clerk, days_ago=21)
+    assert resp.status_code == 200 and "[F-04]" in text(resp) and "早于变更日期" in text(resp)
+    assert filing_of(db).notice_id is None
+    assert post_notice(clerk, days_ago=0).status_code == 302

@@ -84,7 +84,7 @@ def test_parts_compile_into_the_catalog(tmp_path):
 def test_login_page_renders_in_chinese(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html
-    assert "临淄区农村集体经济组织成员登记系统" in html
+    assert "临淄区农村集体经济组织成员与权益登记系统" in html
     assert "用户名" in html and "密码" in html and "登录" in html
     assert "Username" not in html and "Log in" not in html
 

@@ -123,7 +123,21 @@ def test_pagination_50_per_page_keeps_the_search(login_as, add_member):
     assert "page=2" in page1 and "q=%E6%88%90%E5%91%98" in page1
     page2 = client.get(ROSTER, query_string={"q": "成员", "page": 2}).get_data(as_text=True)
     assert names_in(page2) == [f"成员{i:02d}" for i in range(50, 60)]
-    assert names_in(client.get(ROSTER, query_string={"page": 9}).get_data(as_text=True)) == []
+
+def test_page_beyond_the_end_shows_the_last_page(login_as, add_member):
+    """QA: ``?page=99999`` read "第 99999 / 2 页" over an empty table; a huge number gave a 500."""
+    for i in range(60):
+        add_member(V1, f"成员{i:02d}", make_id(seq=f"{100 + i:03d}"), household=f"{i + 1:04d}")
+    client = login_as("clerk")
+    last = [f"成员{i:02d}" for i in range(50, 60)]
+    for page in ("9", "99999", "99999999999999999999"):
+        resp = client.get(ROSTER, query_string={"page": page})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200, page
+        assert names_in(html) == last and "第 2 / 2 页" in html, page
+    for page in ("0", "-3", "x"):
+        html = client.get(ROSTER, query_string={"page": page}).get_data(as_text=True)
+        assert "第 1 / 2 页" in html and len(names_in(html)) == 50, page
 
 
 def test_roster_query_count_does_not_grow_with_rows(app, login_as, add_member):

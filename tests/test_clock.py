@@ -1,0 +1,44 @@
+"""registry.clock: business dates are Beijing dates whatever the server's zone (UTC in production)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import registry.clock as clock_module
+from registry.clock import local_now, local_today, to_local, utc_naive_now
+from registry.models.base import utcnow
+
+UTC = dt.timezone.utc
+
+
+def test_local_today_is_the_beijing_date(monkeypatch):
+    # 2026-03-01 16:30 UTC is 2026-03-02 00:30 in Beijing: the server's UTC date is a day behind.
+    monkeypatch.setattr(clock_module, "utc_now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
+    assert local_today() == dt.date(2026, 3, 2)
+    assert local_now().utcoffset() == dt.timedelta(hours=8)
+    assert utc_naive_now() == dt.datetime(2026, 3, 1, 16, 30)
+    assert utcnow() == dt.datetime(2026, 3, 1, 16, 30)  # stored timestamps stay naive UTC
+
+
+def test_zone_comes_from_the_app_config(app, monkeypatch):
+    monkeypatch.setattr(clock_module, "utc_now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
+    assert local_today() == dt.date(2026, 3, 2)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = "UTC"
+    assert local_today() == dt.date(2026, 3, 1)
+
+
+def test_stored_utc_shown_in_local_time():
+    assert to_local(dt.datetime(2026, 3, 1, 16, 30)).replace(tzinfo=None) == dt.datetime(2026, 3, 2, 0, 30)
+
+
+def test_services_default_to_the_beijing_date(db, demo, clock):
+    """A notice posted "today" without an explicit ``today`` uses the Beijing date."""
+    from registry.services.filings import current_filing
+    from registry.services.notices import start_notice
+    from tests.services.filing_helpers import org, reform_roster, user
+
+    clock.set(dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))  # 2026-03-02 00:30 Beijing
+    s = db.session
+    reform_roster(s, org(s), households=1)
+    filing = current_filing(s, org(s), actor=user(s, "clerk"))
+    notice = start_notice(s, filing, posted_on=dt.date(2026, 3, 2), actor=user(s, "clerk"))
+    assert notice.posted_on == dt.date(2026, 3, 2)
