@@ -216,11 +216,12 @@ def _record_resolution(session, filing, *, actor, today, **facts):
                           rule="M-02")
     organization = filing.organization
     resolution = store_resolution(session, organization, actor=actor, today=today, **facts)
-    confirmed = confirm_pending(session, organization, resolution, actor=actor)
+    confirmed, rejected = confirm_pending(session, organization, resolution, actor=actor, today=today)
     filing.resolution_id = resolution.id
     filing.resolution = resolution
     return {"resolution_id": resolution.id, "meeting_date": resolution.meeting_date,
-            "confirmed_count": len(confirmed), "confirmed_membership_ids": confirmed}
+            "confirmed_count": len(confirmed), "confirmed_membership_ids": confirmed,
+            "rejected_count": len(rejected), "rejected_membership_ids": rejected}
 
 
 def _confirm_without_resolution(session, filing, *, actor, today):
