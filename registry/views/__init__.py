@@ -5,7 +5,7 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.views import auth, exports, filings, imports, main, roster
+    from registry.views import auth, exports, filings, households, imports, main, members, roster
 
-    for module in (auth, main, roster, imports, filings, exports):
+    for module in (auth, main, roster, imports, filings, exports, members, households):
         app.register_blueprint(module.bp)

@@ -69,6 +69,11 @@ class World:
         self._seq += 1
         return self._add_member(village_code, "路由测试", make_id(seq=f"{self._seq:03d}")).id
 
+    def household(self, village_code: str) -> dict:
+        """URL args of a household (0001, created with a member on first use)."""
+        self.membership(village_code)
+        return {"code": village_code, "number": "0001"}
+
     def filing(self, village_code: str) -> int:
         """The village's open (draft) roster filing, created on first use (one open filing per village)."""
         from registry.models import Filing
@@ -123,6 +128,15 @@ ROUTES: dict[str, Route] = {
     "filings.receive": Route(roles=frozenset({DISTRICT}), inside=lambda w: {"filing_id": w.filing(V1)},
                              outside=lambda w: {"filing_id": w.filing(V_OUT)}),
     "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
+    # membership changes (issue 3): the clerk acts, everyone in scope reads
+    "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"members.{name}": Route(roles=frozenset({CLERK}),
+                                inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                                outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)})
+       for name in ("end", "withdrawal", "rejection", "flags", "hukou", "move")},
+    "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
+    **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
+                                   outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
