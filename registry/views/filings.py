@@ -26,13 +26,14 @@ from registry.reports.roster import find_area
 from registry.services import filings as workflow
 from registry.services.errors import DomainError
 from registry.services.filing_confirm import pending_count
-from registry.services.filing_items import changed_items, item_counts, previous_data
+from registry.services.filing_items import item_counts
 from registry.services.filing_queries import (
     district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
     town_inbox as town_inbox_query,
 )
 from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.notices import start_notice as start_notice_service
+from registry.services.roster_diff import filing_diff
 
 bp = Blueprint("filings", __name__)
 
@@ -182,6 +183,18 @@ def village(code: str):
     return _village_page(village_area, org)
 
 
+@bp.get("/villages/<code>/filing/changes")
+@require_role(*READERS)
+def changes(code: str):
+    """The clerk's pre-submit view: the open version's changes against the last filed version, as
+    the town will see them (the latest version when none is open)."""
+    village_area, org = load_village(code)
+    filing = workflow.open_filing(db.session, org.id) or next(iter(workflow.filings_of(db.session, org.id)), None)
+    diff = filing_diff(db.session, filing) if filing else None
+    return render_template("filings/changes.html", village=village_area, org=org, filing=filing, diff=diff,
+                           shown_id=_shown_id(village_area.code), flagged=set())
+
+
 def _open_filing_or_404(org: Organization) -> Filing:
     filing = workflow.open_filing(db.session, org.id)
     if filing is None:
@@ -317,20 +330,24 @@ def district_inbox():
 
 # --- detail and the town / district actions -------------------------------------------------------------
 
+def _shown_id(village_code: str):
+    """Full ID numbers only for the village's own clerk (as on the roster pages)."""
+    from registry.reports.roster import mask_id_number
+
+    full = current_user.role == CLERK and current_user.area.code == village_code
+    return (lambda number: number) if full else mask_id_number
+
+
 def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     counts = item_counts(db.session, filing.id)
-    changed = changed_items(db.session, filing.id)
-    before = previous_data(db.session, filing, [i.membership_id for i in changed if i.change == "changed"])
-    diffs = {i.membership_id: [(k, before[i.membership_id].get(k, ""), v) for k, v in i.data.items()
-                               if k != "序号" and before[i.membership_id].get(k, "") != v]
-             for i in changed if i.membership_id in before}
     users = {}
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
         if uid:
             users[uid] = db.session.get(User, uid)
     return render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, changed=changed, diffs=diffs, notices=notices_of(db.session, filing),
+        counts=counts, diff=filing_diff(db.session, filing), shown_id=_shown_id(filing.area_code),
+        notices=notices_of(db.session, filing),
         trail=filing_trail(db.session, filing), users=users, complete=workflow.is_complete(filing),
         return_form=return_form or ReturnForm(), action_form=ActionForm(),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,

@@ -111,6 +111,7 @@ ROUTES: dict[str, Route] = {
                                     outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
     # filings: the village page and the clerk's actions
     "filings.village": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "filings.changes": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     **{f"filings.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT})
        for name in ("start_notice", "add_objection", "record_resolution", "confirm", "submit", "reopen")},
     # the village is checked before the objection, so any objection id shows the area rule
