@@ -1,8 +1,9 @@
 """Roster import (DESIGN §4): read → validate → plan against the database → apply in one
 transaction. One service behind the web upload and ``flask import-roster``.
 
-Row codes are those of ``registry.excel.roster`` plus ``duplicate.other_village`` (the person is
-already an active member of another village; hand-over is a separate workflow, M-15).
+Row codes are those of ``registry.excel.roster`` plus ``duplicate.other_village`` (a 正式成员 row of
+a person who is already an active member of another village, M-15) and the warning
+``handover.pending`` (a 待确认 row of such a person: the hand-over runs when the assembly confirms).
 File codes: ``file.*`` from the reader plus ``roster.locked`` (the roster is under town review,
 F-09). All or nothing by default; ``partial=True`` leaves out every household with an error row."""
 from __future__ import annotations
@@ -159,9 +160,22 @@ def check_other_villages(session: Session, results, organization: Organization) 
             elsewhere[id_number] = f"{village}（{code}）"
     for r in results:
         other = elsewhere.get(r.values.get("id_number"))
-        if other and not r.errors:
+        if not other or r.errors:
+            continue
+        if _row_status(r.values) == "pending":
+            # M-15: a candidate here; the old membership ends when this village's assembly confirms.
+            r.warnings.append(Issue(r.row, "证件号码", "handover.pending",
+                                    f"此人现为{other}的正式成员：经本村成员大会确认后，原成员身份同日终止（M-15）",
+                                    "warning"))
+        else:
             r.errors.append(Issue(r.row, "证件号码", "duplicate.other_village",
-                                  f"此人已是{other}的正式成员，不能重复登记（两头占）；请走成员身份转移流程"))
+                                  f"此人已是{other}的正式成员，不能重复登记（两头占）；可登记为“待确认”，"
+                                  "经本村成员大会确认后办理转移（M-15）"))
+
+
+def _row_status(values: dict) -> str:
+    """The status a row would get (blank: reform members confirmed, others pending, DOMAIN §6.1)."""
+    return values.get("status") or ("confirmed" if values.get("acquisition_ground") == "reform" else "pending")
 
 
 def _chunks(items, size):

@@ -78,7 +78,7 @@ def consent_resolutions(org: Organization) -> list[tuple[str, str]]:
 def member_actions(village, org: Organization, m: Membership, forms: dict) -> dict:
     """Template context of the member page's action panels (only the village's own clerk acts)."""
     can_edit = current_user.role == CLERK and current_user.area.code == village.code
-    ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org)}
+    ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m)}
     if not can_edit:
         return ctx
     ctx.update(
@@ -91,6 +91,17 @@ def member_actions(village, org: Organization, m: Membership, forms: dict) -> di
             households=household_choices(db.session, org.id, exclude=m.household_id)),
     )
     return ctx
+
+
+def handover_links(m: Membership) -> dict:
+    """M-15: the membership elsewhere that ended this one, and those this one ended (village names)."""
+    def village(other: Membership) -> str:
+        return db.session.get(Organization, other.organization_id).area.name
+
+    ended_by = db.session.get(Membership, m.ended_by_membership_id) if m.ended_by_membership_id else None
+    superseded = db.session.scalars(select(Membership).where(Membership.ended_by_membership_id == m.id)).all()
+    return {"ended_by": village(ended_by) if ended_by else None,
+            "supersedes": [(village(o), o.lost_at) for o in superseded]}
 
 
 def member_page(code: str, membership_id: int, status: int = 422, **forms):
