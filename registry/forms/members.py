@@ -161,3 +161,9 @@ class HeadForm(PrefixedForm):
         super().__init__(*args, **kwargs)
         self.new_head.choices = list(members)
         self.old_head_relation.choices = [_BLANK, *RELATION.choices()]
+
+
+class AcknowledgeForm(FlaskForm):
+    """The town officer's review of one W-02 flag (prefix ``flag-<id>``)."""
+
+    note = TextAreaField(_l("Review note"), validators=[Optional(), Length(max=1000, message=_TOO_LONG)])

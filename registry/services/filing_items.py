@@ -96,9 +96,13 @@ def compute_items(session: Session, organization_id: int, version_no: int) -> tu
         rows.append({"membership_id": membership_id, "change": ENDED, "data": {**data, SEQ_HEADING: str(seq)},
                      "detail": None})
     if ended:
+        from registry.services.equality import flag_keywords
+
         details = ending_details(session, ended)
         for row in rows[-len(ended):]:
-            row["detail"] = details.get(row["membership_id"])
+            detail = details.get(row["membership_id"])
+            words = flag_keywords(detail)
+            row["detail"] = {**detail, "w02": words} if words else detail  # W-02, frozen with the row
     return rows, counts
 
 

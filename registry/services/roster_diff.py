@@ -38,6 +38,7 @@ class DiffRow:
     date: str = ""  # acquired on (added) or lost on (ended)
     reason: str = ""  # citation, evidence, note, rejection reason, membership elsewhere
     kind: str = ""  # ended: lost / withdrawn / rejected
+    keywords: list[str] = field(default_factory=list)  # W-02 words of an ending or rejection
     fields: list[FieldChange] = field(default_factory=list)
 
 
@@ -112,6 +113,7 @@ def filing_diff(session: Session, filing: Filing) -> RosterDiff:
                 entry.ground = LOSS_GROUND.label(detail.get("loss_ground")) or ""
                 entry.date = detail.get("lost_at", "")
             entry.reason = _reason(detail)
+            entry.keywords = list(detail.get("w02") or ())
             diff.ended.append(entry)
         elif change == CHANGED:
             before = prev.get(row["membership_id"], {})

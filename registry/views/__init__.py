@@ -5,7 +5,9 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.views import auth, exports, filings, households, imports, main, members, roster
+    from registry.views import (
+        auth, exports, filing_review, filings, households, imports, main, members, roster,
+    )
 
-    for module in (auth, main, roster, imports, filings, exports, members, households):
+    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review):
         app.register_blueprint(module.bp)

@@ -33,7 +33,6 @@ from registry.services.filing_queries import (
 )
 from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.notices import start_notice as start_notice_service
-from registry.services.roster_diff import filing_diff
 
 bp = Blueprint("filings", __name__)
 
@@ -69,6 +68,8 @@ AUDIT_ACTIONS = {
     "objection.raised": _l("Objection raised"),
     "objection.resolved": _l("Objection handled"),
     "resolution.recorded": _l("Resolution recorded"),
+    "filing.w02_acknowledged": _l("Women's-equality flag reviewed (W-02)"),
+    "filing.roster_changed": _l("Roster changed after the notice (notice void)"),
 }
 
 
@@ -181,18 +182,6 @@ def _village_page(village: Area, org: Organization, **forms):
 def village(code: str):
     village_area, org = load_village(code)
     return _village_page(village_area, org)
-
-
-@bp.get("/villages/<code>/filing/changes")
-@require_role(*READERS)
-def changes(code: str):
-    """The clerk's pre-submit view: the open version's changes against the last filed version, as
-    the town will see them (the latest version when none is open)."""
-    village_area, org = load_village(code)
-    filing = workflow.open_filing(db.session, org.id) or next(iter(workflow.filings_of(db.session, org.id)), None)
-    diff = filing_diff(db.session, filing) if filing else None
-    return render_template("filings/changes.html", village=village_area, org=org, filing=filing, diff=diff,
-                           shown_id=_shown_id(village_area.code), flagged=set())
 
 
 def _open_filing_or_404(org: Organization) -> Filing:
@@ -330,15 +319,9 @@ def district_inbox():
 
 # --- detail and the town / district actions -------------------------------------------------------------
 
-def _shown_id(village_code: str):
-    """Full ID numbers only for the village's own clerk (as on the roster pages)."""
-    from registry.reports.roster import mask_id_number
-
-    full = current_user.role == CLERK and current_user.area.code == village_code
-    return (lambda number: number) if full else mask_id_number
-
-
 def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
+    from registry.views.filing_review import review_context
+
     counts = item_counts(db.session, filing.id)
     users = {}
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
@@ -346,8 +329,7 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
             users[uid] = db.session.get(User, uid)
     return render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, diff=filing_diff(db.session, filing), shown_id=_shown_id(filing.area_code),
-        notices=notices_of(db.session, filing),
+        counts=counts, **review_context(filing), notices=notices_of(db.session, filing),
         trail=filing_trail(db.session, filing), users=users, complete=workflow.is_complete(filing),
         return_form=return_form or ReturnForm(), action_form=ActionForm(),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
