@@ -6,8 +6,8 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from registry.views import (
-        auth, exports, filing_review, filings, households, imports, main, members, roster,
+        auth, exports, filing_review, filings, grants, households, imports, main, members, roster,
     )
 
-    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review):
+    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review, grants):
         app.register_blueprint(module.bp)

@@ -138,6 +138,10 @@ ROUTES: dict[str, Route] = {
                                 inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
                                 outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)})
        for name in ("end", "withdrawal", "rejection", "flags", "hukou", "move")},
+    "grants.resolutions": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.record": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.create": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
     **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
