@@ -237,5 +237,5 @@ def pending_count(session: Session, organization_id: int) -> int:
         Membership.organization_id == organization_id, Membership.status == PENDING)) or 0
 
 
-# The guards of add / end / withdraw (and the dispute actions) register themselves on import.
-from registry.services import membership_changes  # noqa: E402,F401
+# The guards of add / end / withdraw and of the dispute actions register themselves on import.
+from registry.services import disputes, membership_changes  # noqa: E402,F401

@@ -6,8 +6,9 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from registry.views import (
-        auth, exports, filing_review, filings, grants, households, imports, main, members, roster,
+        auth, disputes, exports, filing_review, filings, grants, households, imports, main, members, roster,
     )
 
-    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review, grants):
+    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review, grants,
+                   disputes):
         app.register_blueprint(module.bp)

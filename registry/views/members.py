@@ -78,7 +78,10 @@ def consent_resolutions(org: Organization) -> list[tuple[str, str]]:
 def member_actions(village, org: Organization, m: Membership, forms: dict) -> dict:
     """Template context of the member page's action panels (only the village's own clerk acts)."""
     can_edit = current_user.role == CLERK and current_user.area.code == village.code
-    ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m)}
+    from registry.views.disputes import dispute_context
+
+    ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
+           **dispute_context(m, can_edit, forms)}
     if not can_edit:
         return ctx
     ctx.update(

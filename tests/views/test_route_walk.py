@@ -142,6 +142,13 @@ ROUTES: dict[str, Route] = {
     "grants.record": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     "grants.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "grants.create": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "disputes.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "disputes.open_": Route(roles=frozenset({CLERK}),
+                            inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                            outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    # the village is checked before the dispute, so any dispute id shows the area rule
+    **{f"disputes.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "dispute_id": 999999},
+                                 outside={"code": V_OUT, "dispute_id": 999999}) for name in ("stage", "close")},
     "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
     **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
