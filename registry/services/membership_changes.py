@@ -140,9 +140,11 @@ def end_membership(session: Session, membership: Membership, *, ground: str, los
                       retained_rights_until=retained_rights_until)
 
 
-@guard(END)
-def _end(session, m, *, today, actor, ground=None, lost_at=None, citation=None, evidence=None, note=None,
-         contract_based=False, retained_rights_until=None, ended_by: Membership | None = None):
+def check_end(session: Session, m: Membership, *, today: dt.date, ground=None, lost_at=None, citation=None,
+              evidence=None, note=None, contract_based=False, retained_rights_until=None,
+              ended_by: Membership | None = None) -> dict:
+    """Every rule of an ending, without changing anything: the field values to set, or DomainError
+    (M-09, M-10, M-12, M-15, M-18, H-02, W-03). Used by the END guard and the import's preview."""
     from registry.services.handover import pending_elsewhere
 
     ground = rules.check_loss_ground(ground)
@@ -151,9 +153,11 @@ def _end(session, m, *, today, actor, ground=None, lost_at=None, citation=None, 
                           rule="M-18")
     lost_at = rules.check_effective_date(lost_at, today, since=m.confirmed_at or m.acquired_at)
     note = (note or "").strip() or None
-    detail = {"ground": ground, "lost_at": lost_at, "rule": "M-09"}
+    out = {"loss_ground": ground, "lost_at": lost_at, "loss_note": note, "loss_citation": None,
+           "loss_evidence": (evidence or "").strip() or None, "retained_rights_until": retained_rights_until,
+           "rule": "M-09"}
     if ground == "charter_or_law":
-        m.loss_citation = detail["citation"] = rules.check_charter_ground(citation, note)
+        out["loss_citation"] = rules.check_charter_ground(citation, note)
     elif ground == "civil_servant" and contract_based:
         raise DomainError("membership.contract_civil_servant", "聘任制公务员不因此丧失成员身份", rule="M-09")
     elif ground == "other_membership":
@@ -164,19 +168,28 @@ def _end(session, m, *, today, actor, ground=None, lost_at=None, citation=None, 
                     "membership.pending_elsewhere",
                     f"此人在{'、'.join(pending)}还只是待确认人员：须待对方成员大会确认后由系统同日办理转移，"
                     "不能先行丧失本村成员身份（防止两头空）", rule="M-12")
-        evidence = rules.check_other_membership_proof(evidence, remark=m.remark)
-        if rules.MARRIED_OUT_FLAG in m.flags:
-            m.retention_flags = ",".join(f for f in m.flags if f != rules.MARRIED_OUT_FLAG)
-            detail["flags_cleared"] = [rules.MARRIED_OUT_FLAG]
-        detail["rule"] = "M-15" if ended_by is not None else "M-12"
+        out["loss_evidence"] = rules.check_other_membership_proof(evidence, remark=m.remark)
+        out["rule"] = "M-15" if ended_by is not None else "M-12"
     rules.check_retained_rights(ground, retained_rights_until, lost_at)
-    m.loss_ground, m.lost_at, m.loss_note = ground, lost_at, note
-    m.loss_evidence = (evidence or "").strip() or None
-    m.retained_rights_until = retained_rights_until
+    return out
+
+
+@guard(END)
+def _end(session, m, *, today, actor, ended_by: Membership | None = None, **data):
+    values = check_end(session, m, today=today, ended_by=ended_by, **data)
+    rule = values.pop("rule")
+    detail = {"ground": values["loss_ground"], "lost_at": values["lost_at"], "rule": rule}
+    if values["loss_citation"]:
+        detail["citation"] = values["loss_citation"]
+    if values["loss_ground"] == "other_membership" and rules.MARRIED_OUT_FLAG in m.flags:
+        m.retention_flags = ",".join(f for f in m.flags if f != rules.MARRIED_OUT_FLAG)
+        detail["flags_cleared"] = [rules.MARRIED_OUT_FLAG]
+    for field, value in values.items():
+        setattr(m, field, value)
     if ended_by is not None:
         m.ended_by_membership_id = ended_by.id
         detail["ended_by_membership_id"] = ended_by.id
-    detail.update(evidence=m.loss_evidence, note=note, retained_rights_until=retained_rights_until)
+    detail.update(evidence=m.loss_evidence, note=m.loss_note, retained_rights_until=m.retained_rights_until)
     return detail
 
 

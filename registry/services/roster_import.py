@@ -21,6 +21,8 @@ from registry.models import Area, Membership, Organization, Person
 from registry.models.filings import TOWN_REVIEW, Filing
 from registry.services import audit
 from registry.services.roster_apply import apply_plan, plan_rows
+from registry.services.roster_endings import apply_endings, check_endings, not_in_file
+from registry.services.roster_preview import preview_diff
 
 LOCKED_STATES = (TOWN_REVIEW,)
 
@@ -42,6 +44,9 @@ class ImportReport:
     skipped_rows: int = 0
     file_error: bool = False
     households: int = 0
+    ended: int = 0  # confirmed members whose 已丧失 row ends the membership (issue 3)
+    not_in_file: int = 0  # members of the roster missing from the file (kept, M-09)
+    diff: dict = field(default_factory=dict)  # registry.services.roster_preview.preview_diff
 
     def to_json(self) -> dict:
         return {
@@ -49,6 +54,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "ended": self.ended,
             "committed": self.committed,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -96,6 +102,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         return report
 
     check_other_villages(session, results, organization)
+    endings = check_endings(session, results, organization, today=today)
     for r in results:
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
@@ -110,16 +117,26 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
 
     # The preview counts the rows that would be written (or, when nothing would, the good rows).
     planned = accepted if accepted else [r for r in results if not r.errors]
-    plan = plan_rows(session, organization, [(r.row, r.values) for r in planned])
+    plan = plan_rows(session, organization, [(r.row, r.values) for r in planned], endings)
     report.created, report.updated, report.unchanged = plan.created, plan.updated, plan.unchanged
+    report.ended = len(plan.ended)
     report.households = plan.household_count
     report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
+    report.diff = preview_diff(plan, results)
+    missing, names = not_in_file(session, organization, {r.values["id_number"] for r in results
+                                                         if r.values.get("id_number")})
+    report.not_in_file = missing
+    if missing:
+        report.warnings.append(_file_issue(
+            "roster.not_in_file",
+            f"名册中有 {missing} 名成员不在本文件中（{'、'.join(names)}{'等' if missing > len(names) else ''}），"
+            "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
 
     from registry.services import filings
 
     open_filing = filings.open_filing(session, organization.id)
     renotice = (open_filing is not None and open_filing.state in filings.NOTICE_POSTED_STATES
-                and bool(plan.created or plan.updated))
+                and bool(plan.created or plan.updated or plan.ended))
     if renotice:
         report.warnings.append(_file_issue(
             "filing.renotice", "名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
@@ -127,15 +144,16 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         return report
     apply_plan(session, organization, plan)
     report.committed = True
-    if plan.created or plan.updated:
+    if plan.created or plan.updated or plan.ended:
         filing = filings.current_filing(session, organization, actor=actor)
         if renotice:
             filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today,
-                               created=plan.created, updated=plan.updated)
+                               created=plan.created, updated=plan.updated, ended=len(plan.ended))
+    apply_endings(session, plan.ended, actor=actor, today=today)  # through the membership workflow
     audit.record(session, actor=actor, action="roster.import", target_type="organization",
                  target_id=organization.id, area_code=organization.area_code, filename=filename,
                  rows=report.rows_read, created=plan.created, updated=plan.updated,
-                 unchanged=plan.unchanged, skipped_households=report.skipped_households,
+                 unchanged=plan.unchanged, ended=len(plan.ended), skipped_households=report.skipped_households,
                  changes=plan.changes[:500])
     session.flush()
     return report
@@ -162,7 +180,10 @@ def check_other_villages(session: Session, results, organization: Organization) 
         other = elsewhere.get(r.values.get("id_number"))
         if not other or r.errors:
             continue
-        if _row_status(r.values) == "pending":
+        status = _row_status(r.values)
+        if status == "lost":
+            continue  # a past membership here; roster_endings checks it
+        if status == "pending":
             # M-15: a candidate here; the old membership ends when this village's assembly confirms.
             r.warnings.append(Issue(r.row, "证件号码", "handover.pending",
                                     f"此人现为{other}的正式成员：经本村成员大会确认后，原成员身份同日终止（M-15）",
