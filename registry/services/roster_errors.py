@@ -7,6 +7,7 @@ from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
 from registry.excel.writer import write_error_workbook
 from registry.models import Organization
+from registry.services.roster_endings import check_endings
 from registry.services.roster_import import check_other_villages
 
 
@@ -21,5 +22,6 @@ def error_workbook_bytes(session: Session, data: bytes, organization: Organizati
         return None
     results = list(check.rows)
     check_other_villages(session, results, organization)
+    check_endings(session, results, organization)
     issues = [i for r in results for i in (*r.errors, *r.warnings)]
     return write_error_workbook(sheet.raw_rows(), issues, headings=sheet.headings)
