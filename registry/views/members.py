@@ -80,8 +80,10 @@ def member_actions(village, org: Organization, m: Membership, forms: dict) -> di
     can_edit = current_user.role == CLERK and current_user.area.code == village.code
     from registry.views.disputes import dispute_context
 
+    from registry.reports.history import member_timeline
+
     ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
-           **dispute_context(m, can_edit, forms)}
+           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms)}
     if not can_edit:
         return ctx
     ctx.update(

@@ -149,6 +149,8 @@ ROUTES: dict[str, Route] = {
     # the village is checked before the dispute, so any dispute id shows the area rule
     **{f"disputes.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "dispute_id": 999999},
                                  outside={"code": V_OUT, "dispute_id": 999999}) for name in ("stage", "close")},
+    "history.as_of": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "history.as_of_xlsx": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
     **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
