@@ -17,7 +17,7 @@ from registry.extensions import db
 from registry.forms.filings import (
     ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
 )
-from registry.models import Area, Filing, Objection, Organization, User
+from registry.models import Area, AuditEvent, Filing, Objection, Organization, User
 from registry.models.filings import (
     AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
 )
@@ -258,13 +258,25 @@ def record_resolution(code: str):
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolution_form=form)
     try:
-        confirmed = pending_count(db.session, org.id)
         workflow.record_resolution(db.session, filing, actor=current_user, today=date.today(), **form.facts())
     except DomainError as err:
         _refused(err)
         return _village_page(village_area, org, resolution_form=form, resolution_error=str(err))
-    _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=confirmed))
+    decided = db.session.get(AuditEvent, _last_event_id(filing.id)).detail
+    if decided.get("rejected_count"):
+        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed, %(m)s not confirmed",
+                  n=decided["confirmed_count"], m=decided["rejected_count"]))
+    else:
+        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=decided["confirmed_count"]))
     return redirect(url_for("filings.village", code=code))
+
+
+def _last_event_id(filing_id: int) -> int:
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.max(AuditEvent.id)).where(
+        AuditEvent.target_type == "filing", AuditEvent.target_id == filing_id,
+        AuditEvent.action == "filing.record_resolution"))
 
 
 def _village_action(code: str, run, message: str):

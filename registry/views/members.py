@@ -40,6 +40,11 @@ def load_village(code: str):
     return load(code)
 
 
+def _int(value: str | None) -> int | None:
+    """A select's id value (None when blank or not a number: a tampered form is not a 500)."""
+    return int(value) if value and value.isdigit() else None
+
+
 def load_membership(org: Organization, membership_id: int) -> Membership:
     m = db.session.get(Membership, membership_id)
     if m is None or m.organization_id != org.id:
@@ -142,8 +147,8 @@ def add(code: str):
         try:
             m = add_member(
                 db.session, org, id_number=form.id_number.data, name=form.name.data, ground=form.ground.data,
-                relation=form.relation.data, household_id=int(form.household_id.data) if form.household_id.data
-                else None, new_household=form.new_household.data, id_type=form.id_type.data,
+                relation=form.relation.data, household_id=_int(form.household_id.data),
+                new_household=form.new_household.data, id_type=form.id_type.data,
                 sex=form.sex.data or None, birth_date=form.birth_date.data, phone=form.phone.data,
                 acquired_at=form.acquired_at.data, remark=form.remark.data or None, notes=form.notes.data,
                 hukou_place=form.hukou_place.data, hukou_in_org=tri_state(form.hukou_in_org.data),
@@ -182,9 +187,8 @@ def withdrawal(code: str, membership_id: int):
     form = WithdrawForm(resolutions=consent_resolutions(org))
 
     def run(m):
-        resolution = None
-        if form.resolution_id.data:
-            resolution = db.session.get(Resolution, int(form.resolution_id.data))
+        rid = _int(form.resolution_id.data)
+        resolution = db.session.get(Resolution, rid) if rid else None
         return withdraw(db.session, m, applied_on=form.applied_on.data, resolution=resolution,
                         effective_on=form.effective_on.data, retained_rights_until=form.retained_rights_until.data,
                         note=form.note.data, actor=current_user, today=date.today())
