@@ -74,7 +74,8 @@ class EndForm(PrefixedForm):
     PREFIX = "end"
     ground = SelectField(_l("Loss ground"), validators=[DataRequired()])
     lost_at = DateField(_l("Lost on"), validators=[InputRequired(_DATE)])
-    citation = StringField(_l("Charter article or law cited"), validators=[Optional(), Length(max=200, message=_TOO_LONG)],
+    citation = StringField(_l("Charter article or law cited"),
+                           validators=[Optional(), Length(max=200, message=_TOO_LONG)],
                            description=_l("Required for the ground \"charter or law\" (M-09)"))
     evidence = TextAreaField(_l("Evidence"), validators=[Optional(), Length(max=1000, message=_TOO_LONG)],
                              description=_l("For membership elsewhere: proof of the new membership (M-12)"))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION, RETENTION_FLAG
-from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person, Resolution
+from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Resolution
 from registry.services import audit
 from registry.services import membership_rules as rules
 from registry.services.errors import DomainError

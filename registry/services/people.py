@@ -48,7 +48,8 @@ def person_for(session: Session, *, id_type: str | None, id_number: str, name: s
     if existing is not None:
         if existing.name != (name or "").strip():
             raise DomainError("person.name_mismatch",
-                              f"证件号码尾号 {number[-4:]} 已登记为“{existing.name}”，与填写的姓名不符，请核对", rule="I-08")
+                              f"证件号码尾号 {number[-4:]} 已登记为“{existing.name}”，与填写的姓名不符，请核对",
+                              rule="I-08")
         return existing
     if clean_name is None or clean_name is INVALID:
         raise DomainError("person.name", "请填写有效的姓名（不能含数字或问号）")

@@ -253,8 +253,8 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
         old = plan.memberships.get(rp.person_id)
         if old is None:
             m = rp.membership
-            new_memberships.append({**m, **(rp.loss or dict.fromkeys(LOSS_FIELDS)), "person_id": rp.person_id, "organization_id": organization.id,
-                                    "household_id": hid, "retention_flags": "",
+            new_memberships.append({**m, **(rp.loss or dict.fromkeys(LOSS_FIELDS)), "person_id": rp.person_id,
+                                    "organization_id": organization.id, "household_id": hid, "retention_flags": "",
                                     "confirmed_at": m["acquired_at"] if m["status"] == "confirmed" else None,
                                     "created_at": now, "updated_at": now, "version": 1})
         elif _diff(old, rp.membership, MEMBERSHIP_FIELDS) or old.household_id != hid:

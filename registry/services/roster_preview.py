@@ -74,9 +74,9 @@ def preview_diff(plan, results) -> dict:
                               "ground": shown(v.get("acquisition_ground"), ACQUISITION_GROUND),
                               "status": shown(rp.membership["status"], MEMBER_STATUS)})
     for e in plan.ended:
-        ended.append({"row": e.row, "name": values[e.row]["name"], "ground": shown(e.values["loss_ground"], LOSS_GROUND),
-                      "date": shown(e.values["lost_at"]), "basis": values[e.row].get("loss_basis") or "",
-                      "history": False})
+        ended.append({"row": e.row, "name": values[e.row]["name"],
+                      "ground": shown(e.values["loss_ground"], LOSS_GROUND), "date": shown(e.values["lost_at"]),
+                      "basis": values[e.row].get("loss_basis") or "", "history": False})
     for c in plan.changes:
         changed.append({"row": c["row"], "name": values.get(c["row"], {}).get("name", ""),
                         "fields": field_changes(c["fields"])})

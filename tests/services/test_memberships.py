@@ -139,7 +139,8 @@ def test_M09_end_only_on_a_lawful_ground(s, village, clerk):
             today=TODAY)
     end_membership(s, m, ground="charter_or_law", citation="本社章程第十二条", note="长期失联经公告", lost_at=TODAY,
                    actor=clerk, today=TODAY)
-    assert (m.status, m.loss_ground, m.loss_citation, m.lost_at) == ("lost", "charter_or_law", "本社章程第十二条", TODAY)
+    assert (m.status, m.loss_ground, m.loss_citation, m.lost_at) == (
+        "lost", "charter_or_law", "本社章程第十二条", TODAY)
     assert events(s, m.id)[-1] == "membership.ended"
 
 

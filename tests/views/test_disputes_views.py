@@ -31,7 +31,8 @@ def test_M22_dispute_through_the_screens(login_as, members, db):
     resp = clerk.post(f"/villages/{V1}/members/{m.id}/disputes", data={"dsp-applicant": "", "dsp-subject": ""})
     assert resp.status_code == 422
     resp = clerk.post(f"/villages/{V1}/members/{m.id}/disputes", data={
-        "dsp-applicant": "张0丙之母", "dsp-subject": "本人宣告失踪而非死亡，不应丧失成员身份", "dsp-stage": "town_mediation"})
+        "dsp-applicant": "张0丙之母", "dsp-subject": "本人宣告失踪而非死亡，不应丧失成员身份",
+        "dsp-stage": "town_mediation"})
     assert resp.status_code == 302
     dispute = db.session.scalar(select(Dispute))
     for who in ("clerk", "town", "district"):

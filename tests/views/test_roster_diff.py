@@ -102,7 +102,8 @@ def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, mem
     households = re.findall(r'<tr data-kind="(\w+)"><td class="mono">(\d+)</td>', table(html, "diff-households"))
     assert sorted(households) == sorted([("new", "0009"), ("head", "0003"), ("member_in", "0009")])
     ended = table(html, "diff-ended")
-    for text in ("死亡", "取得其他集体经济组织成员身份", "博兴县某村成员确认书", "不予确认", "不属于本村安置范围", iso(10)):
+    for text in ("死亡", "取得其他集体经济组织成员身份", "博兴县某村成员确认书", "不予确认", "不属于本村安置范围",
+                 iso(10)):
         assert text in ended, text
     added = table(html, "diff-added")
     assert "出生" in added and "婚姻" in added

@@ -113,7 +113,8 @@ ROUTES: dict[str, Route] = {
     "filings.village": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "review.changes": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     # the filing is checked before the flag, so any flag id shows the area rule
-    "review.acknowledge_flag": Route(roles=frozenset({TOWN}), inside=lambda w: {"filing_id": w.filing(V1), "flag_id": 999999},
+    "review.acknowledge_flag": Route(roles=frozenset({TOWN}),
+                                     inside=lambda w: {"filing_id": w.filing(V1), "flag_id": 999999},
                                      outside=lambda w: {"filing_id": w.filing(V_OUT), "flag_id": 999999}),
     **{f"filings.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT})
        for name in ("start_notice", "add_objection", "record_resolution", "confirm", "submit", "reopen")},
