@@ -21,9 +21,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_cmd)
     app.cli.add_command(load_holidays_cmd)
+    from registry.cli_members import register_members_cli
     from registry.cli_roster import register_roster_cli
 
     register_roster_cli(app)
+    register_members_cli(app)
 
 
 @click.command("init-db")

@@ -71,9 +71,14 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("notes", "备注", ("说明", "其他备注说明")),
     Column("village_code", "村代码", ("村级代码", "行政区编号", "村编码", "行政区划代码", "村级编码"),
            optional=True),
+    # Ending a membership by import (issue 3): a 成员状态 已丧失 row names a lawful ground (§2.5) and a
+    # date; 丧失依据 holds the charter article (charter_or_law) or the proof (other_membership).
+    Column("loss_ground", "丧失原因", ("丧失事由", "成员身份丧失原因", "丧失成员身份原因"), optional=True),
+    Column("lost_at", "丧失日期", ("丧失时间", "成员身份丧失日期"), cell="date", optional=True),
+    Column("loss_basis", "丧失依据", ("丧失证明", "丧失依据及证明"), optional=True),
 )
 
-#: The 21 columns of the standard layout, in order (without the optional village code).
+#: The 21 columns of the standard layout, in order (without the optional columns).
 STANDARD_COLUMNS: tuple[Column, ...] = tuple(c for c in ROSTER_COLUMNS if not c.optional)
 HEADINGS: tuple[str, ...] = tuple(c.heading for c in STANDARD_COLUMNS)
 BY_KEY: Mapping[str, Column] = MappingProxyType({c.key: c for c in ROSTER_COLUMNS})

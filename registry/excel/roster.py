@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from registry.codes import (ACQUISITION_GROUND, HEAD_RELATIONS, ID_TYPE, MEMBER_REMARK, MEMBER_STATUS,
+from registry.codes import (ACQUISITION_GROUND, HEAD_RELATIONS, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, MEMBER_STATUS,
                             RELATION, RESIDENT_NUMBER_ID_TYPES, SEX, YES_NO, CodeTable)
 from registry.excel.columns import BY_KEY, ROSTER_COLUMNS, STANDARD_COLUMNS
 from registry.excel.normalise import (INVALID, format_decimal, parse_date, parse_digits_code, parse_group,
@@ -24,8 +24,12 @@ from registry.identity import normalise_resident_id
 __all__ = ["Issue", "RowResult", "RosterCheck", "validate_roster", "check_row", "display_values",
            "MESSAGES", "ROSTER_STATUSES", "ROSTER_ID_TYPES", "ERROR_CODES", "WARNING_CODES"]
 
-#: 成员状态 values a roster file may carry (samples README "Vocabularies").
-ROSTER_STATUSES = frozenset({"confirmed", "pending"})
+#: 成员状态 values a roster file may carry (samples README "Vocabularies"); ``lost`` only with a lawful
+#: 丧失原因 and a 丧失日期 (issue 3, M-09).
+ROSTER_STATUSES = frozenset({"confirmed", "pending", "lost"})
+#: Loss grounds an import may carry: withdrawal needs the written application and consent (M-18).
+IMPORT_LOSS_GROUNDS = frozenset(LOSS_GROUND) - {"withdrawal"}
+_HUKOU_WORDS = ("户口", "户籍", "落户", "农转非", "迁出", "迁往")
 #: 证件类型 values for a person (C.15 without 3, the organisation code certificate).
 ROSTER_ID_TYPES = frozenset({"1", "2", "4", "5", "9"})
 WARNING_CODES = frozenset({"id.legacy15"})
@@ -290,6 +294,8 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
     v["phone"] = (strip_text_marker(phone) or None) if phone else None
     v["notes"] = parse_text(get("notes"), free=True)
 
+    _check_loss(row, v, get)
+
     village = parse_digits_code(get("village_code"), 0)  # exactly 12 digits, never padded
     if village is INVALID or (village is not None and len(village) != 12):
         row.error("village_code", "village.invalid", _shown(get("village_code")))
@@ -320,6 +326,35 @@ def _check_limits(row: _Row, v: dict[str, Any]) -> None:
         if amount is not None and amount > MAX_SHARES:
             row.error(key, "shares.invalid", format_decimal(amount))
             v[key] = None
+
+
+def _check_loss(row: _Row, v: dict[str, Any], get) -> None:
+    """A 已丧失 row carries a lawful 丧失原因 (M-09; a hukou move is never one, H-02; a voluntary
+    withdrawal goes through the app, M-18) and a 丧失日期; otherwise ``value.unknown``."""
+    v["loss_ground"], v["lost_at"] = None, None
+    v["loss_basis"] = parse_text(get("loss_basis"), free=True)
+    if v["status"] != "lost":
+        return
+    raw = get("loss_ground")
+    text = parse_text(raw) if raw is not None else None
+    ground = LOSS_GROUND.lookup(raw) if text else None
+    if ground not in IMPORT_LOSS_GROUNDS:
+        allowed = "、".join(LOSS_GROUND.labels[c] for c in LOSS_GROUND if c in IMPORT_LOSS_GROUNDS)
+        if not text:
+            msg = f"成员状态为“已丧失”的行须在“丧失原因”列填写法定事由（可选：{allowed}）"
+        elif ground == "withdrawal":
+            msg = "自愿退出须在系统中办理（本人书面申请并经集体经济组织同意，M-18），不能通过导入办理"
+        elif any(w in text for w in _HUKOU_WORDS):
+            msg = f"丧失原因“{_shown(raw)}”：户籍迁移不是丧失成员身份的事由（H-02）；可选：{allowed}"
+        else:
+            msg = MESSAGES["value.unknown"].format(column="丧失原因", value=_shown(raw), expected=allowed)
+        row.errors.append(Issue(row.number, _H["loss_ground"], "value.unknown", msg))
+        ground = None
+    v["loss_ground"] = ground
+    lost_at = _date(row, get("lost_at"), "lost_at")
+    if lost_at is None and parse_text(get("lost_at")) is None:
+        row.errors.append(Issue(row.number, _H["lost_at"], "value.unknown", "成员状态为“已丧失”的行须填写丧失日期"))
+    v["lost_at"] = lost_at
 
 
 def _household_key(values: Mapping[str, Any]) -> tuple[str, str]:

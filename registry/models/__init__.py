@@ -4,6 +4,7 @@ from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
+from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.users import User
@@ -12,4 +13,5 @@ __all__ = [
     "Area", "AreaLevel", "AuditEvent", "Base", "Filing", "FilingItem", "Holiday", "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "User",
+    "Dispute", "EqualityFlag", "NonMemberGrant",
 ]

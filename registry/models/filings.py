@@ -73,5 +73,7 @@ class FilingItem(Base):
     membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
     change: Mapped[str] = mapped_column(String(10), default="added")
     data: Mapped[dict] = mapped_column(JSON)
+    # How the membership left the roster or was refused (ground, date, reason…), frozen with the row.
+    detail: Mapped[Optional[dict]] = mapped_column(JSON)
 
     filing: Mapped[Filing] = relationship(back_populates="items")

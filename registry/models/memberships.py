@@ -36,6 +36,26 @@ class Membership(TimestampMixin, VersionedMixin, Base):
             "AND coalesce(total_shares, 0) >= 0",
             name="shares_nonneg",
         ),
+        # M-09 / H-02: loss grounds are a closed list (hukou is never one); a charter ground cites
+        # the article; an ended membership has its ground and date.
+        CheckConstraint(
+            "loss_ground IS NULL OR loss_ground IN "
+            "('death','nationality','other_membership','civil_servant','withdrawal','charter_or_law')",
+            name="loss_ground",
+        ),
+        CheckConstraint("coalesce(loss_ground, '') <> 'charter_or_law' OR loss_citation IS NOT NULL",
+                        name="loss_citation"),
+        CheckConstraint("status NOT IN ('lost','withdrawn') OR (loss_ground IS NOT NULL AND lost_at IS NOT NULL)",
+                        name="loss_recorded"),
+        # M-03 / M-04: a rejection has a written reason and is never of a child born to a member.
+        CheckConstraint("status <> 'rejected' OR (rejection_reason IS NOT NULL "
+                        "AND coalesce(acquisition_ground, '') <> 'birth')", name="rejection"),
+        CheckConstraint("coalesce(acquisition_ground, '') <> 'birth' OR rejection_reason IS NULL",
+                        name="birth_not_rejected"),
+        # M-18: a withdrawal has a written application; M-10: rights are kept only after these grounds.
+        CheckConstraint("status <> 'withdrawn' OR withdrawal_applied_on IS NOT NULL", name="withdrawal"),
+        CheckConstraint("retained_rights_until IS NULL OR loss_ground IN "
+                        "('other_membership','civil_servant','withdrawal')", name="retained_rights"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,11 +78,21 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     notes: Mapped[Optional[str]] = mapped_column(Text)
     resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
     confirmed_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    # Membership lifecycle (issue 3, registry.services.memberships).
+    rejection_reason: Mapped[Optional[str]] = mapped_column(Text)  # M-04; set while pending = proposed
+    loss_citation: Mapped[Optional[str]] = mapped_column(String(200))  # M-09 charter article / law
+    loss_evidence: Mapped[Optional[str]] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
+    withdrawal_applied_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-18 written application
+    loss_resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))  # consent
+    # M-15 hand-over: the membership elsewhere whose confirmation ended this one.
+    ended_by_membership_id: Mapped[Optional[int]] = mapped_column(ForeignKey("memberships.id"))
 
     person: Mapped["Person"] = relationship(back_populates="memberships")  # noqa: F821
     organization: Mapped["Organization"] = relationship()  # noqa: F821
     household: Mapped[Optional["Household"]] = relationship()  # noqa: F821
-    resolution: Mapped[Optional["Resolution"]] = relationship()
+    resolution: Mapped[Optional["Resolution"]] = relationship(foreign_keys=[resolution_id])
+    loss_resolution: Mapped[Optional["Resolution"]] = relationship(foreign_keys=[loss_resolution_id])
+    ended_by: Mapped[Optional["Membership"]] = relationship(remote_side=[id], foreign_keys=[ended_by_membership_id])
 
     @property
     def flags(self) -> list[str]:

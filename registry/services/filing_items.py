@@ -10,7 +10,7 @@ added / changed / unchanged / ended. Rows are written with one bulk INSERT.
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from registry.models import Filing, FilingItem, Membership
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
@@ -44,7 +44,21 @@ def freeze_items(session: Session, filing: Filing) -> dict[str, int]:
     Items left from an earlier (returned) submission of the same filing are deleted first: they
     were never filed, and a resubmission freezes the corrected roster again."""
     session.execute(delete(FilingItem).where(FilingItem.filing_id == filing.id))
-    previous = last_filed(session, filing.organization_id, before_version=filing.version_no)
+    rows, counts = compute_items(session, filing.organization_id, filing.version_no)
+    if rows:
+        session.execute(insert(FilingItem), [{"filing_id": filing.id, **row} for row in rows])
+    return counts
+
+
+def compute_items(session: Session, organization_id: int, version_no: int) -> tuple[list[dict], dict[str, int]]:
+    """The rows a submission of version ``version_no`` would freeze now, without writing them:
+    ``[{"membership_id", "change", "data", "detail"}]`` and the counts per change kind.
+
+    On the roster: added / changed / unchanged against the last filed version before it. Off the
+    roster (lost, withdrawn, rejected): ``ended`` once — when the membership was on the last filed
+    roster, or never filed at all (a candidate rejected, or a member added and lost, within this
+    version); ``detail`` records how (ground, date, reason), frozen with the row."""
+    previous = last_filed(session, organization_id, before_version=version_no)
     prev: dict[int, tuple[str, dict]] = {}
     if previous is not None:
         stmt = select(FilingItem.membership_id, FilingItem.change, FilingItem.data).where(
@@ -53,8 +67,7 @@ def freeze_items(session: Session, filing: Filing) -> dict[str, int]:
 
     rows: list[dict] = []
     counts = dict.fromkeys(CHANGES, 0)
-    for membership_id, data in iter_roster_rows(session, organization_id=filing.organization_id,
-                                                statuses=ON_ROSTER):
+    for membership_id, data in iter_roster_rows(session, organization_id=organization_id, statuses=ON_ROSTER):
         before = prev.get(membership_id)
         if before is None or before[0] == ENDED:
             change = ADDED
@@ -63,21 +76,66 @@ def freeze_items(session: Session, filing: Filing) -> dict[str, int]:
         else:
             change = CHANGED
         counts[change] += 1
-        rows.append({"filing_id": filing.id, "membership_id": membership_id, "change": change, "data": data})
+        rows.append({"membership_id": membership_id, "change": change, "data": data, "detail": None})
 
     seq = len(rows)
-    for membership_id, data in iter_roster_rows(session, organization_id=filing.organization_id,
-                                                statuses=ENDED_STATUSES):
+    ended = []
+    filed_once: set[int] | None = None
+    for membership_id, data in iter_roster_rows(session, organization_id=organization_id, statuses=ENDED_STATUSES):
         before = prev.get(membership_id)
-        if before is None or before[0] == ENDED:
-            continue  # never on a filed roster, or its departure was filed already
+        if before is not None and before[0] == ENDED:
+            continue  # its departure was filed already
+        if before is None and previous is not None:
+            if filed_once is None:
+                filed_once = _filed_before(session, organization_id, previous.version_no)
+            if membership_id in filed_once:
+                continue  # left an earlier filed roster
         seq += 1
         counts[ENDED] += 1
-        rows.append({"filing_id": filing.id, "membership_id": membership_id, "change": ENDED,
-                     "data": {**data, SEQ_HEADING: str(seq)}})
-    if rows:
-        session.execute(insert(FilingItem), rows)
-    return counts
+        ended.append(membership_id)
+        rows.append({"membership_id": membership_id, "change": ENDED, "data": {**data, SEQ_HEADING: str(seq)},
+                     "detail": None})
+    if ended:
+        from registry.services.equality import flag_keywords
+
+        details = ending_details(session, ended)
+        for row in rows[-len(ended):]:
+            detail = details.get(row["membership_id"])
+            words = flag_keywords(detail)
+            row["detail"] = {**detail, "w02": words} if words else detail  # W-02, frozen with the row
+    return rows, counts
+
+
+def _filed_before(session: Session, organization_id: int, version_no: int) -> set[int]:
+    """Memberships on any filed version up to ``version_no`` (an ending filed once is not repeated)."""
+    stmt = (select(FilingItem.membership_id).join(Filing, Filing.id == FilingItem.filing_id)
+            .where(Filing.organization_id == organization_id, Filing.state.in_(FILED_STATES),
+                   Filing.version_no <= version_no))
+    return set(session.scalars(stmt))
+
+
+def ending_details(session: Session, membership_ids: list[int]) -> dict[int, dict]:
+    """``{membership id: how it left the roster}``: status, loss ground and date, citation, evidence,
+    note, rights kept, the membership elsewhere that ended it (M-15), or the rejection reason."""
+    from registry.models import Area, Organization
+
+    out: dict[int, dict] = {}
+    other = aliased(Membership)
+    for i in range(0, len(membership_ids), 900):
+        stmt = (select(Membership, Area.name).outerjoin(other, other.id == Membership.ended_by_membership_id)
+                .outerjoin(Organization, Organization.id == other.organization_id)
+                .outerjoin(Area, Area.id == Organization.area_id)
+                .where(Membership.id.in_(membership_ids[i:i + 900])))
+        for m, elsewhere in session.execute(stmt):
+            out[m.id] = {k: v for k, v in {
+                "status": m.status, "loss_ground": m.loss_ground,
+                "lost_at": m.lost_at.isoformat() if m.lost_at else None, "citation": m.loss_citation,
+                "evidence": m.loss_evidence, "note": m.loss_note, "rejection_reason": m.rejection_reason,
+                "retained_rights_until": m.retained_rights_until.isoformat() if m.retained_rights_until else None,
+                "applied_on": m.withdrawal_applied_on.isoformat() if m.withdrawal_applied_on else None,
+                "ended_by_village": elsewhere, "remark": m.remark,
+            }.items() if v is not None}
+    return out
 
 
 def item_counts(session: Session, filing_id: int) -> dict[str, int]:

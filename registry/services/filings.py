@@ -260,11 +260,12 @@ def _record_resolution(session, filing, *, actor, today, **facts):
                           rule="M-02")
     organization = filing.organization
     resolution = store_resolution(session, organization, actor=actor, today=today, **facts)
-    confirmed = confirm_pending(session, organization, resolution, actor=actor)
+    confirmed, rejected = confirm_pending(session, organization, resolution, actor=actor, today=today)
     filing.resolution_id = resolution.id
     filing.resolution = resolution
     return {"resolution_id": resolution.id, "meeting_date": resolution.meeting_date,
-            "confirmed_count": len(confirmed), "confirmed_membership_ids": confirmed}
+            "confirmed_count": len(confirmed), "confirmed_membership_ids": confirmed,
+            "rejected_count": len(rejected), "rejected_membership_ids": rejected}
 
 
 def _confirm_without_resolution(session, filing, *, actor, today):
@@ -287,13 +288,19 @@ def _submit(session, filing, *, actor, today):
     counts = freeze_items(session, filing)
     if not any(counts.values()):
         raise DomainError("filing.empty", "名册中没有成员，不能报送", rule="F-01")
+    from registry.services.equality import flag_filing
+
+    flags = flag_filing(session, filing)  # W-02: rejections and endings for the town to review
     filing.submitted_at = utcnow()
     filing.submitted_by_id = getattr(actor, "id", None)
     filing.return_reason = None
-    return {"counts": counts}
+    return {"counts": counts, "w02_flags": flags}
 
 
 def _town_record(session, filing, *, actor, today):
+    from registry.services.equality import check_acknowledged
+
+    check_acknowledged(session, filing)  # W-02
     filing.town_recorded_at = utcnow()
     filing.town_recorded_by_id = getattr(actor, "id", None)
     return {}

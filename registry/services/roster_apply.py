@@ -19,6 +19,7 @@ PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_leg
 MEMBERSHIP_FIELDS = ("status", "acquisition_ground", "acquired_at", "remark", "group_code",
                      "population_shares", "farm_age_shares", "total_shares", "notes")
 HUKOU_FIELDS = ("place", "in_organization")
+LOSS_FIELDS = ("loss_ground", "lost_at", "loss_citation", "loss_evidence")
 CHUNK = 900  # stays below SQLite's bound-parameter limit for IN lists
 
 
@@ -31,7 +32,8 @@ class RowPlan:
     hukou: dict
     person_id: int | None = None
     membership_id: int | None = None
-    kind: str = "created"  # created / updated / unchanged
+    kind: str = "created"  # created / updated / unchanged / ended (a confirmed member's 已丧失 row)
+    loss: dict = field(default_factory=dict)  # loss fields of a new lost membership (history)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Plan:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    ended: list = field(default_factory=list)  # roster_endings.Ending of confirmed members, in row order
     household_count: int = 0
     warnings: list[tuple[int, tuple]] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
@@ -82,10 +85,13 @@ def _diff(old_obj, new: dict, fields) -> dict:
     return out
 
 
-def plan_rows(session: Session, organization: Organization, rows: list[tuple[int, dict]]) -> Plan:
+def plan_rows(session: Session, organization: Organization, rows: list[tuple[int, dict]],
+              endings: dict | None = None) -> Plan:
     """Classify each validated row ``(excel row number, normalised values)`` as created /
-    updated / unchanged against the database."""
+    updated / unchanged against the database, or ended (a 已丧失 row of a confirmed member whose
+    ending ``roster_endings.check_endings`` accepted; ``endings`` maps row numbers to them)."""
     plan = Plan()
+    endings = endings or {}
     ids = [v["id_number"] for _, v in rows]
     for chunk in _chunks(ids):
         for p in session.scalars(select(Person).where(Person.id_number.in_(chunk))):
@@ -119,14 +125,19 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
         households.add(v["household_no"])
         person = plan.persons.get(v["id_number"])
         membership = plan.memberships.get(person.id) if person else None
+        ending = endings.get(row_no)
         if person is None or membership is None:
             rp.kind = "created"
             plan.created += 1
             if person is not None:
                 rp.person_id = person.id
+            if ending is not None:
+                rp.loss = {k: ending.values.get(k) for k in LOSS_FIELDS}
         else:
             rp.person_id, rp.membership_id = person.id, membership.id
             changed = _diff(person, rp.person, PERSON_FIELDS)
+            if ending is not None or (rp.membership["status"] == "lost" and membership.status == "lost"):
+                rp.membership["status"] = membership.status  # the workflow ends it (roster_endings)
             if rp.membership["status"] != membership.status:
                 plan.warnings.append((row_no, ("成员状态", "status.kept",
                                       "成员状态的变更须经成员大会决议或变更流程办理，导入不改变已登记的状态")))
@@ -141,7 +152,12 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
                     or link.relation != v["relation"]):
                 changed["household"] = [link and [id_to_household.get(link.household_id), link.relation],
                                         [v["household_no"], v["relation"]]]
-            if changed:
+            if ending is not None:
+                rp.kind = "ended"
+                plan.ended.append(ending)
+                if changed:
+                    plan.changes.append({"row": row_no, "id_tail": v["id_number"][-4:], "fields": changed})
+            elif changed:
                 rp.kind = "updated"
                 plan.updated += 1
                 plan.changes.append({"row": row_no, "id_tail": v["id_number"][-4:], "fields": changed})
@@ -247,8 +263,8 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
         old = plan.memberships.get(rp.person_id)
         if old is None:
             m = rp.membership
-            new_memberships.append({**m, "person_id": rp.person_id, "organization_id": organization.id,
-                                    "household_id": hid, "retention_flags": "",
+            new_memberships.append({**m, **(rp.loss or dict.fromkeys(LOSS_FIELDS)), "person_id": rp.person_id,
+                                    "organization_id": organization.id, "household_id": hid, "retention_flags": "",
                                     "confirmed_at": m["acquired_at"] if m["status"] == "confirmed" else None,
                                     "created_at": now, "updated_at": now, "version": 1})
         elif _diff(old, rp.membership, MEMBERSHIP_FIELDS) or old.household_id != hid:

@@ -21,7 +21,10 @@ def _chunks(items, size: int = CHUNK):
 
 
 def check_other_villages(session: Session, results: list[RowResult], organization: Organization) -> None:
-    """``duplicate.other_village``: the person is already an active member of another organisation."""
+    """The person is already an active member of another organisation (M-15): a 正式成员 row is
+    ``duplicate.other_village`` (两头占); a 待确认 row is a hand-over candidate (warning
+    ``handover.pending``: the old membership ends when this village's assembly confirms); a 已丧失
+    row is a past membership here, checked by ``roster_endings``."""
     ids = [r.values["id_number"] for r in results if r.values.get("id_number") and not r.errors]
     elsewhere: dict[str, str] = {}
     for chunk in _chunks(ids):
@@ -37,9 +40,24 @@ def check_other_villages(session: Session, results: list[RowResult], organizatio
             elsewhere[id_number] = f"{village}（{code}）"
     for r in results:
         other = elsewhere.get(r.values.get("id_number"))
-        if other and not r.errors:
+        if not other or r.errors:
+            continue
+        status = row_status(r.values)
+        if status == "lost":
+            continue
+        if status == "pending":
+            r.warnings.append(Issue(r.row, "证件号码", "handover.pending",
+                                    f"此人现为{other}的正式成员：经本村成员大会确认后，原成员身份同日终止（M-15）",
+                                    "warning"))
+        else:
             r.errors.append(Issue(r.row, "证件号码", "duplicate.other_village",
-                                  f"此人已是{other}的正式成员，不能在本村重复登记（两头占，M-15）"))
+                                  f"此人已是{other}的正式成员，不能重复登记（两头占）；可登记为“待确认”，"
+                                  "经本村成员大会确认后办理转移（M-15）"))
+
+
+def row_status(values: dict) -> str:
+    """The status a row would get (blank: reform members confirmed, others pending, DOMAIN §6.1)."""
+    return values.get("status") or ("confirmed" if values.get("acquisition_ground") == "reform" else "pending")
 
 
 def check_village_codes(results: list[RowResult], organization: Organization) -> None:

@@ -9,6 +9,7 @@ from registry.excel.roster import validate_roster
 from registry.excel.writer import write_error_workbook
 from registry.models import Organization
 from registry.services.roster_checks import check_other_villages, check_village_codes
+from registry.services.roster_endings import check_endings
 
 
 def error_workbook_bytes(session: Session, data: bytes, organization: Organization, *,
@@ -23,5 +24,6 @@ def error_workbook_bytes(session: Session, data: bytes, organization: Organizati
     results = list(check.rows)
     check_village_codes(results, organization)
     check_other_villages(session, results, organization)
+    check_endings(session, results, organization)
     issues = [i for r in results for i in (*r.errors, *r.warnings)]
     return write_error_workbook(sheet.raw_rows(), issues, headings=sheet.headings)

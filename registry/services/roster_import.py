@@ -1,8 +1,9 @@
 """Roster import (DESIGN §4): read → validate → plan against the database → apply in one
 transaction. One service behind the web upload and ``flask import-roster``.
 
-Row codes are those of ``registry.excel.roster`` plus ``duplicate.other_village`` (the person is
-already an active member of another village; hand-over is a separate workflow, M-15).
+Row codes are those of ``registry.excel.roster`` plus ``duplicate.other_village`` (a 正式成员 row of
+a person who is already an active member of another village, M-15) and the warning
+``handover.pending`` (a 待确认 row of such a person: the hand-over runs when the assembly confirms).
 File codes: ``file.*`` from the reader plus ``roster.locked`` (the roster is under town review,
 F-09). All or nothing by default; ``partial=True`` leaves out every household with an error row."""
 from __future__ import annotations
@@ -24,6 +25,8 @@ from registry.services.roster_checks import (
     check_other_villages, check_village_codes, current_households, headless_households,
     households_to_leave_out,
 )
+from registry.services.roster_endings import apply_endings, check_endings, not_in_file
+from registry.services.roster_preview import preview_diff
 
 LOCKED_STATES = (TOWN_REVIEW,)
 
@@ -46,6 +49,9 @@ class ImportReport:
     rows_to_import: int = 0
     file_error: bool = False
     households: int = 0
+    ended: int = 0  # confirmed members whose 已丧失 row ends the membership (issue 3)
+    not_in_file: int = 0  # members of the roster missing from the file (kept, M-09)
+    diff: dict = field(default_factory=dict)  # registry.services.roster_preview.preview_diff
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +59,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "ended": self.ended,
             "committed": self.committed,
             "errors": self.errors,
             "warnings": self.warnings,
@@ -102,6 +109,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
 
     check_village_codes(results, organization)
     check_other_villages(session, results, organization)
+    endings = check_endings(session, results, organization, today=today)
     for r in results:
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
@@ -117,19 +125,27 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     else:
         accepted = results if not report.errors else []
     report.rows_to_import = len(accepted)
-    _warn_missing_members(session, organization, file_ids, report)
 
     # The preview counts the rows that would be written (or, when nothing would, the good rows).
     planned = accepted if accepted else [r for r in results if not r.errors]
-    plan = plan_rows(session, organization, [(r.row, r.values) for r in planned])
+    plan = plan_rows(session, organization, [(r.row, r.values) for r in planned], endings)
     report.created, report.updated, report.unchanged = plan.created, plan.updated, plan.unchanged
+    report.ended = len(plan.ended)
     report.households = plan.household_count
     report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
+    report.diff = preview_diff(plan, results)
+    missing, names = not_in_file(session, organization, file_ids)
+    report.not_in_file = missing
+    if missing:
+        report.warnings.append(_file_issue(
+            "roster.not_in_file",
+            f"名册中有 {missing} 名成员不在本文件中（{'、'.join(names)}{'等' if missing > len(names) else ''}），"
+            "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
 
     from registry.services import filings
 
     open_filing = filings.open_filing(session, organization.id)
-    changes = bool(plan.created or plan.updated)
+    changes = bool(plan.created or plan.updated or plan.ended)
     renotice = changes and filings.notice_would_be_voided(open_filing)
     if renotice:
         report.warnings.append(_file_issue(
@@ -158,28 +174,17 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
                                         changed_on=None if first_roster else today)
         if renotice:
             filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today,
-                               created=plan.created, updated=plan.updated)
+                               created=plan.created, updated=plan.updated, ended=len(plan.ended))
+    apply_endings(session, plan.ended, actor=actor, today=today)  # through the membership workflow
     audit.record(session, actor=actor, action="roster.import", target_type="organization",
                  target_id=organization.id, area_code=organization.area_code, filename=filename,
                  rows=report.rows_read, created=plan.created, updated=plan.updated,
-                 unchanged=plan.unchanged, skipped_households=report.skipped_households,
+                 unchanged=plan.unchanged, ended=len(plan.ended), skipped_households=report.skipped_households,
                  changes=plan.changes[:500])
     session.flush()
     return report
 
 
-def _warn_missing_members(session: Session, organization: Organization, file_ids: set[str],
-                          report: ImportReport) -> None:
-    """``roster.not_in_file``: current members the file does not list. The import leaves them as
-    they are; ending a membership takes a lawful ground (M-09), not a missing row."""
-    registered = session.scalars(
-        select(Person.id_number).join(Membership, Membership.person_id == Person.id)
-        .where(Membership.organization_id == organization.id, Membership.status.in_(("pending", "confirmed"))))
-    missing = sum(1 for n in registered if n not in file_ids)
-    if missing:
-        report.warnings.append(_file_issue(
-            "roster.not_in_file",
-            f"本村已登记的 {missing} 名成员不在此文件中；导入不会改变他们的记录，成员身份终止须办理变更"))
 
 
 def _issue(issue) -> dict:

@@ -18,8 +18,12 @@ class BoundedIntConverter(IntegerConverter):
 
 
 def register_blueprints(app: Flask) -> None:
-    from registry.views import auth, exports, filings, imports, main, roster
+    from registry.views import (
+        auth, disputes, exports, filing_review, filings, grants, history, households, imports, main, members,
+        roster,
+    )
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
-    for module in (auth, main, roster, imports, filings, exports):
+    for module in (auth, main, roster, imports, filings, exports, members, households, filing_review, grants,
+                   disputes, history):
         app.register_blueprint(module.bp)

@@ -26,7 +26,7 @@ from registry.reports.roster import find_area
 from registry.services import filings as workflow
 from registry.services.errors import DomainError
 from registry.services.filing_confirm import pending_count
-from registry.services.filing_items import changed_items, item_counts, previous_data
+from registry.services.filing_items import item_counts
 from registry.services.filing_queries import (
     district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
     town_inbox as town_inbox_query,
@@ -76,6 +76,7 @@ AUDIT_ACTIONS = {
     "roster.import": _l("Roster imported"),
     "export.roster": _l("Roster exported"),
     "export.summary": _l("Summary exported"),
+    "filing.w02_acknowledged": _l("Women's-equality flag reviewed (W-02)"),
 }
 
 
@@ -328,8 +329,21 @@ def record_resolution(code: str):
     except DomainError as err:
         _refused(err)
         return _village_page(village_area, org, resolution_form=form, resolution_error=str(err))
-    _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=confirmed))
+    decided = db.session.get(AuditEvent, _last_event_id(filing.id)).detail
+    if decided.get("rejected_count"):
+        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed, %(m)s not confirmed",
+                  n=decided["confirmed_count"], m=decided["rejected_count"]))
+    else:
+        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=decided["confirmed_count"]))
     return redirect(url_for("filings.village", code=code))
+
+
+def _last_event_id(filing_id: int) -> int:
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.max(AuditEvent.id)).where(
+        AuditEvent.target_type == "filing", AuditEvent.target_id == filing_id,
+        AuditEvent.action == "filing.record_resolution"))
 
 
 def _village_action(code: str, run, message: str):
@@ -385,12 +399,9 @@ def district_inbox():
 # --- detail and the town / district actions -------------------------------------------------------------
 
 def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
+    from registry.views.filing_review import review_context
+
     counts = item_counts(db.session, filing.id)
-    changed = changed_items(db.session, filing.id)
-    before = previous_data(db.session, filing, [i.membership_id for i in changed if i.change == "changed"])
-    diffs = {i.membership_id: [(k, before[i.membership_id].get(k, ""), v) for k, v in i.data.items()
-                               if k != "序号" and before[i.membership_id].get(k, "") != v]
-             for i in changed if i.membership_id in before}
     users = {}
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
         if uid:
@@ -400,7 +411,7 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     trail = [(event, actor, audit_details(event, by_id)) for event, actor in filing_trail(db.session, filing)]
     return render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, changed=changed, diffs=diffs, notices=notices,
+        counts=counts, **review_context(filing), notices=notices,
         trail=trail, users=users, complete=workflow.is_complete(filing),
         return_form=return_form or ReturnForm(), action_form=ActionForm(),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,

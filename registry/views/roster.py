@@ -105,6 +105,14 @@ def index(code: str):
 @bp.get("/villages/<code>/members/<int:membership_id>")
 @require_role(*READERS)
 def member(code: str, membership_id: int):
+    return member_page(code, membership_id)
+
+
+def member_page(code: str, membership_id: int, *, status: int = 200, **forms):
+    """The member page; ``forms`` carries submitted change forms to show again with their errors
+    (registry.views.members)."""
+    from registry.views.members import member_actions
+
     village, org = load_village(code)
     detail = member_detail(db.session, org.id, membership_id)
     if detail is None:
@@ -116,4 +124,5 @@ def member(code: str, membership_id: int):
 
     filing = filing_states(org.id).get(membership_id, "unfiled")
     return render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
-                           person=detail.membership.person, shown_id=shown_id, filing=filing)
+                           person=detail.membership.person, shown_id=shown_id, filing=filing,
+                           **member_actions(village, org, detail.membership, forms)), status

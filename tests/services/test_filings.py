@@ -126,17 +126,19 @@ def test_A09_representative_cannot_confirm_roster(s, clerk):
     assert err.value.rule == "A-09"
 
 
-def test_M15_candidate_active_elsewhere_refused(s, clerk):
+def test_M15_candidate_active_elsewhere_is_handed_over(s, clerk):
+    """Was a refusal before the hand-over existed (issue 3): now the confirmation ends the
+    membership elsewhere on the meeting date, linked to the new one (M-15)."""
     filing, members = _noticed(s, clerk, pending=1)
     other = org(s, "370305100202")
     elsewhere = add_household(s, other, "0001", [("另村", "1", D(1980, 1, 1), "02")])[0]
     # The same person is a pending candidate here and a confirmed member of 北槐村.
     members[-1].person_id = elsewhere.person_id
     s.flush()
-    with pytest.raises(DomainError) as err:
-        F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **RESOLUTION)
-    assert err.value.rule == "M-15"
-    assert "北槐村" in err.value.message and "另村" in err.value.message
+    F.record_resolution(s, filing, actor=clerk, today=D(2025, 3, 21), **RESOLUTION)
+    assert members[-1].status == "confirmed" and members[-1].confirmed_at == MEETING
+    assert (elsewhere.status, elsewhere.loss_ground, elsewhere.lost_at) == ("lost", "other_membership", MEETING)
+    assert elsewhere.ended_by_membership_id == members[-1].id
 
 
 def test_submit_refused_before_notice_ended(s, clerk):

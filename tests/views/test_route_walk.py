@@ -69,6 +69,11 @@ class World:
         self._seq += 1
         return self._add_member(village_code, "路由测试", make_id(seq=f"{self._seq:03d}")).id
 
+    def household(self, village_code: str) -> dict:
+        """URL args of a household (0001, created with a member on first use)."""
+        self.membership(village_code)
+        return {"code": village_code, "number": "0001"}
+
     def filing(self, village_code: str) -> int:
         """The village's open (draft) roster filing, created on first use (one open filing per village)."""
         from registry.models import Filing
@@ -106,6 +111,11 @@ ROUTES: dict[str, Route] = {
                                     outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
     # filings: the village page and the clerk's actions
     "filings.village": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "review.changes": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    # the filing is checked before the flag, so any flag id shows the area rule
+    "review.acknowledge_flag": Route(roles=frozenset({TOWN}),
+                                     inside=lambda w: {"filing_id": w.filing(V1), "flag_id": 999999},
+                                     outside=lambda w: {"filing_id": w.filing(V_OUT), "flag_id": 999999}),
     **{f"filings.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT})
        for name in ("start_notice", "add_objection", "record_resolution", "confirm", "submit", "reopen")},
     # the village is checked before the objection, so any objection id shows the area rule
@@ -123,6 +133,28 @@ ROUTES: dict[str, Route] = {
     "filings.receive": Route(roles=frozenset({DISTRICT}), inside=lambda w: {"filing_id": w.filing(V1)},
                              outside=lambda w: {"filing_id": w.filing(V_OUT)}),
     "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
+    # membership changes (issue 3): the clerk acts, everyone in scope reads
+    "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"members.{name}": Route(roles=frozenset({CLERK}),
+                                inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                                outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)})
+       for name in ("end", "withdrawal", "rejection", "flags", "hukou", "move")},
+    "grants.resolutions": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.record": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "grants.create": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "disputes.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "disputes.open_": Route(roles=frozenset({CLERK}),
+                            inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                            outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    # the village is checked before the dispute, so any dispute id shows the area rule
+    **{f"disputes.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "dispute_id": 999999},
+                                 outside={"code": V_OUT, "dispute_id": 999999}) for name in ("stage", "close")},
+    "history.as_of": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "history.as_of_xlsx": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
+    **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
+                                   outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
