@@ -109,12 +109,14 @@ def check_unlocked(session: Session, organization: Organization) -> None:
 
 
 def roster_changed(session: Session, organization: Organization, *, actor, today: dt.date, change: str) -> Filing:
-    """After a change of the roster: the open filing (a new draft after a filed version, F-09), and
-    a posted notice voided (the changed roster must be on notice again, F-04)."""
+    """After a change of the roster: the open filing (a new draft after a filed version, F-09),
+    dated by the change (``roster_changed_on``: no notice may be posted before ``today``), and a
+    notice it holds voided — also the one a returned or reopened filing keeps — so the changed
+    roster must be on notice again (F-04, as for an import)."""
     from registry.services import filings
 
-    filing = filings.current_filing(session, organization, actor=actor)
-    if filing.state in filings.NOTICE_POSTED_STATES:
+    filing = filings.current_filing(session, organization, actor=actor, changed_on=today)
+    if filings.notice_would_be_voided(filing):
         filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today, change=change)
     return filing
 

@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
-from registry.models import Membership, Organization, Person, Resolution
+from registry.models import Dispute, Membership, Organization, Person, Resolution
 from registry.services import audit
 from registry.services.errors import DomainError
 
@@ -155,7 +155,9 @@ class CapacityCounts:
 
     ``adults``: members aged 18 or more; ``aged_16``: members aged 16 or more, plus members without a
     recorded birth date (they cannot be ruled out); ``among_candidates``: True when the organisation
-    had no confirmed member, so pending candidates were counted with the confirmed ones."""
+    had no confirmed member, so pending candidates were counted with the confirmed ones. A confirmed
+    member whose membership is in dispute (争议中, M-22) is still a member until the dispute
+    overturns it, so counts as confirmed."""
 
     on: dt.date
     adults: int
@@ -177,24 +179,29 @@ class CapacityCounts:
 
 
 def capacity_counts(session: Session, organization_id: int, on: dt.date) -> CapacityCounts:
-    """Count the organisation's members by age on ``on`` for the A-07 check: its confirmed members,
-    or, when it has none yet, its pending candidates and confirmed members together."""
+    """Count the organisation's members by age on ``on`` for the A-07 check: its confirmed members
+    (with those whose confirmation is in dispute), or, when it has none yet, its pending candidates
+    and confirmed members together."""
     adult_cut, capacity_cut = _years_before(on, FULL_AGE), _years_before(on, CAPACITY_MIN_AGE)
+    in_dispute = select(Dispute.membership_id).where(Dispute.closed_on.is_(None),
+                                                     Dispute.status_before == "confirmed")
+    disputed_member = and_(Membership.status == "disputed", Membership.id.in_(in_dispute))
+    confirmed = or_(Membership.status == "confirmed", disputed_member)
 
-    def count(statuses):
+    def count(condition):
         stmt = (select(func.count(),
                        func.sum(case((Person.birth_date <= adult_cut, 1), else_=0)),
                        func.sum(case((or_(Person.birth_date <= capacity_cut, Person.birth_date.is_(None)), 1),
                                      else_=0)))
                 .select_from(Membership).join(Person, Person.id == Membership.person_id)
-                .where(Membership.organization_id == organization_id, Membership.status.in_(statuses)))
+                .where(Membership.organization_id == organization_id, condition))
         total, adults, aged_16 = session.execute(stmt).one()
         return total, adults or 0, aged_16 or 0
 
-    total, adults, aged_16 = count(("confirmed",))
+    total, adults, aged_16 = count(confirmed)
     if total:
         return CapacityCounts(on, adults, aged_16, among_candidates=False)
-    _total, adults, aged_16 = count(("confirmed", "pending"))
+    _total, adults, aged_16 = count(or_(confirmed, Membership.status == "pending"))
     return CapacityCounts(on, adults, aged_16, among_candidates=True)
 
 

@@ -15,22 +15,33 @@ MEETING = D(2025, 3, 20)
 DECIDED = D(2025, 3, 21)
 
 
-def assembly(meeting: dt.date = MEETING, base: int = 12) -> dict:
+#: filed_roster's reform roster: 9 confirmed members, all adults (born 1970–1998). Candidates do not
+#: count while the organisation has confirmed members (A-07).
+REFORM_BASE = 9
+
+
+def assembly(meeting: dt.date = MEETING, *, base: int) -> dict:
+    """A unanimous member assembly. ``base``: the members with full civil capacity on ``meeting``,
+    counted from the test's roster (A-07 refuses any other number)."""
     return dict(body="member_assembly", subject="membership_confirmation", title="成员变动确认",
                 notice_date=meeting - dt.timedelta(days=10), meeting_date=meeting, base_members=base,
                 attendees=base, votes_for=base)
 
 
-def decide(s, organization, clerk, *, posted: dt.date = POSTED, meeting: dt.date = MEETING):
-    """Notice the open roster version, then the assembly decides every pending candidate."""
+def decide(s, organization, clerk, *, base: int, posted: dt.date = POSTED, meeting: dt.date = MEETING):
+    """Notice the open roster version, then the assembly (``base`` members with full civil capacity)
+    decides every pending candidate."""
     filing = F.current_filing(s, organization, actor=clerk)
     start_notice(s, filing, posted_on=posted, actor=clerk, today=posted)
-    F.record_resolution(s, filing, actor=clerk, today=meeting + dt.timedelta(days=1), **assembly(meeting))
+    F.record_resolution(s, filing, actor=clerk, today=meeting + dt.timedelta(days=1),
+                        **assembly(meeting, base=base))
     return filing
 
 
-def file_version(s, organization, clerk, *, posted: dt.date, meeting: dt.date | None = None):
-    """Notice → (resolution when candidates are pending, else none) → submit → town record."""
+def file_version(s, organization, clerk, *, posted: dt.date, meeting: dt.date | None = None,
+                 base: int | None = None):
+    """Notice → (resolution of an assembly of ``base`` members when candidates are pending, else
+    none) → submit → town record."""
     from registry.services.memberships import pending_count
 
     filing = F.current_filing(s, organization, actor=clerk)
@@ -38,7 +49,8 @@ def file_version(s, organization, clerk, *, posted: dt.date, meeting: dt.date | 
     meeting = meeting or posted + dt.timedelta(days=17)
     after = meeting + dt.timedelta(days=1)
     if pending_count(s, organization.id):
-        F.record_resolution(s, filing, actor=clerk, today=after, **assembly(meeting))
+        assert base is not None, "candidates are pending: give the assembly's base (A-07)"
+        F.record_resolution(s, filing, actor=clerk, today=after, **assembly(meeting, base=base))
     else:
         F.confirm_without_resolution(s, filing, actor=clerk, today=after)
     F.submit(s, filing, actor=clerk, today=after)

@@ -13,7 +13,7 @@ from registry.services.membership_changes import add_member, end_membership, pro
 from registry.services.roster_diff import filing_diff
 from registry.services import filings as F
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, TODAY, decide, filed_roster, new_id
+from tests.services.membership_helpers import D, REFORM_BASE, TODAY, decide, filed_roster, new_id
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_M22_overturned_rejection_goes_back_to_the_assembly(s, village, clerk):
     bride = add_member(s, o, id_number=new_id(D(1999, 2, 8), "2"), name="赵嫁入", ground="marriage", relation="38",
                        household_id=members[2].household_id, actor=clerk, today=TODAY)
     propose_rejection(s, bride, "婚姻关系存疑", actor=clerk)
-    decide(s, o, clerk)
+    decide(s, o, clerk, base=REFORM_BASE)  # the 9 reform members; the bride is a candidate
     assert bride.status == "rejected"
     dispute = open_dispute(s, bride, applicant="赵嫁入", subject="不予确认理由不成立", actor=clerk,
                            today=D(2025, 3, 25))
@@ -92,3 +92,26 @@ def test_M22_no_dispute_on_a_pending_candidate(s, village, clerk):
     assert err.value.rule == "M-22"
     with pytest.raises(DomainError):
         open_dispute(s, members[0], applicant="某", subject="x", actor=user(s, "town"), today=TODAY)
+
+
+def test_A07_a_member_whose_confirmation_is_disputed_stays_in_the_base(s, village, clerk):
+    """A dispute over a confirmed membership leaves the member in the assembly until it is overturned;
+    a disputed loss or rejection does not bring the person back into the base (A-07, M-22)."""
+    from registry.services.resolutions import record_resolution
+
+    o, members = village
+    open_dispute(s, members[0], applicant="李某", subject="张0甲不应确认为成员", actor=clerk, today=TODAY)
+    end_membership(s, members[1], ground="death", lost_at=D(2025, 2, 1), actor=clerk, today=TODAY)
+    open_dispute(s, members[1], applicant="李0乙家属", subject="死亡日期有误", actor=clerk, today=TODAY)
+    assert (members[0].status, members[1].status) == ("disputed", "disputed")
+
+    def assembly(base):
+        return record_resolution(s, o, subject="other", notice_date=D(2025, 2, 1),
+                                 meeting_date=D(2025, 2, 20), base_members=base, attendees=base,
+                                 votes_for=base, actor=clerk, today=TODAY)
+
+    assert assembly(8).base_members == 8  # 9 reform members less the death; the disputed confirmation counts
+    for base in (7, 9):
+        with pytest.raises(DomainError) as err:
+            assembly(base)
+        assert err.value.rule == "A-07" and "年满18周岁的 8 人" in err.value.message

@@ -12,7 +12,7 @@ from registry.services.errors import DomainError
 from registry.services.grants import grant_rights
 from registry.services.resolutions import record_resolution
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, TODAY, filed_roster, new_id
+from tests.services.membership_helpers import D, REFORM_BASE, TODAY, filed_roster, new_id
 
 TEACHER = new_id(D(1965, 9, 10), "1")
 
@@ -33,7 +33,9 @@ def village(s, clerk):
     return o, filed_roster(s, o, clerk)
 
 
-def art15(s, o, clerk, votes: int, base: int = 12, subject: str = "art15_grant"):
+def art15(s, o, clerk, votes: int, base: int = REFORM_BASE, subject: str = "art15_grant"):
+    """A member-assembly resolution: its base is the 9 adult members of the filed reform roster (A-07
+    applies to an Art. 15 grant as to any member-assembly decision)."""
     return record_resolution(s, o, subject=subject, title="授予村小学退休教师收益分配权", notice_date=D(2025, 2, 1),
                              meeting_date=D(2025, 2, 20), base_members=base, attendees=base, votes_for=votes,
                              actor=clerk, today=TODAY)
@@ -42,9 +44,9 @@ def art15(s, o, clerk, votes: int, base: int = 12, subject: str = "art15_grant")
 def test_M19_A05_grant_needs_three_quarters_and_makes_no_member(s, village, clerk):
     o, _ = village
     with pytest.raises(DomainError) as err:
-        art15(s, o, clerk, votes=8)  # 2/3 of 12 but < 9 = ceil(3/4 × 12)
+        art15(s, o, clerk, votes=6)  # 2/3 of 9 but < 7 = ceil(3/4 × 9)
     assert err.value.rule == "A-05"
-    resolution = art15(s, o, clerk, votes=9)
+    resolution = art15(s, o, clerk, votes=7)
     members_before = s.scalar(select(func.count()).select_from(Membership))
     grant = grant_rights(s, o, resolution=resolution, id_number=TEACHER, name="孙老师",
                          rights=["income_distribution", "services_welfare"], units="0.5",
@@ -57,13 +59,13 @@ def test_M19_A05_grant_needs_three_quarters_and_makes_no_member(s, village, cler
 
 def test_M19_grant_refused_without_the_right_resolution_or_to_a_member(s, village, clerk):
     o, members = village
-    other = art15(s, o, clerk, votes=12, subject="other")
+    other = art15(s, o, clerk, votes=9, subject="other")
     kwargs = dict(rights=["income_distribution"], reason="长期服务", actor=clerk, today=TODAY)
     for resolution in (None, other):
         with pytest.raises(DomainError) as err:
             grant_rights(s, o, resolution=resolution, id_number=TEACHER, name="孙老师", **kwargs)
         assert err.value.rule == "M-19"
-    resolution = art15(s, o, clerk, votes=10)
+    resolution = art15(s, o, clerk, votes=8)
     member = members[0].person
     with pytest.raises(DomainError) as err:
         grant_rights(s, o, resolution=resolution, id_number=member.id_number, name=member.name, **kwargs)

@@ -16,7 +16,7 @@ from registry.services.membership_changes import (
 from registry.services.notices import start_notice
 from registry.services.resolutions import record_resolution
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, MEETING, TODAY, decide, filed_roster, new_id
+from tests.services.membership_helpers import D, MEETING, REFORM_BASE, TODAY, decide, filed_roster, new_id
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_M04_marriage_default_confirm_and_rejection_needs_written_reason(s, vill
                   relation="37")
     refused("M-04", propose_rejection, s, adopted, "  ", actor=clerk)
     propose_rejection(s, adopted, "收养手续不全，未提供收养登记证", actor=clerk)
-    filing = decide(s, o, clerk)
+    filing = decide(s, o, clerk, base=REFORM_BASE)
     assert (bride.status, bride.confirmed_at) == ("confirmed", MEETING)
     assert (adopted.status, adopted.rejection_reason) == ("rejected", "收养手续不全，未提供收养登记证")
     assert adopted.resolution_id == bride.resolution_id == filing.resolution_id
@@ -96,7 +96,7 @@ def test_M04_rejection_proposal_can_be_withdrawn(s, village, clerk):
     m = add(s, o, clerk, "policy_migration", household=members[1].household_id, relation="97")
     propose_rejection(s, m, "非本村安置", actor=clerk)
     withdraw_rejection_proposal(s, m, actor=clerk)
-    decide(s, o, clerk)
+    decide(s, o, clerk, base=REFORM_BASE)
     assert m.status == "confirmed"
 
 
@@ -105,7 +105,7 @@ def test_M07_admission_by_assembly(s, village, clerk):
     m = add_member(s, o, id_number=new_id(D(1988, 8, 8), "1"), name="孙接纳", ground="admission", relation="02",
                    new_household="0050", actor=clerk, today=TODAY)
     assert m.status == "pending" and m.household.number == "0050"
-    decide(s, o, clerk)
+    decide(s, o, clerk, base=REFORM_BASE)
     assert m.status == "confirmed" and m.resolution_id is not None
 
 
@@ -279,6 +279,36 @@ def test_F04_change_after_the_notice_voids_it(s, village, clerk):
     assert filing.state == "draft" and filing.notice_id is None
     assert s.scalar(select(AuditEvent).where(AuditEvent.action == "filing.roster_changed")).detail["change"] \
         == "membership.ended"
+
+
+def test_F04_change_dates_the_roster_so_no_notice_predates_it(s, village, clerk):
+    o, members = village
+    add(s, o, clerk, "marriage", household=members[2].household_id, relation="38")  # on TODAY (2025-03-01)
+    filing = F.open_filing(s, o.id)
+    assert filing.roster_changed_on == TODAY
+    with pytest.raises(DomainError) as err:
+        start_notice(s, filing, posted_on=D(2025, 2, 27), actor=clerk, today=D(2025, 3, 3))
+    assert (err.value.code, err.value.rule) == ("notice.before_roster_change", "F-04")
+    record_hukou_change(s, members[2], place="山东省济南市历下区", in_organization=False,
+                        moved_at=D(2025, 2, 20), actor=clerk, today=D(2025, 3, 2))
+    assert filing.roster_changed_on == D(2025, 3, 2)  # the latest change counts
+    start_notice(s, filing, posted_on=D(2025, 3, 2), actor=clerk, today=D(2025, 3, 3))
+    assert filing.state == "on_notice"
+
+
+def test_F04_change_voids_the_notice_a_returned_filing_keeps(s, village, clerk):
+    o, members = village
+    end_membership(s, members[8], ground="death", lost_at=D(2025, 2, 1), actor=clerk, today=D(2025, 2, 3))
+    filing = F.open_filing(s, o.id)
+    start_notice(s, filing, posted_on=D(2025, 2, 3), actor=clerk, today=D(2025, 2, 3))
+    F.confirm_without_resolution(s, filing, actor=clerk, today=D(2025, 3, 1))
+    F.submit(s, filing, actor=clerk, today=D(2025, 3, 1))
+    F.town_return(s, filing, "请补充死亡证明", actor=user(s, "town"), today=D(2025, 3, 2))
+    F.reopen(s, filing, actor=clerk, today=D(2025, 3, 3))
+    assert filing.notice_id is not None  # kept through the return
+    end_membership(s, members[7], ground="death", lost_at=D(2025, 3, 3), actor=clerk, today=D(2025, 3, 4))
+    assert (filing.state, filing.notice_id, filing.roster_changed_on) == ("draft", None, D(2025, 3, 4))
+    refused("F-04", F.submit, s, filing, actor=clerk, today=D(2025, 3, 4))
 
 
 def test_roles_town_cannot_change_memberships(s, village):

@@ -49,7 +49,7 @@ def test_roster_as_of_a_past_date_equals_the_filed_roster(s):
                         actor=clerk, today=today)
     add_member(s, o, id_number=new_id(D(2025, 1, 9), "1"), name="张小宝", ground="birth", relation="20",
                household_id=members[0].household_id, actor=clerk, today=today)
-    decide(s, o, clerk)  # the birth confirmed on 2025-03-20
+    decide(s, o, clerk, base=8)  # the birth confirmed on 2025-03-20; 9 reform members less the death
 
     assert rows_of(roster_as_of(s, o.id, day)) == filed
     # And today's reconstruction equals the current roster.

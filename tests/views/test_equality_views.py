@@ -9,7 +9,7 @@ from registry.models import EqualityFlag, Filing
 from registry.services import filings as F
 from registry.services.membership_changes import add_member, propose_rejection
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, DECIDED, TODAY, decide, filed_roster, new_id
+from tests.services.membership_helpers import D, DECIDED, REFORM_BASE, TODAY, decide, filed_roster, new_id
 
 V1 = "370305100201"
 
@@ -22,7 +22,7 @@ def decided(db, demo):
     bride = add_member(s, o, id_number=new_id(D(1999, 2, 8), "2"), name="赵嫁入", ground="marriage", relation="38",
                        household_id=members[2].household_id, actor=clerk, today=TODAY)
     propose_rejection(s, bride, "外嫁女再婚，不予确认", actor=clerk)
-    filing = decide(s, o, clerk)
+    filing = decide(s, o, clerk, base=REFORM_BASE)
     db.session.commit()
     return filing
 

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, select
 
 from registry.models import Membership, NonMemberGrant, Resolution
+from tests.services.filing_helpers import adults, org
 from tests.services.membership_helpers import new_id
 
 V1 = "370305100201"
-TODAY = dt.date.today()
+# The registry clock is stopped on TODAY (Beijing date, tests.conftest ``clock``).
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    return clock.set(TODAY)
 
 
 def iso(days_ago: int) -> str:
@@ -21,6 +29,8 @@ RESOLUTION = {"body": "member_assembly", "subject": "art15_grant", "title": "授
 
 
 def test_M19_A05_grant_through_the_screens(login_as, db, demo):
+    adults(db.session, org(db.session), 100)  # 100 confirmed adult members: the assembly's base (A-07)
+    db.session.commit()
     clerk = login_as("clerk")
     resp = clerk.post(f"/villages/{V1}/resolutions", data={**RESOLUTION, "votes_for": "70"})
     assert resp.status_code == 422 and "[A-05]" in resp.get_data(as_text=True)  # 70 < 75 = ceil(3/4 × 100)
@@ -38,7 +48,7 @@ def test_M19_A05_grant_through_the_screens(login_as, db, demo):
     assert resp.status_code == 422 and "[M-19]" in resp.get_data(as_text=True)
     assert clerk.post(f"/villages/{V1}/grants", data=form).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(NonMemberGrant)) == 1
-    assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Membership)) == 100  # no membership created
 
     html = login_as("town").get(f"/villages/{V1}/grants").get_data(as_text=True)
     assert "孙老师" in html and "参与收益分配" in html and "80/100" in html and "授予非成员享有权利" not in html

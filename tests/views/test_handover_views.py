@@ -18,11 +18,22 @@ from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import D, file_version
 
 A, B = "370305100201", "370305100202"
-TODAY = dt.date.today()
+# The registry clock is stopped (tests.conftest ``clock``): B's clerk adds the candidate on CHANGED, the
+# notice (posted after that change, F-04) and the assembly follow up to TODAY.
+TODAY = dt.date(2026, 6, 15)
+CHANGED = TODAY - dt.timedelta(days=45)
+# 北槐村's sample roster on the meeting day (iso(5) = 2026-06-10): 804 confirmed members, 674 aged 18 or
+# more, 686 aged 16 or more; the candidate from A does not count. The assembly's base is 674 (A-07).
+B_BASE = 674
 
 
 def iso(days_ago: int) -> str:
     return (TODAY - dt.timedelta(days=days_ago)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    return clock.set(TODAY)
 
 
 @pytest.fixture
@@ -34,12 +45,13 @@ def villages(db, demo):
     db.session.commit()
 
 
-def test_M15_handover_through_the_screens(login_as, villages, db):
+def test_M15_handover_through_the_screens(login_as, villages, db, clock):
     old = db.session.scalar(select(Membership).join(HouseholdMember, HouseholdMember.person_id == Membership.person_id)
                             .where(Membership.organization_id == org(db.session, A).id,
                                    HouseholdMember.relation == "30").order_by(Membership.id).limit(1))
     person = old.person
     clerk2 = login_as("clerk2")
+    clock.set(CHANGED)
     household = db.session.scalar(select(Membership.household_id).where(
         Membership.organization_id == org(db.session, B).id).limit(1))
     resp = clerk2.post(f"/villages/{B}/members/new", data={
@@ -47,6 +59,7 @@ def test_M15_handover_through_the_screens(login_as, villages, db):
         "household_id": str(household), "relation": "38", "acquired_at": iso(60)})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     new_id = int(resp.location.rsplit("/", 1)[1])
+    clock.set(TODAY)
     # A's clerk cannot end it for "membership elsewhere" while B's is pending (M-12).
     resp = login_as("clerk").post(f"/villages/{A}/members/{old.id}/end", data={
         "end-ground": "other_membership", "end-lost_at": iso(1), "end-evidence": "北槐村名册"})
@@ -56,7 +69,7 @@ def test_M15_handover_through_the_screens(login_as, villages, db):
     assert clerk2.post(f"/villages/{B}/filing/notice", data={"posted_on": iso(40)}).status_code == 302
     resp = clerk2.post(f"/villages/{B}/filing/resolution", data={
         "body": "member_assembly", "subject": "membership_confirmation", "notice_date": iso(20),
-        "meeting_date": iso(5), "base_members": "700", "attendees": "600", "votes_for": "500"})
+        "meeting_date": iso(5), "base_members": str(B_BASE), "attendees": "600", "votes_for": "500"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
 
     db.session.expire_all()

@@ -13,12 +13,20 @@ from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import filed_roster, new_id
 
 V1 = "370305100201"
-TODAY = dt.date.today()
+# The registry clock is stopped (tests.conftest ``clock``): the changes are made on CHANGED, the notice
+# (posted after them, F-04), the assembly and the submission follow up to TODAY.
+TODAY = dt.date(2026, 6, 15)
+CHANGED = TODAY - dt.timedelta(days=45)
 PREFIX = {"end": "end", "rejection": "rej", "hukou": "hukou"}
 
 
 def iso(days_ago: int) -> str:
     return (TODAY - dt.timedelta(days=days_ago)).isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    return clock.set(TODAY)
 
 
 @pytest.fixture
@@ -56,8 +64,9 @@ def changed_headings(html: str) -> dict[int, set[str]]:
     return out
 
 
-def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, members, db):
+def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, members, db, clock):
     clerk = login_as("clerk")
+    clock.set(CHANGED)
     hh = {n: db.session.get(Household, members[i].household_id).id for n, i in (("0001", 0), ("0002", 3), ("0003", 6))}
     # Added: a child born to a member, a bride; a policy migrant proposed for rejection (→ not confirmed).
     child = add(clerk, db, name="张小宝", id_number=new_id(TODAY - dt.timedelta(days=90), "1"), ground="birth",
@@ -68,12 +77,12 @@ def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, mem
                   household_id="", new_household="0020", relation="02")
     act(clerk, migrant, "rejection", reason="不属于本村安置范围")
     # Ended: the head of 0003 died (and his wife heads it now); a wife obtained membership elsewhere.
-    act(clerk, members[6], "end", ground="death", lost_at=iso(10), evidence="死亡医学证明")
+    act(clerk, members[6], "end", ground="death", lost_at=iso(55), evidence="死亡医学证明")
     resp = clerk.post(f"/villages/{V1}/households/0003/head", data={"head-new_head": str(members[7].id)})
     assert resp.status_code == 302
-    act(clerk, members[1], "end", ground="other_membership", lost_at=iso(8), evidence="博兴县某村成员确认书")
+    act(clerk, members[1], "end", ground="other_membership", lost_at=iso(53), evidence="博兴县某村成员确认书")
     # Changed: a hukou move (membership unchanged, H-01); 分户 of the son of 0002 into 0009.
-    act(clerk, members[2], "hukou", place="山东省济南市历下区", in_organization="0", moved_at=iso(7))
+    act(clerk, members[2], "hukou", place="山东省济南市历下区", in_organization="0", moved_at=iso(52))
     resp = clerk.post(f"/villages/{V1}/households/0002/split",
                       data={"split-new_number": "0009", f"rel-{members[5].id}": "02"})
     assert resp.status_code == 302
@@ -81,10 +90,12 @@ def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, mem
     # The clerk sees the same change set before submitting.
     html = clerk.get(f"/villages/{V1}/filing/changes").get_data(as_text=True)
     assert memberships(html, "diff-added") == {child.id, bride.id, migrant.id}
-    # Notice → assembly (confirms the child and the bride, rejects the migrant) → submit.
+    # Notice → assembly (confirms the child and the bride, rejects the migrant) → submit. The base: the
+    # 9 reform members less the death and the wife who joined another organisation, all adults.
+    clock.set(TODAY)
     assert clerk.post(f"/villages/{V1}/filing/notice", data={"posted_on": iso(40)}).status_code == 302
     resolution = {"body": "member_assembly", "subject": "membership_confirmation", "notice_date": iso(20),
-                  "meeting_date": iso(5), "base_members": "8", "attendees": "8", "votes_for": "8"}
+                  "meeting_date": iso(5), "base_members": "7", "attendees": "7", "votes_for": "7"}
     assert clerk.post(f"/villages/{V1}/filing/resolution", data=resolution).status_code == 302
     assert clerk.post(f"/villages/{V1}/filing/submit").status_code == 302
     filing = db.session.scalar(select(Filing).where(Filing.version_no == 2))
@@ -103,7 +114,7 @@ def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, mem
     assert sorted(households) == sorted([("new", "0009"), ("head", "0003"), ("member_in", "0009")])
     ended = table(html, "diff-ended")
     for text in ("死亡", "取得其他集体经济组织成员身份", "博兴县某村成员确认书", "不予确认", "不属于本村安置范围",
-                 iso(10)):
+                 iso(55)):
         assert text in ended, text
     added = table(html, "diff-added")
     assert "出生" in added and "婚姻" in added
