@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_login import LoginManager
+from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
@@ -12,3 +13,4 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+migrate = Migrate()
