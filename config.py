@@ -10,6 +10,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # upload limit, bytes
     ROSTER_MAX_ROWS = 200_000
+    # Zip/cell-bomb guard (registry/excel/guard.py): no value beyond ROSTER_MAX_ROWS rows or this many
+    # columns (≤ 12.8M cells), and at most this many bytes inflated from the workbook.
+    ROSTER_MAX_COLUMNS = 64
+    ROSTER_MAX_UNCOMPRESSED = 400 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_ENABLED = True

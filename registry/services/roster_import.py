@@ -59,9 +59,20 @@ class ImportReport:
         return len({e["row"] for e in self.errors if e["row"] is not None})
 
 
+def read_limits(config) -> dict:
+    """The import bounds from the app config (a mapping), as keyword arguments of :func:`import_roster`:
+    ``ROSTER_MAX_ROWS``, ``ROSTER_MAX_COLUMNS``, ``ROSTER_MAX_UNCOMPRESSED`` (bytes inflated)."""
+    from registry.excel import reader
+
+    return {"max_rows": config.get("ROSTER_MAX_ROWS"),
+            "max_columns": config.get("ROSTER_MAX_COLUMNS", reader.MAX_COLUMNS),
+            "max_uncompressed": config.get("ROSTER_MAX_UNCOMPRESSED", reader.MAX_UNCOMPRESSED)}
+
+
 def import_roster(session: Session, data: bytes, organization: Organization, *, actor,
                   filename: str | None = None, dry_run: bool = False, partial: bool = False,
-                  today: dt.date | None = None, max_rows: int | None = None) -> ImportReport:
+                  today: dt.date | None = None, max_rows: int | None = None, max_columns: int | None = None,
+                  max_uncompressed: int | None = None) -> ImportReport:
     """Import a village roster workbook (.xlsx/.xls/.ods bytes) into ``organization``.
 
     Returns an :class:`ImportReport`; nothing is written when ``dry_run`` is set, when the file
@@ -76,7 +87,8 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         report.errors.append(_file_issue("roster.locked", "名册正在乡镇审核中，审核完成或退回前不能导入"))
         return report
     try:
-        sheet = read_roster(data, filename)
+        limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
+        sheet = read_roster(data, filename, max_rows=max_rows, **limits)
         check = validate_roster(sheet.rows(), today=today)
     except FileError as exc:
         report.file_error = True
