@@ -24,6 +24,12 @@ class Config:
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Security (registry/security.py). The in-memory limiter counts per process: with several gunicorn
+    # workers set RATELIMIT_STORAGE_URI to a shared store (e.g. redis://…) for an exact limit.
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address and username, POST /login only
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 class DevelopmentConfig(Config):
@@ -35,6 +41,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
 
 
 class ProductionConfig(Config):
@@ -42,6 +49,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    SECRET_KEY_MIN_LENGTH = 16  # registry/security.py refuses the development key and short keys
+    HSTS = "max-age=31536000"  # sent over HTTPS only
 
 
 CONFIGS = {

@@ -71,6 +71,10 @@ def _init_extensions(app: Flask) -> None:
 
         return db.session.get(User, int(user_id))
 
+    from registry.security import init_security
+
+    init_security(app)
+
     from registry.db_setup import configure_engine
 
     with app.app_context():
