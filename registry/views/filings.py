@@ -21,8 +21,9 @@ from registry.models import Area, Filing, Objection, Organization, User
 from registry.models.filings import (
     AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
 )
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.reports.roster import find_area
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
+from registry.reports.roster import find_area, mask_id_number
+from registry.services.exports import ID_HEADING
 from registry.services import filings as workflow
 from registry.services.errors import DomainError
 from registry.services.filing_confirm import pending_count
@@ -324,6 +325,9 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     diffs = {i.membership_id: [(k, before[i.membership_id].get(k, ""), v) for k, v in i.data.items()
                                if k != "序号" and before[i.membership_id].get(k, "") != v]
              for i in changed if i.membership_id in before}
+    if not sees_full_ids(current_user, filing.area_code):  # reviewers see ID numbers masked
+        diffs = {mid: [(k, *(mask_id_number(str(x)) if k == ID_HEADING and x else x for x in (old, new)))
+                       for k, old, new in rows] for mid, rows in diffs.items()}
     users = {}
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
         if uid:

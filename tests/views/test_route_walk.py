@@ -128,6 +128,8 @@ ROUTES: dict[str, Route] = {
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # audit log (issue 4): district users, no area in the URL
+    "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
 }
 # -----------------------------------------------------------------------------------------------------
 
