@@ -1,10 +1,18 @@
-"""Engine setup: SQLite pragmas (foreign keys on, WAL, busy timeout) — DESIGN §2, §5."""
+"""Engine setup: SQLite pragmas (foreign keys on, WAL, busy timeout) — DESIGN §2, §5.
+
+A SQLite *file* database starts every transaction with ``BEGIN IMMEDIATE``: the write lock is taken
+at the start, so a second writer waits (up to the busy timeout) instead of reading first and then
+failing with "database is locked" when it tries to write — two clerks importing at once are
+serialised, never refused. The price: as every transaction (a web request's too) takes the lock,
+SQLite runs one transaction at a time. Fine for an office; PostgreSQL for many concurrent users."""
 from __future__ import annotations
 
 import weakref
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 10_000
 
 # Engines already configured. A WeakSet, not a set of id()s: an id is reused once an engine is
 # garbage-collected, and a new engine with a recycled id would silently go without the pragmas.
@@ -19,10 +27,17 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
+        if not in_memory:
+            dbapi_connection.isolation_level = None  # the driver's own BEGIN is replaced below
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if not in_memory:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+
+    if not in_memory:
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

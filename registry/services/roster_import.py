@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.excel.reader import FileError, read_roster
@@ -77,8 +78,15 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
 
     Returns an :class:`ImportReport`; nothing is written when ``dry_run`` is set, when the file
     is refused, or when any row has an error and ``partial`` is False. Flushes, never commits.
+
+    Concurrency: a real import first locks the organisation's row (``SELECT … FOR UPDATE``; SQLite
+    serialises writers anyway), so two imports into one village run one after the other and the second
+    plans against the first's result. A unique constraint that still fails (another village committed
+    the same person meanwhile, M-15) gives the file error ``roster.conflict``: the caller must roll back.
     """
     report = ImportReport(dry_run=dry_run)
+    if not dry_run:
+        session.execute(select(Organization.id).where(Organization.id == organization.id).with_for_update())
     locked = session.scalar(
         select(Filing.id).where(Filing.organization_id == organization.id, Filing.state.in_(LOCKED_STATES))
     )
@@ -136,6 +144,22 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
             "filing.renotice", "名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
     if dry_run or not accepted:
         return report
+    try:
+        _apply(session, organization, plan, report, actor=actor, filename=filename, renotice=renotice,
+               today=today)
+    except IntegrityError:
+        report.committed = False
+        report.file_error = True
+        report.errors.append(_file_issue(
+            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员，例如另一个村同时导入了同一人），"
+            "本次没有导入任何数据；请重新检查文件后再导入"))
+    return report
+
+
+def _apply(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
+           renotice: bool, today) -> None:
+    from registry.services import filings
+
     apply_plan(session, organization, plan)
     report.committed = True
     if plan.created or plan.updated:
@@ -149,7 +173,6 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
                  unchanged=plan.unchanged, skipped_households=report.skipped_households,
                  changes=plan.changes[:500])
     session.flush()
-    return report
 
 
 def check_other_villages(session: Session, results, organization: Organization) -> None:

@@ -41,3 +41,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def internal(e):
         return page(500, _("Internal error"))
+
+    from registry.views.concurrency import register_stale_handler  # issue 4: 409 for concurrent changes
+
+    register_stale_handler(app)

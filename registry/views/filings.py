@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
+from registry.forms.concurrency import with_version
 from registry.forms.filings import (
     ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
 )
@@ -34,6 +35,7 @@ from registry.services.filing_queries import (
 )
 from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.notices import start_notice as start_notice_service
+from registry.views.concurrency import check_version, stale_message
 
 bp = Blueprint("filings", __name__)
 
@@ -110,7 +112,7 @@ def _commit(message: str) -> bool:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        flash(_("Someone else changed this record at the same time; please reload and try again"), "error")
+        flash(stale_message(), "error")
         return False
     flash(message, "success")
     return True
@@ -162,16 +164,18 @@ def _village_page(village: Area, org: Organization, **forms):
         "submit": is_clerk and filing is not None and notice_over and state in (CONFIRMED, DRAFT),
         "reopen": is_clerk and state == RETURNED,
     }
-    resolve_forms = {o.id: forms.get("resolve_forms", {}).get(o.id) or ResolveObjectionForm(prefix=f"objection-{o.id}")
+    resolve_forms = {o.id: with_version(forms.get("resolve_forms", {}).get(o.id)
+                                        or ResolveObjectionForm(prefix=f"objection-{o.id}"), o)
                      for o in objections if not o.resolved}
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
         history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
-        notice_form=forms.get("notice_form") or NoticeForm(),
+        notice_form=with_version(forms.get("notice_form") or NoticeForm(), filing),
         objection_form=forms.get("objection_form") or ObjectionForm(),
-        resolution_form=forms.get("resolution_form") or ResolutionForm(),
-        resolve_forms=resolve_forms, action_form=ActionForm(), resolution_error=forms.get("resolution_error"),
+        resolution_form=with_version(forms.get("resolution_form") or ResolutionForm(), filing),
+        resolve_forms=resolve_forms, action_form=with_version(ActionForm(), filing),
+        resolution_error=forms.get("resolution_error"),
         working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
     )
 
@@ -197,6 +201,7 @@ def start_notice(code: str):
     form = NoticeForm()
     if not form.validate_on_submit():
         return _village_page(village_area, org, notice_form=form)
+    check_version(workflow.open_filing(db.session, org.id), form)
     try:
         filing = workflow.current_filing(db.session, org, actor=current_user)
         notice = start_notice_service(
@@ -239,6 +244,7 @@ def resolve(code: str, objection_id: int):
     form = ResolveObjectionForm(prefix=f"objection-{objection_id}")
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolve_forms={objection_id: form})
+    check_version(objection, form)
     try:
         resolve_objection(db.session, objection, form.note.data, actor=current_user)
     except DomainError as err:
@@ -256,6 +262,7 @@ def record_resolution(code: str):
     form = ResolutionForm()
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolution_form=form)
+    check_version(filing, form)
     try:
         confirmed = pending_count(db.session, org.id)
         workflow.record_resolution(db.session, filing, actor=current_user, today=date.today(), **form.facts())
@@ -269,8 +276,10 @@ def record_resolution(code: str):
 def _village_action(code: str, run, message: str):
     village_area, org = load_village(code)
     filing = _open_filing_or_404(org)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
+    check_version(filing, form)
     try:
         run(db.session, filing, actor=current_user, today=date.today())
     except DomainError as err:
@@ -336,7 +345,7 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
         counts=counts, changed=changed, diffs=diffs, notices=notices_of(db.session, filing),
         trail=filing_trail(db.session, filing), users=users, complete=workflow.is_complete(filing),
-        return_form=return_form or ReturnForm(), action_form=ActionForm(),
+        return_form=with_version(return_form or ReturnForm(), filing), action_form=with_version(ActionForm(), filing),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
         can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
         total=sum(counts.values()),
@@ -349,8 +358,9 @@ def detail(filing_id: int):
     return _detail_page(load_filing(filing_id))
 
 
-def _officer_action(filing_id: int, run, message: str, **data):
+def _officer_action(filing_id: int, run, message: str, form, **data):
     filing = load_filing(filing_id)
+    check_version(filing, form)
     try:
         run(db.session, filing, actor=current_user, today=date.today(), **data)
     except DomainError as err:
@@ -364,9 +374,10 @@ def _officer_action(filing_id: int, run, message: str, **data):
 @require_role(TOWN)
 def record(filing_id: int):
     load_filing(filing_id)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"))
+    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"), form)
 
 
 @bp.post("/filings/<int:filing_id>/return")
@@ -377,14 +388,15 @@ def return_filing(filing_id: int):
     if not form.validate_on_submit():
         return _detail_page(filing, return_form=form)
     return _officer_action(filing_id, workflow.town_return, _("The roster has been returned to the village"),
-                           reason=form.reason.data)
+                           form, reason=form.reason.data)
 
 
 @bp.post("/filings/<int:filing_id>/receive")
 @require_role(DISTRICT)
 def receive(filing_id: int):
     load_filing(filing_id)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
     return _officer_action(filing_id, workflow.district_receive,
-                           _("The district has recorded the roster; the filing is complete"))
+                           _("The district has recorded the roster; the filing is complete"), form)
