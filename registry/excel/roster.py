@@ -52,11 +52,13 @@ MESSAGES: Mapping[str, str] = {
     "shares.invalid": "{column}“{value}”应为不小于 0 的数字",
     "duplicate.in_file": "证件号码 {value} 在本文件中重复出现（第 {expected} 行）",
     "village.invalid": "村代码“{value}”应为 12 位数字",
+    "value.too_long": "{column}“{value}”太长，最多 {expected} 个字符",
 }
 ERROR_CODES = frozenset(MESSAGES) - WARNING_CODES
 
 _H = {c.key: c.heading for c in ROSTER_COLUMNS}
 _SHARE_KEYS = ("population_shares", "farm_age_shares", "total_shares")
+_MAX_LENGTHS = {c.key: c.max_length for c in ROSTER_COLUMNS if c.max_length}
 _SEX_LABEL = {"1": "男", "2": "女"}
 
 
@@ -294,6 +296,11 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
         row.error("village_code", "village.invalid", _shown(get("village_code")))
         village = None
     v["village_code"] = village
+    for key, limit in _MAX_LENGTHS.items():  # what the database columns hold
+        value = v.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            row.error(key, "value.too_long", _shown(value), limit)
+            v[key] = None
     return RowResult(number, v, row.errors, row.warnings)
 
 

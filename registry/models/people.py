@@ -37,14 +37,15 @@ class Person(TimestampMixin, VersionedMixin, Base):
 
 class Household(TimestampMixin, VersionedMixin, Base):
     """A collective household (户) of one organisation — not the police hukou book (M-25).
-    ``number`` is the 4-digit household number, unique within the organisation."""
+    ``number`` is the 4-digit household number, unique within the organisation (a roster may carry
+    a longer code, e.g. an 18-digit 承包方编码, which is kept as written: hence 20 characters)."""
 
     __tablename__ = "households"
     __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_households_org_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    number: Mapped[str] = mapped_column(String(4))
+    number: Mapped[str] = mapped_column(String(20))
     group_code: Mapped[Optional[str]] = mapped_column(String(4))
 
     organization: Mapped["Organization"] = relationship()  # noqa: F821

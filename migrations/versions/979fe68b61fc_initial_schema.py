@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 353faa49ff44
+Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-11-29 17:06:41.498460
+Create Date: 2026-11-29 17:55:50.978978
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '353faa49ff44'
+revision = '979fe68b61fc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -106,7 +106,7 @@ def upgrade():
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.String(length=4), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
     sa.Column('group_code', sa.String(length=4), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
