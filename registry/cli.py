@@ -16,6 +16,10 @@ def register_cli(app: Flask) -> None:
 
     register_roster_cli(app)
 
+    from registry.cli_ops import register_ops_cli  # issue 4: backup / restore
+
+    register_ops_cli(app)
+
 
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="加载演示区划（临淄区12个镇街、演示村）和各角色演示用户")
