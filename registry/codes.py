@@ -13,7 +13,6 @@ Codes are stored exactly as the standard gives them: GB/T 4761 relations as 2-ch
 from __future__ import annotations
 
 import math
-
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field

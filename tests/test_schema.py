@@ -91,9 +91,8 @@ def test_init_db_stamps_a_database_created_from_the_models(empty_app):
 
 
 def test_init_db_refuses_an_unversioned_database_that_differs_from_the_models(empty_app):
-    with empty_app.app_context():
-        with _db.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE holidays (day DATE PRIMARY KEY)"))
+    with empty_app.app_context(), _db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE holidays (day DATE PRIMARY KEY)"))
     result = empty_app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code != 0
     assert "没有迁移记录" in result.output

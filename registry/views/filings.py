@@ -24,9 +24,9 @@ from registry.models.filings import (
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
 from registry.reports.roster import find_area, mask_id_number
-from registry.services.exports import ID_HEADING
 from registry.services import filings as workflow
 from registry.services.errors import DomainError
+from registry.services.exports import ID_HEADING
 from registry.services.filing_confirm import pending_count
 from registry.services.filing_items import changed_items, item_counts, previous_data
 from registry.services.filing_queries import (

@@ -35,7 +35,7 @@ def refuse_row(monkeypatch, n: int) -> None:
 
     def plan_with_a_bad_row(*args, **kwargs):
         plan = real(*args, **kwargs)
-        plan.rows[n].membership["population_shares"] = Decimal("-1")
+        plan.rows[n].membership["population_shares"] = Decimal(-1)
         return plan
 
     monkeypatch.setattr(roster_import, "plan_rows", plan_with_a_bad_row)
