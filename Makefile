@@ -41,3 +41,17 @@ lint: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) instance
+
+# Regenerate the single initial migration from the models (nothing is deployed yet: after merging
+# branches that add models, regenerate instead of stacking revisions). See README "Migrations".
+.PHONY: migration
+migration: $(STAMP)
+	rm -f migrations/versions/*.py instance/migration-scratch.db
+	FLASK_SQLALCHEMY_DATABASE_URI=sqlite:///migration-scratch.db $(FLASK) db migrate -m "initial schema"
+	rm -f instance/migration-scratch.db
+
+# Load test (issue 4): gunicorn, 4 workers, 50 simulated users for 60 s. LOAD_ARGS="--db-url postgresql+psycopg://…"
+.PHONY: load
+load: $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/load.py $(LOAD_ARGS)

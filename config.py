@@ -10,6 +10,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # upload limit, bytes
     ROSTER_MAX_ROWS = 200_000
+    # Zip/cell-bomb guard (registry/excel/guard.py): no value beyond ROSTER_MAX_ROWS rows or this many
+    # columns (≤ 12.8M cells), and at most this many bytes inflated from the workbook.
+    ROSTER_MAX_COLUMNS = 64
+    ROSTER_MAX_UNCOMPRESSED = 400 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_ENABLED = True
@@ -20,6 +24,12 @@ class Config:
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Security (registry/security.py). The in-memory limiter counts per process: with several gunicorn
+    # workers set RATELIMIT_STORAGE_URI to a shared store (e.g. redis://…) for an exact limit.
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "10 per minute"  # per client address and username, POST /login only
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
 
 
 class DevelopmentConfig(Config):
@@ -31,6 +41,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
 
 
 class ProductionConfig(Config):
@@ -38,6 +49,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    SECRET_KEY_MIN_LENGTH = 16  # registry/security.py refuses the development key and short keys
+    HSTS = "max-age=31536000"  # sent over HTTPS only
 
 
 CONFIGS = {

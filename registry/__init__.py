@@ -50,12 +50,14 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from registry import models  # noqa: F401  (register the mappers)
-    from registry.extensions import babel, csrf, db, login_manager
+    from registry.extensions import babel, csrf, db, login_manager, migrate
     from registry.i18n import compile_catalogs, get_locale
 
     compile_catalogs()
 
     db.init_app(app)
+    # render_as_batch: later revisions that alter a table also work on SQLite (copy-and-move).
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=get_locale,
                    default_translation_directories=str(ROOT / "registry" / "translations"))
@@ -68,6 +70,10 @@ def _init_extensions(app: Flask) -> None:
         from registry.models import User
 
         return db.session.get(User, int(user_id))
+
+    from registry.security import init_security
+
+    init_security(app)
 
     from registry.db_setup import configure_engine
 

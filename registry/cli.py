@@ -27,16 +27,25 @@ def register_cli(app: Flask) -> None:
     register_roster_cli(app)
     register_members_cli(app)
 
+    from registry.cli_ops import register_ops_cli  # issue 4: backup / restore
+
+    register_ops_cli(app)
+
 
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="加载演示区划（临淄区12个镇街、演示村）和各角色演示用户")
 def init_db(demo: bool) -> None:
-    """Create the schema on the configured database (and optionally the demo district). The
-    shipped holiday calendar (imports/holidays.csv) is loaded either way: notices need it (F-05)."""
+    """Create or upgrade the schema with the migrations (and optionally load the demo district).
+    The shipped holiday calendar (imports/holidays.csv) is loaded either way: notices need it (F-05)."""
+    from registry.schema import SchemaMismatch, upgrade_schema
     from registry.services.calendar import load_default_holidays
     from registry.services.demo import load_demo
 
-    db.create_all()
+    try:
+        upgrade_schema()
+    except SchemaMismatch as exc:
+        raise click.ClickException(
+            f"数据库中已有数据表，但与当前版本不一致且没有迁移记录，无法自动升级：{exc}") from exc
     load_default_holidays(db.session)
     if demo:
         users = load_demo(db.session)

@@ -42,7 +42,7 @@ def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
     """Import a village roster workbook. Exit 0 when committed or a clean dry run, 1 when rows
     have errors, 2 for file errors."""
     from registry.services.areas import organization_for_village
-    from registry.services.roster_import import import_roster
+    from registry.services.roster_import import import_roster, read_limits
 
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
@@ -54,7 +54,7 @@ def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
         click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
         sys.exit(2)
     report = import_roster(db.session, data, org, actor=_actor(username), filename=file.name,
-                           dry_run=dry_run, partial=partial, max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                           dry_run=dry_run, partial=partial, **read_limits(current_app.config))
     if report.committed:
         db.session.commit()
     else:

@@ -12,6 +12,7 @@ Codes are stored exactly as the standard gives them: GB/T 4761 relations as 2-ch
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class CodeTable:
         if value is None or isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
-            if value != value or value < 0 or value != int(value):
+            if not math.isfinite(value) or value < 0 or value != int(value):  # NaN, ±inf: damaged cells
                 return None
             value = str(int(value))
         elif not isinstance(value, str):

@@ -44,3 +44,24 @@ def ensure_in_scope(user, area_code: str) -> None:
 def scoped(stmt, column, user):
     """Restrict a select to rows whose division-code ``column`` is within the user's scope."""
     return stmt.where(column.startswith(user.scope, autoescape=True))
+
+
+# --- Personal information -------------------------------------------------------------------------------
+# Resident ID numbers are sensitive personal information (PIPL Art. 28). Where a role does not need the
+# full number it sees first 6 + last 4 (registry.reports.roster.mask_id_number). Every view of full
+# numbers and every export is audited (registry.services.audit).
+
+def sees_full_ids(user, village_code: str) -> bool:
+    """Screens (village roster, member page): only the clerk of the village sees full ID numbers."""
+    return user.role == CLERK and user.area.code == village_code
+
+
+#: Roles whose roster exports carry full ID numbers, unless the ``FULL_ID_EXPORT_ROLES`` setting says
+#: otherwise: the district bureau files the rosters with the province, re-imports exports and
+#: reconciles them, which needs the full number. Town officers and administrators get masked numbers.
+FULL_ID_EXPORT_ROLES = (DISTRICT,)
+
+
+def exports_full_ids(user, config) -> bool:
+    """Whether a roster export for ``user`` carries full ID numbers (``config``: the app config)."""
+    return user.role in tuple(config.get("FULL_ID_EXPORT_ROLES", FULL_ID_EXPORT_ROLES))

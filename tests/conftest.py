@@ -1,4 +1,5 @@
-"""Fixtures: a fresh in-memory database per test, the demo district, logged-in clients."""
+"""Fixtures: a fresh database per test (SQLite in memory, or PostgreSQL — see tests/dbtest.py), the demo
+district, logged-in clients."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,6 +10,8 @@ from flask import g, request_started
 
 from registry import create_app
 from registry.extensions import db as _db
+from tests import dbtest
+from tests.dbtest import pytest_addoption, pytest_configure, pytest_report_header, pytest_unconfigure  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -42,7 +45,7 @@ def app():
     app = create_app("testing")
     request_started.connect(_fresh_g, app)
     with app.app_context():
-        _db.create_all()
+        dbtest.current().prepare(_db)
         yield app
         _db.session.remove()
         # The in-memory database goes with its engine; drop_all would trip over the

@@ -30,6 +30,7 @@ class Column:
     cell:     how the writer stores the value: text cell, number cell or real date cell.
     required: absent column -> ``file.missing_column``.
     optional: not part of the standard 21-column export (written only when asked).
+    max_length: the longest value the database column holds (characters); longer -> ``value.too_long``.
     """
 
     key: str
@@ -38,17 +39,18 @@ class Column:
     cell: CellKind = "text"
     required: bool = False
     optional: bool = False
+    max_length: int | None = None
 
 
 ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("seq", "序号", ("顺序号", "行号", "NO", "NO.", "序"), cell="number"),
     Column("group", "组", ("组别", "组号", "组名", "小组", "村民小组", "所在组", "所属组", "村组"),
-           cell="number"),
+           cell="number", max_length=20),
     Column("household_no", "户编号", ("户号", "户编码", "户代码", "家庭编号", "家庭户号", "承包方编码",
-                                      "户序号"), required=True),
+                                      "户序号"), required=True, max_length=20),
     Column("head_name", "户主姓名", ("户主", "户主名称", "户主名", "承包方代表名称")),
     Column("name", "成员姓名", ("姓名", "家庭成员姓名", "成员名称", "股东姓名", "名字", "成员名字"),
-           required=True),
+           required=True, max_length=60),
     Column("sex", "性别", ("成员性别",)),
     Column("id_type", "证件类型", ("证件种类", "证件名称", "身份证件类型")),
     Column("id_number", "证件号码", ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "证件号",
@@ -57,7 +59,7 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("relation", "与户主关系", ("与户主的关系", "与户主关系代码", "关系", "家庭关系", "户内关系",
                                       "与户主之关系"), required=True),
     Column("birth_date", "出生日期", ("出生年月日", "出生年月", "出生时间", "生日"), cell="date"),
-    Column("hukou_place", "户籍所在地", ("户籍地", "户口所在地", "户籍地址", "户口地址")),
+    Column("hukou_place", "户籍所在地", ("户籍地", "户口所在地", "户籍地址", "户口地址"), max_length=120),
     Column("hukou_in_village", "是否本村户籍",
            ("本村户籍", "是否本村户口", "户籍是否在本村", "是否在本村户籍")),
     Column("status", "成员状态", ("身份状态", "成员身份状态", "状态")),
@@ -67,7 +69,7 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("population_shares", "人口股", ("基本股", "人口股数"), cell="number"),
     Column("farm_age_shares", "农龄股", ("劳龄股", "农龄股数"), cell="number"),
     Column("total_shares", "股份合计", ("合计", "股份总数", "合计股数", "总股数", "股数合计"), cell="number"),
-    Column("phone", "联系电话", ("电话", "电话号码", "手机", "手机号", "手机号码", "联系方式")),
+    Column("phone", "联系电话", ("电话", "电话号码", "手机", "手机号", "手机号码", "联系方式"), max_length=30),
     Column("notes", "备注", ("说明", "其他备注说明")),
     Column("village_code", "村代码", ("村级代码", "行政区编号", "村编码", "行政区划代码", "村级编码"),
            optional=True),

@@ -7,6 +7,7 @@ cell of every row cheaply. Regexes are compiled once at import.
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -162,7 +163,7 @@ def parse_date(value: Any) -> date | None | _Invalid:
         return _ymd(int(m[1]), int(m[2]), int(m[3]))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return INVALID
-    if value != value or value < 1:
+    if not math.isfinite(value) or value < 1:  # NaN and ±inf come from damaged cells
         return INVALID
     whole = int(value)
     if 10_000_000 <= whole <= 99_991_231 and whole == value:  # 19900105 typed as a number
@@ -192,7 +193,7 @@ def parse_digits_code(value: Any, width: int) -> str | None | _Invalid:
     elif isinstance(value, bool) or not isinstance(value, (int, float)):
         return INVALID
     else:
-        if value != value or value < 0 or value != int(value) or value >= 1e15:
+        if not math.isfinite(value) or value < 0 or value >= 1e15 or value != int(value):
             return INVALID
         digits = str(int(value))
     return digits.zfill(width) if len(digits) < width else digits
@@ -263,7 +264,7 @@ def parse_int(value: Any) -> int | None:
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return int(value) if value == value and value == int(value) else None
+        return int(value) if math.isfinite(value) and value == int(value) else None
     if isinstance(value, str):
         text = clean_text(value)
         m = _RE_INTEGRAL_TEXT.fullmatch(text) if text.isascii() else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,10 +17,16 @@ from python_calamine import (CalamineError, CalamineSheet, CalamineWorkbook, Pas
                              SheetVisibleEnum)
 
 from registry.excel.columns import BY_KEY, REQUIRED_KEYS, map_header
+from registry.excel.guard import TooLarge, check_ods, check_xlsx
 
 __all__ = ["FileError", "RosterSheet", "read_roster", "detect_kind", "MAX_BYTES", "HEADER_SCAN_ROWS"]
 
 MAX_BYTES = 20 * 1024 * 1024  # same as the default upload limit (config.MAX_CONTENT_LENGTH)
+# Bomb guard defaults (config ROSTER_MAX_ROWS, ROSTER_MAX_COLUMNS, ROSTER_MAX_UNCOMPRESSED): a value beyond
+# row GUARD_ROWS + HEADER_SCAN_ROWS or column MAX_COLUMNS, or more inflated bytes, is file.too_large.
+GUARD_ROWS = 200_000
+MAX_COLUMNS = 64
+MAX_UNCOMPRESSED = 400 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
 _MIN_HEADER_MATCHES = 3  # a row with fewer known headings is a title/notes row, not a header
 
@@ -83,9 +90,9 @@ def detect_kind(data: bytes, *, max_uncompressed: int | None = None) -> str:
                 if max_uncompressed is not None and sum(i.file_size for i in infos) > max_uncompressed:
                     raise FileError("file.too_large", _MESSAGES["file.too_large"].format(
                         limit=_size_text(max_uncompressed) + "（解压后）"))
-                if "mimetype" in names and zf.read("mimetype").strip().startswith(_ODS_MIME):
+                if "mimetype" in names and zf.read("mimetype")[:200].strip().startswith(_ODS_MIME):
                     return "ods"
-        except zipfile.BadZipFile as exc:
+        except _ZIP_ERRORS as exc:
             raise FileError("file.not_excel") from exc
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -99,6 +106,30 @@ def detect_kind(data: bytes, *, max_uncompressed: int | None = None) -> str:
             return "xls"
         raise FileError("file.not_excel")  # .doc, .msg and other compound documents
     raise FileError("file.not_excel")
+
+
+# A truncated or damaged zip fails in many ways: bad structure, bad deflate data, early end, an
+# unsupported compression method or an encrypted member.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
+
+
+def guard(data: bytes, kind: str, *, max_rows: int, max_columns: int, max_uncompressed: int) -> None:
+    """Refuse a zip bomb or a cell bomb (``registry.excel.guard``) with ``file.too_large``; a zip that
+    breaks while being inflated is ``file.not_excel``. xls is a compound file of at most 65,536 rows."""
+    check = {"xlsx": check_xlsx, "ods": check_ods}.get(kind)
+    if check is None:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check(zf, max_rows=max_rows, max_columns=max_columns, max_uncompressed=max_uncompressed)
+    except TooLarge as exc:
+        limit = exc.detail if exc.detail != "解压后" else _size_text(max_uncompressed) + "（解压后）"
+        raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=limit)) from None
+    except _ZIP_ERRORS as exc:
+        raise FileError("file.not_excel", _CORRUPT) from exc
+
+
+_CORRUPT = "文件已损坏或不是 Excel 表格（.xlsx/.xls/.ods），无法读取"
 
 
 def _is_blank(row: list[Any]) -> bool:
@@ -194,7 +225,8 @@ def _header_in(sheet: CalamineSheet) -> tuple[int, list[Any], dict[str, int]] | 
 
 
 def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
-                max_rows: int | None = None) -> RosterSheet:
+                max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
+                max_uncompressed: int = MAX_UNCOMPRESSED) -> RosterSheet:
     """Open a roster workbook from its bytes and locate the header row.
 
     Reads the first visible worksheet whose first ``HEADER_SCAN_ROWS`` rows contain a header row
@@ -202,18 +234,21 @@ def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MA
     is detected from the bytes.
 
     Raises FileError with code ``file.empty``, ``file.not_excel``, ``file.encrypted``,
-    ``file.too_large`` (over ``max_bytes``, or more than ``max_rows`` sheet rows), ``file.no_header``
-    or ``file.missing_column``.
+    ``file.too_large`` (over ``max_bytes``, more than ``max_rows`` sheet rows, a value beyond row
+    ``max_rows`` + HEADER_SCAN_ROWS or column ``max_columns``, more than ``max_uncompressed`` bytes
+    inflated: see :func:`guard`), ``file.no_header`` or ``file.missing_column``.
     """
     if len(data) > max_bytes:
         raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=_size_text(max_bytes)))
-    kind = detect_kind(data, max_uncompressed=max(max_bytes * 60, 256 * 1024 * 1024))
+    kind = detect_kind(data, max_uncompressed=max_uncompressed)
+    guard(data, kind, max_rows=(max_rows or GUARD_ROWS) + HEADER_SCAN_ROWS, max_columns=max_columns,
+          max_uncompressed=max_uncompressed)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
         raise FileError("file.encrypted") from exc
     except (CalamineError, ValueError, OSError) as exc:
-        raise FileError("file.not_excel", "文件已损坏或不是 Excel 表格（.xlsx/.xls/.ods），无法读取") from exc
+        raise FileError("file.not_excel", _CORRUPT) from exc
 
     partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
     for index, meta in enumerate(workbook.sheets_metadata):

@@ -51,17 +51,18 @@ MESSAGES: Mapping[str, str] = {
     "household.multiple_heads": "户编号 {value} 这一户有 {expected} 个户主，每户只能有一个",
     "household.missing": "户编号为空",
     "household.invalid": "户编号“{value}”应为 4 位数字（如 0001）或 18 位承包方编码",
-    "value.too_long": "{column}过长（{value} 个字符，最多 {expected} 个）",
     "date.invalid": "{column}“{value}”不是有效日期（可写作 1990-01-05、1990.1.5、1990年1月5日 或 19900105）",
     "value.unknown": "{column}“{value}”不在可选范围内（可选：{expected}）",
     "shares.invalid": "{column}“{value}”应为不小于 0 的数字",
     "duplicate.in_file": "证件号码 {value} 在本文件中重复出现（{expected}）",
     "village.invalid": "村代码“{value}”应为 12 位数字",
+    "value.too_long": "{column}“{value}”太长，最多 {expected} 个字符",
 }
 ERROR_CODES = frozenset(MESSAGES) - WARNING_CODES
 
 _H = {c.key: c.heading for c in ROSTER_COLUMNS}
 _SHARE_KEYS = ("population_shares", "farm_age_shares", "total_shares")
+_MAX_LENGTHS = {c.key: c.max_length for c in ROSTER_COLUMNS if c.max_length}
 _SEX_LABEL = {"1": "男", "2": "女"}
 
 
@@ -305,8 +306,6 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
     return RowResult(number, v, row.errors, row.warnings)
 
 
-#: Longest text the registry stores per column (the database column sizes).
-MAX_LENGTHS = {"name": 60, "head_name": 60, "hukou_place": 120, "phone": 30, "group": 20, "notes": 2000}
 #: Share units are Numeric(12,4): at most 8 digits before the point.
 MAX_SHARES = Decimal("99999999.9999")
 
@@ -317,10 +316,11 @@ def _check_limits(row: _Row, v: dict[str, Any]) -> None:
     if hh is not None and len(hh) not in (4, 18):  # 0001, or an 18-digit CBFBM (NY/T 2539)
         row.error("household_no", "household.invalid", hh)
         v["household_no"] = None
-    for key, limit in MAX_LENGTHS.items():
+    for key, limit in _MAX_LENGTHS.items():  # what the database columns hold (columns.py)
         text = v.get(key)
         if isinstance(text, str) and len(text) > limit:
-            row.error(key, "value.too_long", len(text), limit)
+            row.error(key, "value.too_long", _shown(text), limit)
+            v[key] = None
     for key in _SHARE_KEYS:
         amount = v.get(key)
         if amount is not None and amount > MAX_SHARES:

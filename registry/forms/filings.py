@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from registry.forms.concurrency import VersionField
 from registry.services.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -36,11 +37,12 @@ SUBJECT_CHOICES = [
 assert {c for c, _ in BODY_CHOICES} == set(BODIES) and {c for c, _ in SUBJECT_CHOICES} == set(SUBJECTS)
 
 
-class ActionForm(FlaskForm):
-    """No fields: the CSRF token makes a button a safe POST (submit, record, receive, …)."""
+class ActionForm(VersionField, FlaskForm):
+    """No visible fields: the CSRF token makes a button a safe POST (submit, record, receive, …); the
+    hidden version is the filing's as the page showed it (optimistic locking)."""
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(VersionField, FlaskForm):
     posted_on = DateField(_l("Date posted"), validators=[InputRequired(_DATE)])
     ends_on = DateField(_l("End date (optional)"), validators=[Optional()],
                         description=_l("Leave blank to use the minimum notice period"))
@@ -58,12 +60,12 @@ class ObjectionForm(FlaskForm):
         DataRequired(_l("Please enter who raised the objection")), Length(max=60, message=_TOO_LONG)])
 
 
-class ResolveObjectionForm(FlaskForm):
+class ResolveObjectionForm(VersionField, FlaskForm):
     note = TextAreaField(_l("How it was handled"), validators=[
         DataRequired(_l("Please describe how the objection was handled")), Length(max=2000, message=_TOO_LONG)])
 
 
-class ResolutionForm(FlaskForm):
+class ResolutionForm(VersionField, FlaskForm):
     body = SelectField(_l("Meeting"), default=MEMBER_ASSEMBLY)
     subject = SelectField(_l("Subject"), default="membership_confirmation")
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200, message=_TOO_LONG)])
@@ -90,6 +92,6 @@ class ResolutionForm(FlaskForm):
             "votes_for", "party_pre_discussion_date")}
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(VersionField, FlaskForm):
     reason = TextAreaField(_l("Reason for return"), validators=[
         DataRequired(_l("A reason is required to return a filing (F-08)")), Length(max=2000, message=_TOO_LONG)])

@@ -59,9 +59,12 @@ def current_rows(session: Session, scope: str, *, with_village_code: bool):
         yield row
 
 
-def export_roster(session: Session, area: Area, *, actor, filed_only: bool = True) -> ExportResult:
+def export_roster(session: Session, area: Area, *, actor, filed_only: bool = True,
+                  mask_ids: bool = False) -> ExportResult:
     """The roster of ``area`` (village, town or district) as .xlsx bytes. Multi-village exports
-    carry a 村代码 column. Writes an audit event ``export.roster``."""
+    carry a 村代码 column. ``mask_ids``: ID numbers as first 6 + last 4 (for roles that do not need
+    the full number, ``registry.permissions.exports_full_ids``; such a file does not re-import).
+    Writes an audit event ``export.roster`` (who, area, rows, whether masked)."""
     scope = area.scope_prefix
     multi = area.level != "village"
     if filed_only:
@@ -69,14 +72,30 @@ def export_roster(session: Session, area: Area, *, actor, filed_only: bool = Tru
         rows = filed_rows(session, ids, with_village_code=multi)
     else:
         rows = current_rows(session, scope, with_village_code=multi)
+    if mask_ids:
+        rows = masked_rows(rows)
     counter = _Counter(rows)
     title = f"{area.full_name or area.name}{'已备案' if filed_only else ''}成员名册"
     data = write_roster_xlsx(counter, title=title, village_code=multi)
     audit.record(session, actor=actor, action="export.roster", target_type="area", target_id=area.id,
-                 area_code=area.code, rows=counter.count, filed_only=filed_only)
+                 area_code=area.code, rows=counter.count, filed_only=filed_only, masked=mask_ids)
     session.flush()
     kind = "已备案成员名册" if filed_only else "成员名册"
-    return ExportResult(data, counter.count, f"{area.name}{kind}_{area.code}.xlsx")
+    suffix = "_证件号已脱敏" if mask_ids else ""
+    return ExportResult(data, counter.count, f"{area.name}{kind}_{area.code}{suffix}.xlsx")
+
+
+ID_HEADING = "证件号码"
+
+
+def masked_rows(rows):
+    """The display rows with the ID number column masked (first 6 + last 4)."""
+    from registry.reports.roster import mask_id_number
+
+    for row in rows:
+        if row.get(ID_HEADING):
+            row = {**row, ID_HEADING: mask_id_number(str(row[ID_HEADING]))}
+        yield row
 
 
 def export_summary(session: Session, area: Area, *, actor) -> ExportResult:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
@@ -71,16 +72,34 @@ class ImportReport:
         return len({e["row"] for e in self.errors if e["row"] is not None})
 
 
+def read_limits(config) -> dict:
+    """The import bounds from the app config (a mapping), as keyword arguments of :func:`import_roster`:
+    ``ROSTER_MAX_ROWS``, ``ROSTER_MAX_COLUMNS``, ``ROSTER_MAX_UNCOMPRESSED`` (bytes inflated)."""
+    from registry.excel import reader
+
+    return {"max_rows": config.get("ROSTER_MAX_ROWS"),
+            "max_columns": config.get("ROSTER_MAX_COLUMNS", reader.MAX_COLUMNS),
+            "max_uncompressed": config.get("ROSTER_MAX_UNCOMPRESSED", reader.MAX_UNCOMPRESSED)}
+
+
 def import_roster(session: Session, data: bytes, organization: Organization, *, actor,
                   filename: str | None = None, dry_run: bool = False, partial: bool = False,
-                  today: dt.date | None = None, max_rows: int | None = None) -> ImportReport:
+                  today: dt.date | None = None, max_rows: int | None = None, max_columns: int | None = None,
+                  max_uncompressed: int | None = None) -> ImportReport:
     """Import a village roster workbook (.xlsx/.xls/.ods bytes) into ``organization``.
 
     Returns an :class:`ImportReport`; nothing is written when ``dry_run`` is set, when the file
     is refused, or when any row has an error and ``partial`` is False. Flushes, never commits.
+
+    Concurrency: a real import first locks the organisation's row (``SELECT … FOR UPDATE``; SQLite
+    serialises writers anyway), so two imports into one village run one after the other and the second
+    plans against the first's result. A unique constraint that still fails (another village committed
+    the same person meanwhile, M-15) gives the file error ``roster.conflict``: the caller must roll back.
     """
     report = ImportReport(dry_run=dry_run)
     today = today or local_today()
+    if not dry_run:
+        session.execute(select(Organization.id).where(Organization.id == organization.id).with_for_update())
     locked = session.scalar(
         select(Filing.id).where(Filing.organization_id == organization.id, Filing.state.in_(LOCKED_STATES))
     )
@@ -89,7 +108,8 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         report.errors.append(_file_issue("roster.locked", "名册正在乡镇审核中，审核完成或退回前不能导入"))
         return report
     try:
-        sheet = read_roster(data, filename)
+        limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
+        sheet = read_roster(data, filename, max_rows=max_rows, **limits)
         check = validate_roster(sheet.rows(), today=today)
     except FileError as exc:
         report.file_error = True
@@ -118,7 +138,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     current = current_households(session, organization, file_ids)
     if partial:
         left_out = households_to_leave_out(results, current)
-        accepted = [r for r in results if r.values.get("household_no") not in left_out
+        accepted = [r for r in results if not r.errors and r.values.get("household_no") not in left_out
                     and current.get(r.values.get("id_number")) not in left_out]
         report.skipped_households = sorted(left_out)
         report.skipped_rows = len(results) - len(accepted)
@@ -157,17 +177,40 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     if dry_run or not accepted:
         return report
     savepoint = session.begin_nested()
-    apply_plan(session, organization, plan, today=today)
-    headless = headless_households(session, organization)
+    try:
+        headless = _apply(session, organization, plan, report, actor=actor, filename=filename,
+                          renotice=renotice, changes=changes, first_roster=first_roster, today=today)
+    except IntegrityError:
+        savepoint.rollback()
+        report.committed = False
+        report.file_error = True
+        report.errors.append(_file_issue(
+            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员，例如另一个村同时导入了同一人），"
+            "本次没有导入任何数据；请重新检查文件后再导入"))
+        return report
     if headless:
         # M-25 over the whole village, not only the file: e.g. the file moves a head out of a
         # household whose other members it does not list.
         savepoint.rollback()
+        report.committed = False
         report.errors.append(_file_issue(
             "household.no_head",
             f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
         return report
     savepoint.commit()
+    return report
+
+
+def _apply(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
+           renotice: bool, changes: bool, first_roster: bool, today) -> list[str]:
+    """Write the plan, date the roster, void a posted notice, run the endings through the membership
+    workflow and audit. Returns the households left without exactly one head (the caller rolls back)."""
+    from registry.services import filings
+
+    apply_plan(session, organization, plan, today=today)
+    headless = headless_households(session, organization)
+    if headless:
+        return headless
     report.committed = True
     if changes:
         filing = filings.current_filing(session, organization, actor=actor,
@@ -182,9 +225,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
                  unchanged=plan.unchanged, ended=len(plan.ended), skipped_households=report.skipped_households,
                  changes=plan.changes[:500])
     session.flush()
-    return report
-
-
+    return []
 
 
 def _issue(issue) -> dict:

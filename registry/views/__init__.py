@@ -27,3 +27,7 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, main, roster, imports, filings, exports, members, households, filing_review, grants,
                    disputes, history):
         app.register_blueprint(module.bp)
+
+    from registry.views import audit  # issue 4: the audit log page
+
+    app.register_blueprint(audit.bp)

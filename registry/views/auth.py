@@ -9,9 +9,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from registry.extensions import db
+from registry.extensions import db, limiter
 from registry.forms.auth import LoginForm, LogoutForm
 from registry.models import User
+from registry.security import login_rate_key, login_rate_limit
 
 bp = Blueprint("auth", __name__)
 
@@ -50,6 +51,7 @@ def _check_credentials(username: str, password: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_rate_limit, methods=["POST"], key_func=login_rate_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -72,7 +74,8 @@ def logout():
     # CSRFProtect has already refused a POST without a valid token (400); validate anyway so the
     # view stays correct if the global protection is ever switched off.
     if form.validate_on_submit():
-        logout_user()
+        # Clear first: logout_user() marks the remember-me cookie for deletion in the session.
         session.clear()
+        logout_user()
         flash(_("You have been logged out"), "success")
     return redirect(url_for("auth.login"))

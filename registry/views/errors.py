@@ -5,7 +5,6 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.extensions import db
 
@@ -43,13 +42,6 @@ def register_error_handlers(app: Flask) -> None:
     # Concurrent or repeated submissions (a double click on 开始公示 / 报送乡镇 / 确认导入): the
     # optimistic lock (version columns) or a unique constraint refuses the second one during flush
     # or commit. Nothing of that request is kept; the first one stands.
-    @app.errorhandler(StaleDataError)
-    def stale(e):
-        app.logger.warning("concurrent change refused: %s", e)
-        return page(409, _("Conflict"),
-                    _("This record has been changed by someone else (or submitted twice); "
-                      "please reload the page to see its current state"))
-
     @app.errorhandler(IntegrityError)
     def integrity(e):
         app.logger.warning("integrity error (repeated or concurrent submission?): %s", e.orig)
@@ -60,3 +52,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def internal(e):
         return page(500, _("Internal error"))
+
+    from registry.views.concurrency import register_stale_handler  # issue 4: 409 for concurrent changes
+
+    register_stale_handler(app)

@@ -1,12 +1,12 @@
 """District (and town) export page: filed rosters and the summary by town and village."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from registry.extensions import db
 from registry.models import Area
-from registry.permissions import ADMIN, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.permissions import ADMIN, DISTRICT, TOWN, ensure_in_scope, exports_full_ids, require_role
 from registry.reports.summary import GROUNDS, district_summary
 from registry.services.areas import area_by_code
 from registry.services.exports import export_roster, export_summary
@@ -43,7 +43,8 @@ def index():
 def roster(code: str):
     """The filed roster of a village, town or district (``?current=1``: the current roster)."""
     area = _area(code)
-    result = export_roster(db.session, area, actor=current_user, filed_only=request.args.get("current") != "1")
+    result = export_roster(db.session, area, actor=current_user, filed_only=request.args.get("current") != "1",
+                           mask_ids=not exports_full_ids(current_user, current_app.config))
     db.session.commit()
     return xlsx_response(result.data, result.filename)
 

@@ -11,9 +11,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import local_today
 from registry.extensions import db
+from registry.forms.concurrency import with_version
 from registry.forms.filings import (
     ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
 )
@@ -21,10 +23,11 @@ from registry.models import Area, AuditEvent, Filing, Objection, Organization, P
 from registry.models.filings import (
     AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
 )
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.reports.roster import find_area
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
+from registry.reports.roster import find_area, mask_id_number
 from registry.services import filings as workflow
 from registry.services.errors import DomainError
+from registry.services.exports import ID_HEADING
 from registry.services.filing_confirm import pending_count
 from registry.services.filing_items import item_counts
 from registry.services.filing_queries import (
@@ -34,6 +37,7 @@ from registry.services.filing_queries import (
 from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.notices import start_notice as start_notice_service
 from registry.services.resolutions import capacity_counts
+from registry.views.concurrency import check_version, stale_message
 
 bp = Blueprint("filings", __name__)
 
@@ -137,11 +141,17 @@ def load_filing(filing_id: int) -> Filing:
     return filing
 
 
-def _commit(message: str) -> None:
-    """Commit the request's work and flash ``message``. A concurrent or repeated submission
-    (StaleDataError, IntegrityError) is rolled back by the app-wide 409 handler (views.errors)."""
-    db.session.commit()
+def _commit(message: str) -> bool:
+    """Commit the request's work and flash ``message``; on a concurrent change roll back and say so.
+    (A lost race inside a service's flush reaches the app-wide 409 handler in views.errors.)"""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(stale_message(), "error")
+        return False
     flash(message, "success")
+    return True
 
 
 def _refused(err: DomainError) -> None:
@@ -218,7 +228,8 @@ def _village_page(village: Area, org: Organization, **forms):
         "submit": is_clerk and filing is not None and notice_over and state in (CONFIRMED, DRAFT),
         "reopen": is_clerk and state == RETURNED,
     }
-    resolve_forms = {o.id: forms.get("resolve_forms", {}).get(o.id) or ResolveObjectionForm(prefix=f"objection-{o.id}")
+    resolve_forms = {o.id: with_version(forms.get("resolve_forms", {}).get(o.id)
+                                        or ResolveObjectionForm(prefix=f"objection-{o.id}"), o)
                      for o in objections if not o.resolved}
     # A-07: the base is pre-filled with the adults on the roster; both bounds are shown by the field.
     capacity = capacity_counts(db.session, org.id, today) if can["resolution"] else None
@@ -235,10 +246,11 @@ def _village_page(village: Area, org: Organization, **forms):
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
         history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
-        notice_form=forms.get("notice_form") or NoticeForm(),
+        notice_form=with_version(forms.get("notice_form") or NoticeForm(), filing),
         objection_form=forms.get("objection_form") or ObjectionForm(),
-        resolution_form=resolution_form, base_note=base_note, resolution_note=note,
-        resolve_forms=resolve_forms, action_form=ActionForm(), resolution_error=forms.get("resolution_error"),
+        resolution_form=with_version(resolution_form, filing), base_note=base_note, resolution_note=note,
+        resolve_forms=resolve_forms, action_form=with_version(ActionForm(), filing),
+        resolution_error=forms.get("resolution_error"),
         working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
     )
 
@@ -264,6 +276,7 @@ def start_notice(code: str):
     form = NoticeForm()
     if not form.validate_on_submit():
         return _village_page(village_area, org, notice_form=form)
+    check_version(workflow.open_filing(db.session, org.id), form)
     try:
         filing = workflow.current_filing(db.session, org, actor=current_user)
         notice = start_notice_service(
@@ -306,6 +319,7 @@ def resolve(code: str, objection_id: int):
     form = ResolveObjectionForm(prefix=f"objection-{objection_id}")
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolve_forms={objection_id: form})
+    check_version(objection, form)
     try:
         resolve_objection(db.session, objection, form.note.data, actor=current_user)
     except DomainError as err:
@@ -323,6 +337,7 @@ def record_resolution(code: str):
     form = ResolutionForm()
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolution_form=form)
+    check_version(filing, form)
     try:
         confirmed = pending_count(db.session, org.id)
         workflow.record_resolution(db.session, filing, actor=current_user, today=local_today(), **form.facts())
@@ -349,8 +364,10 @@ def _last_event_id(filing_id: int) -> int:
 def _village_action(code: str, run, message: str):
     village_area, org = load_village(code)
     filing = _open_filing_or_404(org)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
+    check_version(filing, form)
     try:
         run(db.session, filing, actor=current_user, today=local_today())
     except DomainError as err:
@@ -413,7 +430,7 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
         counts=counts, **review_context(filing), notices=notices,
         trail=trail, users=users, complete=workflow.is_complete(filing),
-        return_form=return_form or ReturnForm(), action_form=ActionForm(),
+        return_form=with_version(return_form or ReturnForm(), filing), action_form=with_version(ActionForm(), filing),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
         can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
         total=sum(counts.values()),
@@ -426,8 +443,9 @@ def detail(filing_id: int):
     return _detail_page(load_filing(filing_id))
 
 
-def _officer_action(filing_id: int, run, message: str, **data):
+def _officer_action(filing_id: int, run, message: str, form, **data):
     filing = load_filing(filing_id)
+    check_version(filing, form)
     try:
         run(db.session, filing, actor=current_user, today=local_today(), **data)
     except DomainError as err:
@@ -441,9 +459,10 @@ def _officer_action(filing_id: int, run, message: str, **data):
 @require_role(TOWN)
 def record(filing_id: int):
     load_filing(filing_id)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
-    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"))
+    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"), form)
 
 
 @bp.post("/filings/<int:filing_id>/return")
@@ -454,14 +473,15 @@ def return_filing(filing_id: int):
     if not form.validate_on_submit():
         return _detail_page(filing, return_form=form)
     return _officer_action(filing_id, workflow.town_return, _("The roster has been returned to the village"),
-                           reason=form.reason.data)
+                           form, reason=form.reason.data)
 
 
 @bp.post("/filings/<int:filing_id>/receive")
 @require_role(DISTRICT)
 def receive(filing_id: int):
     load_filing(filing_id)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if not form.validate_on_submit():
         abort(400)
     return _officer_action(filing_id, workflow.district_receive,
-                           _("The district has recorded the roster; the filing is complete"))
+                           _("The district has recorded the roster; the filing is complete"), form)

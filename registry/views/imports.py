@@ -11,7 +11,7 @@ from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
-from registry.services.roster_import import import_roster
+from registry.services.roster_import import import_roster, read_limits
 from registry.services.uploads import discard_upload, load_upload, save_upload
 from registry.views.downloads import xlsx_response
 
@@ -44,7 +44,7 @@ def upload(code: str):
         filename = Path(storage.filename or "roster.xlsx").name
         # The preview always plans the partial import too, so it can say what that would import.
         report = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                               partial=True, max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                               partial=True, **read_limits(current_app.config))
         db.session.rollback()
         token = None if report.file_error else save_upload(
             _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
@@ -70,7 +70,7 @@ def apply(code: str, token: str):
     data, filename = stored
     partial = form.partial.data == "1"
     report = import_roster(db.session, data, org, actor=current_user, filename=filename, partial=partial,
-                           max_rows=current_app.config["ROSTER_MAX_ROWS"])
+                           **read_limits(current_app.config))
     if not report.committed:
         db.session.rollback()
         flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "

@@ -9,7 +9,7 @@ from flask_login import current_user
 from registry.extensions import db
 from registry.forms.roster import RosterSearchForm
 from registry.models import Area, Organization
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
 from registry.reports.roster import (
     find_area,
     mask_id_number,
@@ -47,7 +47,16 @@ def load_village(code: str) -> tuple[Area, Organization]:
 
 def shows_full_id(village: Area) -> bool:
     """Full ID numbers only for the clerk of this village; everyone else sees them masked."""
-    return current_user.role == CLERK and current_user.area.code == village.code
+    return sees_full_ids(current_user, village.code)
+
+
+def audit_full_ids(village: Area, action: str, target_type: str, target_id: int, rows: int, **detail) -> None:
+    """A view that showed full ID numbers leaves an audit event (who, which village, how many rows)."""
+    from registry.services import audit
+
+    audit.record(db.session, actor=current_user, action=action, target_type=target_type, target_id=target_id,
+                 area_code=village.code, rows=rows, **detail)
+    db.session.commit()
 
 
 MAX_PAGE = 100_000  # keeps ?page=99999999999999999999 inside the database's integer range
@@ -98,8 +107,14 @@ def index(code: str):
         for m in members
     ]
     query_args = {k: v for k, v in (("q", form.q.data), ("status", form.status.data)) if v}
-    return render_template("roster/village_roster.html", village=village, org=org, form=form,
+    html = render_template("roster/village_roster.html", village=village, org=org, form=form,
                            rows=rows, pagination=pagination, query_args=query_args, full_id=full_id)
+    if full_id and rows:  # after rendering: the commit expires what the page reads
+        # Not the search text itself: it may be a full ID number.
+        audit_full_ids(village, "view.roster_full_ids", "organization", org.id, len(rows),
+                       page=pagination.page if pagination else 1, searched=bool(form.q.data),
+                       status=form.status.data or None)
+    return html
 
 
 @bp.get("/villages/<code>/members/<int:membership_id>")
@@ -123,6 +138,10 @@ def member_page(code: str, membership_id: int, *, status: int = 200, **forms):
         return number if full_id else mask_id_number(number)
 
     filing = filing_states(org.id).get(membership_id, "unfiled")
-    return render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
+    html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
                            person=detail.membership.person, shown_id=shown_id, filing=filing,
-                           **member_actions(village, org, detail.membership, forms)), status
+                           **member_actions(village, org, detail.membership, forms))
+    if full_id:  # the person and the household members listed with them
+        audit_full_ids(village, "view.member_full_id", "membership", membership_id,
+                       max(1, len(detail.household_rows)))
+    return html, status

@@ -6,6 +6,7 @@ import pytest
 
 from registry import create_app
 from registry.extensions import db
+from tests import dbtest
 from tests.conftest import _fresh_g, login
 
 PASSWORD = "linzi-demo-2026"
@@ -136,14 +137,14 @@ def csrf_app():
 
     request_started.connect(_fresh_g, app)
     with app.app_context():
-        db.create_all()
+        dbtest.current().prepare(db)
         from registry.services.demo import load_demo
 
         load_demo(db.session)
         db.session.commit()
         yield app
         db.session.remove()
-        db.drop_all()
+        db.engine.dispose()
 
 
 def _token(html: str) -> str:

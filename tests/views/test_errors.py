@@ -16,7 +16,7 @@ from tests.services.filing_helpers import org, reform_roster
 
 TODAY = dt.date(2026, 6, 15)
 PAGE = "/villages/370305100201/filing"
-STALE = "此记录已被他人修改（或重复提交），请刷新页面后查看最新状态"
+STALE = "此记录已被他人修改，请刷新后重试"  # one handler for every lost race: views.concurrency
 INTEGRITY = "数据已被其他操作修改（可能是重复提交），请刷新页面后重试"
 
 
@@ -79,7 +79,8 @@ def test_stale_data_from_any_clerk_action_is_409(login_as, db, monkeypatch, acti
     assert resp.status_code == 409 and STALE in resp.get_data(as_text=True)
 
 
-def test_stale_data_at_commit_is_409(login_as, db, monkeypatch):
+def test_stale_data_at_commit_is_rolled_back_with_the_message(login_as, db, monkeypatch):
+    """The request's own commit losing the race: rolled back, the page says so (views.filings._commit)."""
     clerk = login_as("clerk")
     _confirmed(db, clerk)
     real_commit, calls = db.session.commit, []
@@ -91,8 +92,12 @@ def test_stale_data_at_commit_is_409(login_as, db, monkeypatch):
         return real_commit()
 
     monkeypatch.setattr(db.session, "commit", commit_once_stale)
-    resp = clerk.post(f"{PAGE}/submit")
-    assert resp.status_code == 409 and STALE in resp.get_data(as_text=True)
+    resp = clerk.post(f"{PAGE}/submit", follow_redirects=True)
+    assert resp.status_code == 200 and STALE in resp.get_data(as_text=True)
+    db.session.expire_all()
+    from registry.models import Filing
+
+    assert db.session.scalar(select(Filing.state)) == "confirmed"  # the submission was rolled back
 
 
 def test_integrity_error_is_409(login_as, db, monkeypatch):

@@ -33,6 +33,7 @@ from registry import create_app
 from registry.extensions import db as _db
 from registry.models import User
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN
+from tests import dbtest
 from tests.conftest import _fresh_g, make_id
 
 ALL = frozenset({CLERK, TOWN, DISTRICT, ADMIN})
@@ -159,6 +160,8 @@ ROUTES: dict[str, Route] = {
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # audit log (issue 4): district users, no area in the URL
+    "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
 }
 # -----------------------------------------------------------------------------------------------------
 
@@ -269,12 +272,12 @@ def csrf_world(app, add_member):
     csrf_app = create_app("testing", WTF_CSRF_ENABLED=True)
     request_started.connect(_fresh_g, csrf_app)
     with csrf_app.app_context():
-        _db.create_all()
+        dbtest.current().prepare(_db)
         load_demo(_db.session)
         _db.session.commit()
         yield csrf_app, World(add_member)
         _db.session.remove()
-        _db.drop_all()
+        _db.engine.dispose()
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)  # endpoints without POST pass trivially

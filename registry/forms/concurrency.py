@@ -1,0 +1,20 @@
+"""Optimistic locking in forms: a form that changes a record carries the ``version`` the user saw
+(``VersionedMixin``, registry/models/base.py); the handler compares it with the record's current
+version (``registry.views.concurrency.check_version``) so a stale page cannot overwrite a change made
+meanwhile by someone else."""
+from __future__ import annotations
+
+from wtforms import HiddenField
+
+
+class VersionField:
+    """Mixin for a FlaskForm: adds the hidden ``version`` field."""
+
+    version = HiddenField()
+
+
+def with_version(form, record):
+    """Set the form's hidden version to ``record``'s current version ("" when there is no record yet)
+    and return the form (for building page forms in one expression)."""
+    form.version.data = "" if record is None else str(record.version)
+    return form
