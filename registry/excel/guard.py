@@ -26,10 +26,11 @@ _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
 class TooLarge(Exception):
-    """The workbook exceeds a bound; ``detail`` says which (Chinese)."""
+    """The workbook exceeds a bound: ``detail`` (Chinese) names the cell bound, None means the
+    uncompressed size."""
 
-    def __init__(self, detail: str):
-        super().__init__(detail)
+    def __init__(self, detail: str | None = None):
+        super().__init__(detail or "uncompressed size")
         self.detail = detail
 
 
@@ -89,7 +90,7 @@ def check_xlsx(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_unco
     """Raise :class:`TooLarge` when the workbook exceeds the bounds (see the module docstring)."""
     infos = zf.infolist()
     if sum(i.file_size for i in infos) > max_uncompressed:
-        raise TooLarge("解压后")
+        raise TooLarge()
     fast = _beyond(max_rows, max_columns, '"', "=")
     exact = _beyond(max_rows, max_columns, "[\"']", r"\s*=\s*")
     inflated = 0
@@ -101,7 +102,7 @@ def check_xlsx(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_unco
             while chunk := stream.read(_CHUNK):
                 inflated += len(chunk)
                 if inflated > max_uncompressed:
-                    raise TooLarge("解压后")
+                    raise TooLarge()
                 block = tail + chunk
                 # Scan whole rows: cut after the last </row> (or, inside a huge row, at the last tag).
                 cut = block.rfind(b"</row>")
@@ -160,7 +161,7 @@ def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncom
     expands them, up to the last row and column holding a value."""
     infos = zf.infolist()
     if sum(i.file_size for i in infos) > max_uncompressed:
-        raise TooLarge("解压后")
+        raise TooLarge()
     try:
         info = zf.getinfo("content.xml")
     except KeyError:
@@ -168,7 +169,7 @@ def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncom
     with zf.open(info) as stream:
         content = stream.read(max_uncompressed + 1)
     if len(content) > max_uncompressed:
-        raise TooLarge("解压后")
+        raise TooLarge()
     _walk_ods(content, max_rows, max_columns, _raise_too_large)
 
 

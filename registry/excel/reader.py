@@ -123,7 +123,7 @@ def guard(data: bytes, kind: str, *, max_rows: int, max_columns: int, max_uncomp
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             check(zf, max_rows=max_rows, max_columns=max_columns, max_uncompressed=max_uncompressed)
     except TooLarge as exc:
-        limit = exc.detail if exc.detail != "解压后" else _size_text(max_uncompressed) + "（解压后）"
+        limit = exc.detail or _size_text(max_uncompressed) + "（解压后）"
         raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=limit)) from None
     except _ZIP_ERRORS as exc:
         raise FileError("file.not_excel", _CORRUPT) from exc
