@@ -42,9 +42,14 @@ def latest_filed_ids(session: Session, scope: str, *, complete_only: bool = Fals
 
 
 def filed_rows(session: Session, filing_ids: list[int], *, with_village_code: bool):
-    """Yield the display rows of the given filings (members still on the roster), streamed."""
+    """Yield the display rows of the given filings (members still on the roster), streamed: one
+    indexed query per filing (items in roster order), so no sort over the whole district."""
+    codes: dict[int, str] = {}
+    for start in range(0, len(filing_ids), 900):
+        chunk = filing_ids[start:start + 900]
+        codes.update(session.execute(select(Filing.id, Filing.area_code).where(Filing.id.in_(chunk))).all())
     for fid in filing_ids:
-        code = session.scalar(select(Filing.area_code).where(Filing.id == fid))
+        code = codes[fid]
         stmt = (select(FilingItem.data).where(FilingItem.filing_id == fid, FilingItem.change != "ended")
                 .order_by(FilingItem.id).execution_options(yield_per=2000))
         for (data,) in session.execute(stmt):
