@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.models.base import Base, utcnow
@@ -12,6 +12,8 @@ from registry.models.base import Base, utcnow
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
+    # A record's history (e.g. the filing trail) is looked up by target; the table grows with every change.
+    __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

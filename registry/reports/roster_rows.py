@@ -24,9 +24,14 @@ def iter_roster_rows(session: Session, scope: str | None = None, *, organization
     link = aliased(HouseholdMember)
     head_link = aliased(HouseholdMember)
     head = aliased(Person)
+    # Plain columns, not entities: no identity map, no per-row object construction.
     stmt = (
-        select(Membership, Person, Household.number, link.relation, head.name, HukouRecord.place,
-               HukouRecord.in_organization, Organization.area_code)
+        select(Membership.id, Membership.group_code, Household.number, head.name, Person.name, Person.sex,
+               Person.id_type, Person.id_number, link.relation, Person.birth_date, HukouRecord.place,
+               HukouRecord.in_organization, Membership.status, Membership.acquisition_ground,
+               Membership.acquired_at, Membership.remark, Membership.population_shares,
+               Membership.farm_age_shares, Membership.total_shares, Person.phone, Membership.notes,
+               Organization.area_code)
         .join(Person, Person.id == Membership.person_id)
         .join(Organization, Organization.id == Membership.organization_id)
         .outerjoin(Household, Household.id == Membership.household_id)
@@ -45,15 +50,13 @@ def iter_roster_rows(session: Session, scope: str | None = None, *, organization
     if scope is not None:
         stmt = stmt.where(Organization.area_code.startswith(scope))
     seq, current_org = 0, None
-    for m, p, number, relation, head_name, place, in_org, code in session.execute(stmt):
+    for mid, group, number, head_name, *person_and_membership, code in session.execute(stmt):
         seq = seq + 1 if code == current_org else 1
         current_org = code
-        values = {
-            "seq": seq, "group": m.group_code, "household_no": number, "head_name": head_name,
-            "name": p.name, "sex": p.sex, "id_type": p.id_type, "id_number": p.id_number,
-            "relation": relation, "birth_date": p.birth_date, "hukou_place": place, "hukou_in_village": in_org,
-            "status": m.status, "acquisition_ground": m.acquisition_ground, "acquired_at": m.acquired_at,
-            "remark": m.remark, "population_shares": m.population_shares, "farm_age_shares": m.farm_age_shares,
-            "total_shares": m.total_shares, "phone": p.phone, "notes": m.notes, "village_code": code,
-        }
-        yield m.id, display_values(values, village_code=with_village_code)
+        values = dict(zip(_KEYS, (seq, group, number, head_name, *person_and_membership, code)))
+        yield mid, display_values(values, village_code=with_village_code)
+
+
+_KEYS = ("seq", "group", "household_no", "head_name", "name", "sex", "id_type", "id_number", "relation",
+         "birth_date", "hukou_place", "hukou_in_village", "status", "acquisition_ground", "acquired_at", "remark",
+         "population_shares", "farm_age_shares", "total_shares", "phone", "notes", "village_code")

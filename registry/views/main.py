@@ -110,8 +110,8 @@ def town_overview(code: str):
 @require_role(DISTRICT, ADMIN)
 def district_overview():
     district = current_user.area
-    towns = town_summaries(db.session, current_user)
     villages = village_summaries(db.session, current_user)
+    towns = town_summaries(db.session, current_user, villages)
     total = AreaSummary(district.code, district.name)
     for town in towns:
         total.add(town)
