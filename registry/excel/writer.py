@@ -173,12 +173,31 @@ def write_roster_xlsx(rows: Iterable[Mapping[str, Any]], *, title: str | None = 
     ws.freeze_panes(r + 1, 0)
     converters = {"number": lambda: _typed_cell(_as_number), "date": lambda: _typed_cell(_as_date)}
     plan = [(col.heading, converters[col.cell]() if col.cell in converters else _text_cell) for col in columns]
+    headings = [col.heading for col in columns]
+    typed = [(i, cell) for i, (_h, cell) in enumerate(plan) if cell is not _text_cell]
+    texts = [i for i, (_h, cell) in enumerate(plan) if cell is _text_cell]
     write_row = ws.write_row
     for row in rows:
         r += 1
-        get = row.get
-        write_row(r, 0, [cell(get(heading)) for heading, cell in plan])
+        values = list(map(row.get, headings))
+        try:
+            # The usual row: every text cell is a str (or None); one regex over the joined texts tells
+            # whether any needs the formula guard. A non-str value raises TypeError: slow path.
+            joined = _SEP.join([values[i] if values[i] is not None else "" for i in texts])
+        except TypeError:
+            write_row(r, 0, [cell(v) for v, (_h, cell) in zip(values, plan)])
+            continue
+        if _RE_DANGER.search(joined):
+            for i in texts:
+                values[i] = _text_cell(values[i])
+        for i, cell in typed:
+            values[i] = cell(values[i])
+        write_row(r, 0, values)  # "" and None are blank cells to XlsxWriter
     return _finish(buffer, workbook)
+
+
+_SEP = "\x00"  # never inside a cell text
+_RE_DANGER = re.compile("(?:^|\x00)[" + re.escape("".join(sorted(_DANGEROUS_FIRST))) + "]")
 
 
 def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], issues: Iterable[Any], *,

@@ -52,8 +52,10 @@ def filed_rows(session: Session, filing_ids: list[int], *, with_village_code: bo
         code = codes[fid]
         stmt = (select(FilingItem.data).where(FilingItem.filing_id == fid, FilingItem.change != "ended")
                 .order_by(FilingItem.id).execution_options(yield_per=2000))
-        for (data,) in session.execute(stmt):
-            yield {**data, "村代码": code} if with_village_code else data
+        for (data,) in session.connection().execute(stmt):  # Core rows: no ORM work per row
+            if with_village_code:
+                data["村代码"] = code  # a fresh dict decoded from JSON: ours to extend
+            yield data
 
 
 def current_rows(session: Session, scope: str, *, with_village_code: bool):

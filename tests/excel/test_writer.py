@@ -158,3 +158,11 @@ def test_error_workbook_defaults_to_standard_headings():
     ws = load(data).active
     assert ws.cell(1, 22).value == ERROR_COLUMN and ws.cell(2, 22).value == "证件号码：格式不对"
     assert ws.cell(2, 8).fill.fgColor.rgb.endswith("FFC7CE") and ws.cell(2, 23).value == 3
+
+
+def test_roster_text_columns_keep_non_text_values_as_text():
+    row = {"成员姓名": 0, "备注": date(2026, 1, 5), "户籍所在地": Decimal("1.5"), "联系电话": "13800000000"}
+    ws = load(write_roster_xlsx([row])).active
+    cells = {h: c for h, c in zip(HEADINGS, ws[2])}
+    assert cells["成员姓名"].value == "0" and cells["成员姓名"].data_type == "s"
+    assert cells["备注"].value == "2026-01-05" and cells["户籍所在地"].value == "1.5"
