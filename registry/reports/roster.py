@@ -98,14 +98,15 @@ def village_summaries(session: Session, user, *, under: str = "") -> list[AreaSu
     ]
 
 
-def town_summaries(session: Session, user) -> list[AreaSummary]:
+def town_summaries(session: Session, user, villages: list[AreaSummary] | None = None) -> list[AreaSummary]:
     """One row per town in the user's scope with the summed counts of its villages (towns with no
-    villages yet are listed with zeros), ordered by code."""
+    villages yet are listed with zeros), ordered by code. ``villages``: :func:`village_summaries` of
+    the same user, when the caller has them already (saves the grouped queries)."""
     towns = session.execute(
         scoped(select(Area.code, Area.name).where(Area.level == "town"), Area.code, user).order_by(Area.code)
     ).all()
     by_prefix = {code[:9]: AreaSummary(code, name) for code, name in towns}
-    for village in village_summaries(session, user):
+    for village in village_summaries(session, user) if villages is None else villages:
         total = by_prefix.get(village.code[:9])
         if total is not None:
             total.add(village)

@@ -19,16 +19,15 @@ T_OUT_VILLAGES = ("370305102201", "370305102202")  # 皇城镇
 
 #: page -> (user, url, most statements allowed)
 PAGES = {
-    "roster list": ("clerk", "/villages/370305100201/roster", 12),
+    "roster list": ("clerk", "/villages/370305100201/roster", 14),  # + the full-ID view's audit event
     "roster list, officer, search": ("district", "/villages/370305100201/roster?q=张", 12),
     "town inbox": ("town", "/town/filings", 10),
     "district inbox": ("district", "/district/filings", 10),
-    "filing detail": ("town", "/filings/{review}", 14),
+    "filing detail": ("town", "/filings/{review}", 15),  # + the W-02 flags of the version
     "exports index (town)": ("town", "/exports", 10),
     "exports index (district)": ("district", "/exports", 10),
     "district overview": ("district", "/district", 6),
     "town overview": ("town", "/towns/370305100000", 6),
-    "member search": ("district", "/members?q=张", 5),
     "village filing page": ("clerk", "/villages/370305100201/filing", 11),
 }
 
@@ -66,7 +65,8 @@ def build_world(session, villages: tuple[str, ...], households: int) -> int:
         o = org(session, code)
         members = reform_roster(session, o, households=households)
         _filing(session, o, 1, "district_filed", at)
-        session.execute(update(Membership).where(Membership.id == members[1].id).values(status="lost"))
+        session.execute(update(Membership).where(Membership.id == members[1].id).values(
+            status="lost", loss_ground="death", lost_at=dt.date(2025, 2, 1)))  # M-09: ground and date
         session.execute(update(Membership).where(Membership.id == members[2].id).values(notes="已变更"))
         add_household(session, o, "0900", [("赵新", "1", dt.date(1990, 1, k + 1), "02")])
         filing = _filing(session, o, 2, "town_review" if k == 0 else "town_filed", at + dt.timedelta(days=k))
