@@ -12,24 +12,8 @@ from registry.services.errors import DomainError
 from registry.services.membership_changes import add_member, end_membership, propose_rejection
 from registry.services.roster_diff import filing_diff
 from registry.services import filings as F
-from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, REFORM_BASE, TODAY, decide, filed_roster, new_id
-
-
-@pytest.fixture
-def s(db, demo):
-    return db.session
-
-
-@pytest.fixture
-def clerk(s):
-    return user(s, "clerk")
-
-
-@pytest.fixture
-def village(s, clerk):
-    o = org(s)
-    return o, filed_roster(s, o, clerk)
+from tests.services.filing_helpers import user
+from tests.services.membership_helpers import D, REFORM_BASE, TODAY, decide, new_id
 
 
 def test_M22_dispute_over_a_loss_returns_to_the_previous_state(s, village, clerk):

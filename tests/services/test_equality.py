@@ -15,23 +15,7 @@ from registry.services.errors import DomainError
 from registry.services.membership_changes import add_member, end_membership, propose_rejection, withdraw
 from registry.services.resolutions import record_resolution
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, DECIDED, TODAY, decide, filed_roster, new_id
-
-
-@pytest.fixture
-def s(db, demo):
-    return db.session
-
-
-@pytest.fixture
-def clerk(s):
-    return user(s, "clerk")
-
-
-@pytest.fixture
-def village(s, clerk):
-    o = org(s)
-    return o, filed_roster(s, o, clerk)
+from tests.services.membership_helpers import D, DECIDED, TODAY, decide, new_id
 
 
 def submitted(s, o, clerk, members):

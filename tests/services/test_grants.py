@@ -11,26 +11,10 @@ from registry.models import AuditEvent, Membership, NonMemberGrant
 from registry.services.errors import DomainError
 from registry.services.grants import grant_rights
 from registry.services.resolutions import record_resolution
-from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, REFORM_BASE, TODAY, filed_roster, new_id
+from tests.services.filing_helpers import user
+from tests.services.membership_helpers import D, REFORM_BASE, TODAY, new_id
 
 TEACHER = new_id(D(1965, 9, 10), "1")
-
-
-@pytest.fixture
-def s(db, demo):
-    return db.session
-
-
-@pytest.fixture
-def clerk(s):
-    return user(s, "clerk")
-
-
-@pytest.fixture
-def village(s, clerk):
-    o = org(s)
-    return o, filed_roster(s, o, clerk)
 
 
 def art15(s, o, clerk, votes: int, base: int = REFORM_BASE, subject: str = "art15_grant"):

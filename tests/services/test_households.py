@@ -10,24 +10,7 @@ from registry.services.errors import DomainError
 from registry.services.households import change_head, move_member, split_household
 from registry.services.membership_changes import end_membership
 from registry.services.people import current_head, current_links
-from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, TODAY, filed_roster
-
-
-@pytest.fixture
-def s(db, demo):
-    return db.session
-
-
-@pytest.fixture
-def clerk(s):
-    return user(s, "clerk")
-
-
-@pytest.fixture
-def village(s, clerk):
-    o = org(s)
-    return o, filed_roster(s, o, clerk)
+from tests.services.membership_helpers import D, TODAY
 
 
 def heads(s, household_id):

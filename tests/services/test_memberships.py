@@ -16,24 +16,7 @@ from registry.services.membership_changes import (
 from registry.services.notices import start_notice
 from registry.services.resolutions import record_resolution
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, MEETING, REFORM_BASE, TODAY, decide, filed_roster, new_id
-
-
-@pytest.fixture
-def s(db, demo):
-    return db.session
-
-
-@pytest.fixture
-def clerk(s):
-    return user(s, "clerk")
-
-
-@pytest.fixture
-def village(s, clerk):
-    """东柳庄村 with a filed reform roster: 3 households of 3 (head, wife, son)."""
-    o = org(s)
-    return o, filed_roster(s, o, clerk)
+from tests.services.membership_helpers import D, MEETING, REFORM_BASE, TODAY, decide, new_id
 
 
 def add(s, o, clerk, ground, *, name="新成员", birth=D(2000, 5, 6), sex="2", household=None, relation="10",
