@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-11-29 18:18:02.942712
+Create Date: 2026-11-29 18:46:23.541484
 
 """
 from alembic import op
@@ -102,6 +102,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_area_code'), ['area_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
+        batch_op.create_index('ix_audit_events_target', ['target_type', 'target_id'], unique=False)
 
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -470,6 +471,7 @@ def downgrade():
 
     op.drop_table('households')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_target')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
         batch_op.drop_index(batch_op.f('ix_audit_events_area_code'))
         batch_op.drop_index(batch_op.f('ix_audit_events_action'))
