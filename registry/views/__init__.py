@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-#: Largest id a URL may carry: the databases' signed 64-bit INTEGER.
-MAX_ID = 2**63 - 1
+#: Largest id a URL may carry: the primary keys are INTEGER, which is 32-bit on PostgreSQL
+#: (SQLite's is 64-bit; the smaller bound serves both).
+MAX_ID = 2**31 - 1
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -137,4 +137,5 @@ def test_huge_ids_in_urls_are_404_not_500(login_as):
     assert clerk.get(f"/filings/{huge}").status_code == 404
     assert clerk.get(f"/villages/370305100201/members/{huge}").status_code == 404
     assert clerk.post(f"{PAGE}/objections/{huge}/resolve").status_code == 404
-    assert clerk.get(f"/filings/{2**63 - 1}").status_code == 404  # the largest id still routes
+    assert clerk.get(f"/filings/{2**31}").status_code == 404  # beyond PostgreSQL's INTEGER: refused by the route
+    assert clerk.get(f"/filings/{2**31 - 1}").status_code == 404  # the largest id still routes (no such filing)
