@@ -15,7 +15,8 @@ from typing import Any
 
 from registry.codes import (ACQUISITION_GROUND, HEAD_RELATIONS, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, MEMBER_STATUS,
                             RELATION, RESIDENT_NUMBER_ID_TYPES, SEX, YES_NO, CodeTable)
-from registry.excel.columns import BY_KEY, ROSTER_COLUMNS, STANDARD_COLUMNS
+from registry.excel.columns import ROSTER_COLUMNS
+from registry.excel.display import display_values  # noqa: E402,F401  (re-exported: roster rows ↔ cells)
 from registry.excel.normalise import (INVALID, format_decimal, parse_date, parse_digits_code, parse_group,
                                       parse_household_no, parse_int, parse_name, parse_shares, parse_text,
                                       strip_text_marker)
@@ -412,39 +413,3 @@ def validate_roster(rows: Iterable[tuple[int, Mapping[str, Any]]], *,
         for s in same:
             s.errors.append(Issue(s.row, id_heading, "duplicate.in_file", msg))
     return RosterCheck(results)
-
-
-# --- display -----------------------------------------------------------------------------------------
-def _plain(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _label(table: CodeTable):
-    return lambda code: "" if code is None else (table.label(code) or str(code))
-
-
-def _iso(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
-
-
-def _shares(value: Decimal | None) -> str:
-    return "" if value is None else format_decimal(value)
-
-
-_DISPLAY = {
-    "sex": _label(SEX), "id_type": _label(ID_TYPE), "relation": _label(RELATION),
-    "status": _label(MEMBER_STATUS), "acquisition_ground": _label(ACQUISITION_GROUND),
-    "remark": _label(MEMBER_REMARK), "birth_date": _iso, "acquired_at": _iso,
-    "hukou_in_village": lambda b: "" if b is None else ("是" if b else "否"),
-    "population_shares": _shares, "farm_age_shares": _shares, "total_shares": _shares,
-}
-
-
-def display_values(values: Mapping[str, Any], *, village_code: bool | None = None) -> dict[str, str]:
-    """Chinese cell texts for normalised ``values``: ``{heading: text}`` for the 21 standard columns
-    (codes -> labels, dates -> ISO ``YYYY-MM-DD``, bool -> 是/否, shares without trailing zeros,
-    blanks -> ""), plus 村代码 when ``village_code`` is True, or when None and the value is set."""
-    out = {c.heading: _DISPLAY.get(c.key, _plain)(values.get(c.key)) for c in STANDARD_COLUMNS}
-    if village_code or (village_code is None and values.get("village_code")):
-        out[BY_KEY["village_code"].heading] = _plain(values.get("village_code"))
-    return out

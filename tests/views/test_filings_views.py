@@ -376,7 +376,7 @@ def test_audit_trail_labels_roster_change_and_names_the_voided_notice(login_as, 
 
 def test_every_workflow_action_has_an_audit_label():
     from registry.services import filings as workflow
-    from registry.views.filings import AUDIT_ACTIONS
+    from registry.views.filing_labels import AUDIT_ACTIONS
 
     missing = [a for a in workflow.ACTION_ROLES if f"filing.{a}" not in AUDIT_ACTIONS]
     assert not missing
