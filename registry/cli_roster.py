@@ -32,29 +32,45 @@ def _actor(username: str | None):
 
 @click.command("import-roster")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--village", "village_code", required=True, help="村级12位区划代码")
+@click.option("--village", "village_code", default=None, help="村级12位区划代码（导入一个村的名册）")
+@click.option("--area", "area_code", default=None,
+              help="镇或区的区划代码（导入全镇或全区的名册，每行须有 12 位“村代码”）")
 @click.option("--dry-run", is_flag=True, help="只预览，不写入")
 @click.option("--partial", is_flag=True, help="只导入没有错误的户（有错误行的户整户不导入）")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出结果")
-@click.option("--user", "username", default=None, help="记入审计日志的操作用户名")
-def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: bool, as_json: bool,
-                      username: str | None) -> None:
-    """Import a village roster workbook. Exit 0 when committed or a clean dry run, 1 when rows
-    have errors, 2 for file errors."""
-    from registry.services.areas import organization_for_village
+@click.option("--user", "username", default=None, help="记入审计日志的操作用户名（其管辖范围须包含导入的村或区划）")
+def import_roster_cmd(file: Path, village_code: str | None, area_code: str | None, dry_run: bool, partial: bool,
+                      as_json: bool, username: str | None) -> None:
+    """Import a roster workbook: one village (--village) or a town/the district (--area, 村代码 per row).
+    Exit 0 when committed or a clean dry run, 1 when rows have errors, 2 for file errors."""
+    from registry.services.areas import area_by_code, organization_for_village
+    from registry.services.roster_area import import_area_roster
     from registry.services.roster_import import import_roster, read_limits
 
-    org = organization_for_village(db.session, village_code.strip())
-    if org is None:
-        raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
+    if (village_code is None) == (area_code is None):
+        raise click.UsageError("请指定 --village（一个村）或 --area（全镇或全区）其中之一")
+    if village_code is not None:
+        target = organization_for_village(db.session, village_code.strip())
+        if target is None:
+            raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
+        code = target.area_code
+    else:
+        target = area_by_code(db.session, area_code)
+        if target is None:
+            raise click.ClickException(f"区划不存在：{area_code}")
+        code = target.code
+    actor = _actor(username)
+    if actor is not None and not code.startswith(actor.scope):
+        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
     try:
         data = file.read_bytes()
     except OSError as exc:
         # A file that cannot be read is a file error: exit 2, like the file.* codes.
         click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
         sys.exit(2)
-    report = import_roster(db.session, data, org, actor=_actor(username), filename=file.name,
-                           dry_run=dry_run, partial=partial, **read_limits(current_app.config))
+    run = import_roster if village_code is not None else import_area_roster
+    report = run(db.session, data, target, actor=actor, filename=file.name, dry_run=dry_run, partial=partial,
+                 **read_limits(current_app.config))
     if report.committed:
         db.session.commit()
     else:
@@ -71,7 +87,8 @@ def import_roster_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
 
 def _print_report(report) -> None:
     mode = "预览" if report.dry_run else ("已导入" if report.committed else "未导入")
-    click.echo(f"{mode}：读取 {report.rows_read} 行；新增 {report.created}，更新 {report.updated}，"
+    villages = f"{report.villages} 个村，" if report.villages else ""
+    click.echo(f"{mode}：{villages}读取 {report.rows_read} 行；新增 {report.created}，更新 {report.updated}，"
                f"无变化 {report.unchanged}；错误行 {report.error_rows}（错误 {len(report.errors)} 条），"
                f"提示 {len(report.warnings)} 条")
     if report.skipped_households:

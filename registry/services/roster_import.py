@@ -53,6 +53,7 @@ class ImportReport:
     ended: int = 0  # confirmed members whose 已丧失 row ends the membership (issue 3)
     not_in_file: int = 0  # members of the roster missing from the file (kept, M-09)
     diff: dict = field(default_factory=dict)  # registry.services.roster_preview.preview_diff
+    villages: int = 0  # villages with rows in the file (area import, ``import-roster --area``)
 
     def to_json(self) -> dict:
         return {
@@ -65,6 +66,7 @@ class ImportReport:
             "errors": self.errors,
             "warnings": self.warnings,
             "skipped_households": self.skipped_households,
+            **({"villages": self.villages} if self.villages else {}),
         }
 
     @property
@@ -107,24 +109,9 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         report.file_error = True
         report.errors.append(_file_issue("roster.locked", "名册正在乡镇审核中，审核完成或退回前不能导入"))
         return report
-    try:
-        limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
-        sheet = read_roster(data, filename, max_rows=max_rows, **limits)
-        check = validate_roster(sheet.rows(), today=today)
-    except FileError as exc:
-        report.file_error = True
-        report.errors.append(_file_issue(exc.code, exc.message))
-        return report
-
-    results = list(check.rows)
-    report.rows_read = len(results)
-    if max_rows is not None and report.rows_read > max_rows:
-        report.file_error = True
-        report.errors.append(_file_issue("file.too_large", f"名册行数 {report.rows_read} 超过上限 {max_rows}"))
-        return report
-    if report.rows_read == 0:
-        report.file_error = True
-        report.errors.append(_file_issue("file.empty", "文件中没有成员数据行"))
+    results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
+                           max_uncompressed=max_uncompressed)
+    if results is None:
         return report
 
     check_village_codes(results, organization)
@@ -178,7 +165,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         return report
     savepoint = session.begin_nested()
     try:
-        headless = _apply(session, organization, plan, report, actor=actor, filename=filename,
+        headless = apply_village(session, organization, plan, report, actor=actor, filename=filename,
                           renotice=renotice, changes=changes, first_roster=first_roster, today=today)
     except IntegrityError:
         savepoint.rollback()
@@ -201,10 +188,38 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     return report
 
 
-def _apply(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
-           renotice: bool, changes: bool, first_roster: bool, today) -> list[str]:
-    """Write the plan, date the roster, void a posted notice, run the endings through the membership
-    workflow and audit. Returns the households left without exactly one head (the caller rolls back)."""
+def read_checked(data: bytes, filename: str | None, report: ImportReport, *, today: dt.date,
+                 max_rows: int | None = None, max_columns: int | None = None,
+                 max_uncompressed: int | None = None) -> list | None:
+    """Read and validate a roster file: the row results (``registry.excel.roster.RowResult``) in file
+    order, or None after adding the file error (``file.*``) to ``report``. Sets ``report.rows_read``."""
+    try:
+        limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
+        sheet = read_roster(data, filename, max_rows=max_rows, **limits)
+        check = validate_roster(sheet.rows(), today=today)
+    except FileError as exc:
+        report.file_error = True
+        report.errors.append(_file_issue(exc.code, exc.message))
+        return None
+    results = check.rows
+    report.rows_read = len(results)
+    if max_rows is not None and report.rows_read > max_rows:
+        report.file_error = True
+        report.errors.append(_file_issue("file.too_large", f"名册行数 {report.rows_read} 超过上限 {max_rows}"))
+        return None
+    if report.rows_read == 0:
+        report.file_error = True
+        report.errors.append(_file_issue("file.empty", "文件中没有成员数据行"))
+        return None
+    return results
+
+
+def apply_village(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
+                  renotice: bool, changes: bool, first_roster: bool, today, rows_read: int | None = None,
+                  skipped: list[str] | None = None) -> list[str]:
+    """Write one village's plan, date its roster, void a posted notice, run the endings through the
+    membership workflow and audit (``rows_read``/``skipped``: the village's share of an area import).
+    Returns the households left without exactly one head (the caller rolls back)."""
     from registry.services import filings
 
     apply_plan(session, organization, plan, today=today)
@@ -221,8 +236,9 @@ def _apply(session: Session, organization: Organization, plan, report: ImportRep
     apply_endings(session, plan.ended, actor=actor, today=today)  # through the membership workflow
     audit.record(session, actor=actor, action="roster.import", target_type="organization",
                  target_id=organization.id, area_code=organization.area_code, filename=filename,
-                 rows=report.rows_read, created=plan.created, updated=plan.updated,
-                 unchanged=plan.unchanged, ended=len(plan.ended), skipped_households=report.skipped_households,
+                 rows=report.rows_read if rows_read is None else rows_read, created=plan.created,
+                 updated=plan.updated, unchanged=plan.unchanged, ended=len(plan.ended),
+                 skipped_households=report.skipped_households if skipped is None else skipped,
                  changes=plan.changes[:500])
     session.flush()
     return []

@@ -1,0 +1,206 @@
+"""Town / district roster import (issue 5): one workbook with a 村代码 column, each row to its village,
+households per village, same codes and the same all-or-nothing rule as the village import."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.excel.reader import read_roster
+from registry.excel.roster import display_values, validate_roster
+from registry.excel.writer import write_roster_xlsx
+from registry.models import AuditEvent, Filing, Household, HouseholdMember, Membership, Person
+from registry.services.areas import area_by_code, organization_for_village
+from registry.services.roster_area import import_area_roster
+from registry.services.roster_import import import_roster
+from tests.conftest import SAMPLES
+
+V1, V2, V_OUT = "370305100201", "370305100202", "370305102201"  # 齐都镇 ×2, 皇城镇
+
+
+def _rows(code: str, village_code: str | None = None, limit: int | None = None) -> list[dict]:
+    check = validate_roster(read_roster((SAMPLES / f"roster_{code}.xlsx").read_bytes()).rows())
+    rows = [display_values(r.values) for r in check.rows[:limit]]
+    for row in rows:
+        row["村代码"] = code if village_code is None else village_code
+    return rows
+
+
+def _workbook(*parts: list[dict]) -> bytes:
+    return write_roster_xlsx([row for part in parts for row in part], title="齐都镇成员名册", village_code=True)
+
+
+def _count(db, model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_town_workbook_goes_to_each_village_and_reimports_unchanged(db, demo):
+    data = _workbook(_rows(V1), _rows(V2))
+    town = area_by_code(db.session, "370305100")
+    report = import_area_roster(db.session, data, town, actor=None, filename="town.xlsx")
+    db.session.commit()
+    assert report.errors == [] and report.committed
+    assert (report.rows_read, report.created, report.villages) == (347 + 804, 347 + 804, 2)
+    # Household numbers repeat from village to village (both files have 0001): grouped per village.
+    assert report.households == 94 + 225
+    for code, members, households in ((V1, 347, 94), (V2, 804, 225)):
+        org = organization_for_village(db.session, code)
+        assert _count(db, Membership, Membership.organization_id == org.id) == members
+        assert _count(db, Household, Household.organization_id == org.id) == households
+        heads = db.session.scalar(select(func.count()).select_from(HouseholdMember).join(Household).where(
+            Household.organization_id == org.id, HouseholdMember.is_head.is_(True)))
+        assert heads == households
+        assert db.session.scalar(select(Filing.state).where(Filing.organization_id == org.id)) == "draft"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roster.import")).all()
+    assert sorted(e.area_code for e in events) == [V1, V2]
+
+    again = import_area_roster(db.session, data, town, actor=None)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 347 + 804)
+    # The same members through the village import are unchanged too: one service behind both.
+    org = organization_for_village(db.session, V1)
+    same = import_roster(db.session, (SAMPLES / f"roster_{V1}.xlsx").read_bytes(), org, actor=None)
+    assert (same.created, same.updated, same.unchanged) == (0, 0, 347)
+
+
+def test_rows_outside_the_area_unknown_or_blank_village_are_row_errors(db, demo):
+    data = _workbook(_rows(V1, limit=5), _rows(V_OUT, limit=3), _rows(V2, "370305100299", limit=2),
+                     _rows(V2, "", limit=1), _rows(V2, "3703051002", limit=1))
+    town = area_by_code(db.session, "370305100")
+    report = import_area_roster(db.session, data, town, actor=None)
+    db.session.commit()
+    assert not report.committed and _count(db, Person) == 0
+    codes = [e["code"] for e in report.errors if e["column"] == "村代码"]
+    assert codes.count("village.outside") == 3
+    assert codes.count("village.unknown") == 2
+    assert codes.count("village.missing") == 1
+    assert codes.count("village.invalid") == 1
+    outside = next(e for e in report.errors if e["code"] == "village.outside")
+    assert V_OUT in outside["message"] and "齐都镇" in outside["message"]
+
+
+def test_district_import_accepts_every_town_and_partial_skips_bad_households(db, demo):
+    rows_v1 = _rows(V1)
+    rows_v1[0]["证件号码"] = "370305197504134315"  # wrong check character in household 0001 of V1
+    data = _workbook(rows_v1, _rows(V_OUT))
+    district = area_by_code(db.session, "370305")
+    report = import_area_roster(db.session, data, district, actor=None, partial=True)
+    db.session.commit()
+    assert report.committed and report.skipped_households == [f"{V1}/0001"]
+    org = organization_for_village(db.session, V1)
+    numbers = set(db.session.scalars(select(Household.number).where(Household.organization_id == org.id)))
+    assert "0001" not in numbers and len(numbers) == 93
+    other = organization_for_village(db.session, V_OUT)
+    assert _count(db, Membership, Membership.organization_id == other.id) == 1446
+
+
+def test_workbook_without_village_code_column_is_a_file_error(db, demo):
+    data = (SAMPLES / f"roster_{V1}.xlsx").read_bytes()
+    report = import_area_roster(db.session, data, area_by_code(db.session, "370305100"), actor=None)
+    assert report.file_error and [e["code"] for e in report.errors] == ["file.missing_column"]
+    assert "村代码" in report.errors[0]["message"] and _count(db, Person) == 0
+
+
+def test_locked_village_refuses_the_whole_file(db, demo):
+    org = organization_for_village(db.session, V2)
+    db.session.add(Filing(organization_id=org.id, version_no=1, state="town_review", area_code=V2))
+    db.session.commit()
+    report = import_area_roster(db.session, _workbook(_rows(V1, limit=5), _rows(V2, limit=5)),
+                                area_by_code(db.session, "370305100"), actor=None)
+    assert report.file_error and report.errors[0]["code"] == "roster.locked"
+    assert "北槐村" in report.errors[0]["message"] and _count(db, Person) == 0
+
+
+@pytest.mark.parametrize("option,code,expected", [
+    ("--area", "370305100", 0), ("--area", "370305", 0), ("--area", "370399", "区划不存在"),
+])
+def test_cli_import_roster_area(runner, demo, tmp_path, option, code, expected):
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(_workbook(_rows(V1, limit=20), _rows(V2, limit=20)))
+    result = runner.invoke(args=["import-roster", str(path), option, code, "--json"])
+    if expected == 0:
+        assert result.exit_code == 0, result.output
+        out = json.loads(result.output.strip().splitlines()[-1])
+        assert out["committed"] and out["villages"] == 2
+    else:
+        assert result.exit_code != 0 and expected in result.output
+
+
+def test_cli_import_roster_needs_exactly_one_target(runner, demo):
+    result = runner.invoke(args=["import-roster", str(SAMPLES / f"roster_{V1}.xlsx")])
+    assert result.exit_code == 2 and "--village" in result.output
+
+
+def test_cli_user_must_cover_the_area(runner, demo, tmp_path):
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(_workbook(_rows(V1, limit=5)))
+    # A village clerk cannot load a whole town; a town officer can load their own town, not another.
+    for user, code, ok in (("clerk", "370305100", False), ("town2", "370305100", False), ("town", "370305100", True)):
+        result = runner.invoke(args=["import-roster", str(path), "--area", code, "--user", user, "--dry-run"])
+        assert (result.exit_code == 0) is ok, result.output
+        if not ok:
+            assert "管辖范围不包含" in result.output
+
+
+def test_area_import_audits_each_village_and_dates_nothing_on_dry_run(db, demo):
+    data = _workbook(_rows(V1, limit=12), _rows(V2, limit=9))
+    town = area_by_code(db.session, "370305100")
+    preview = import_area_roster(db.session, data, town, actor=None, dry_run=True)
+    assert preview.created == preview.rows_read and not preview.committed and _count(db, Person) == 0
+    assert _count(db, AuditEvent, AuditEvent.action == "roster.import") == 0
+
+
+def _with_village_column(data: bytes, code: str) -> bytes:
+    """The workbook with a 村代码 column appended (same rows, same row numbers)."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    header = next(r for r in range(1, 10) if any(c.value == "证件号码" for c in ws[r]))
+    col = ws.max_column + 1
+    ws.cell(row=header, column=col, value="村代码")
+    for r in range(header + 1, ws.max_row + 1):
+        if any(c.value not in (None, "") for c in ws[r]):
+            ws.cell(row=r, column=col, value=code)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_messy_rows_get_the_same_codes_as_in_a_village_import(db, demo):
+    """Same row codes and the same partial rule as the village import (issue 5: "same codes")."""
+    village = "370305100203"
+    messy = (SAMPLES / "roster_messy.xlsx").read_bytes()
+    org = organization_for_village(db.session, village)
+    alone = import_roster(db.session, messy, org, actor=None, partial=True, dry_run=True)
+    town = area_by_code(db.session, "370305100")
+    area = import_area_roster(db.session, _with_village_column(messy, village), town, actor=None,
+                              partial=True, dry_run=True)
+    assert alone.errors, "the messy sample has error rows"
+    key = lambda items: sorted((i["row"] or 0, i["code"]) for i in items)  # noqa: E731
+    assert key(area.errors) == key(alone.errors)
+    assert key(area.warnings) == key(alone.warnings)
+    assert area.skipped_households == [f"{village}/{h}" for h in alone.skipped_households]
+    assert (area.rows_to_import, area.created) == (alone.rows_to_import, alone.created)
+
+
+def test_I08_same_person_in_two_villages_of_one_file_is_duplicate_in_file(db, demo):
+    rows_v2 = _rows(V2, limit=6)
+    first = _rows(V1, limit=6)
+    rows_v2[1]["证件号码"] = first[1]["证件号码"]  # a non-head row of each village
+    report = import_area_roster(db.session, _workbook(first, rows_v2), area_by_code(db.session, "370305100"),
+                                actor=None)
+    dup = [e for e in report.errors if e["code"] == "duplicate.in_file"]
+    assert len(dup) == 2 and not report.committed and _count(db, Person) == 0
+
+
+def test_M15_confirmed_member_of_another_village_is_duplicate_other_village(db, demo):
+    org = organization_for_village(db.session, V1)
+    import_roster(db.session, (SAMPLES / f"roster_{V1}.xlsx").read_bytes(), org, actor=None)
+    db.session.commit()
+    moved = _rows(V1, V2, limit=4)  # V1's first household listed again under V2
+    report = import_area_roster(db.session, _workbook(moved), area_by_code(db.session, "370305"), actor=None)
+    assert not report.committed
+    assert {e["code"] for e in report.errors} == {"duplicate.other_village"}
