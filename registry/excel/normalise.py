@@ -34,6 +34,32 @@ class _Invalid:
 #: Returned by a parser for a value it cannot understand (distinct from None = blank).
 INVALID: Final = _Invalid()
 
+_MEMO_SIZE: Final = 65536
+
+
+def _memoised(parse):
+    """Remember a pure parser's results by (type, value, args): roster columns repeat the same cells
+    (村代码, 户编号, dates) thousands of times. Results are immutable (str, date, INVALID, None);
+    unhashable values are parsed every time; the memory is bounded (cleared when full)."""
+    memo: dict = {}
+
+    def wrapped(value, *args):
+        key = (value.__class__, value, args)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:
+            return parse(value, *args)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        result = memo[key] = parse(value, *args)
+        return result
+
+    wrapped.__wrapped__ = parse
+    wrapped.__doc__, wrapped.__name__ = parse.__doc__, parse.__name__
+    return wrapped
+
 #: Trimmed at both ends of every text cell: spaces, tabs, NBSP, ideographic space, zero-width, BOM.
 TRIM_CHARS: Final = " \t\r\n\v\f\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 
@@ -143,6 +169,7 @@ def _ymd(y: int, m: int, d: int) -> date | _Invalid:
         return INVALID
 
 
+@_memoised
 def parse_date(value: Any) -> date | None | _Invalid:
     """A date from a date cell (any display format, with or without a 00:00 time), an Excel serial
     number, or text ``1990-01-05``, ``1990.1.5``, ``1990年1月5日``, ``19900105``, ``1990/01/05``.
@@ -177,6 +204,7 @@ def parse_date(value: Any) -> date | None | _Invalid:
     return result if result.year >= _MIN_YEAR else INVALID
 
 
+@_memoised
 def parse_digits_code(value: Any, width: int) -> str | None | _Invalid:
     """A code made of digits (户编号, 村代码, 组): numbers and full-width digits accepted, zero-padded to
     ``width`` (19 -> "0019"); longer codes kept as they are. Non-digits -> INVALID; blank -> None."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.clock import local_today
+from registry.services.bulk import insert_rows
 from registry.models.base import utcnow
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_legacy")
@@ -185,10 +186,10 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
                                                   "created_at": now, "updated_at": now, "version": 1}
     person_ids = {p.id_number: p.id for p in plan.persons.values()}
     if new_people:
-        for pid, id_number in session.execute(
-                insert(Person).returning(Person.id, Person.id_number, sort_by_parameter_order=True),
-                list(new_people.values())):
-            person_ids[id_number] = pid
+        insert_rows(session, Person, list(new_people.values()))
+        for chunk in _chunks(new_people):
+            person_ids.update(session.execute(select(Person.id_number, Person.id)
+                                              .where(Person.id_number.in_(chunk))).all())
     person_updates = []
     for rp in work:
         rp.person_id = person_ids[rp.values["id_number"]]
@@ -208,10 +209,9 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
                                       "updated_at": now, "version": 1}
     household_ids = {n: h.id for n, h in plan.households.items()}
     if new_households:
-        for hid, number in session.execute(
-                insert(Household).returning(Household.id, Household.number, sort_by_parameter_order=True),
-                list(new_households.values())):
-            household_ids[number] = hid
+        insert_rows(session, Household, list(new_households.values()))
+        household_ids.update(session.execute(select(Household.number, Household.id)
+                                             .where(Household.organization_id == organization.id)).all())
 
     # Household links: end or demote first (one head per household is a unique index), then add.
     ended, demoted, promoted, added = [], [], [], []
@@ -238,7 +238,7 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
         if batch:
             session.execute(update(HouseholdMember), batch)
     if added:
-        session.execute(insert(HouseholdMember), added)
+        insert_rows(session, HouseholdMember, added)
 
     # Hukou (information only, H-01): end the current record and add the new one when it changed.
     hukou_end, hukou_new = [], []
@@ -254,7 +254,7 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
     if hukou_end:
         session.execute(update(HukouRecord), hukou_end)
     if hukou_new:
-        session.execute(insert(HukouRecord), hukou_new)
+        insert_rows(session, HukouRecord, hukou_new)
 
     # Memberships.
     new_memberships, membership_updates = [], []
@@ -271,7 +271,7 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
             membership_updates.append({"id": old.id, **rp.membership, "household_id": hid,
                                        "updated_at": now, "version": old.version})
     if new_memberships:
-        session.execute(insert(Membership), new_memberships)
+        insert_rows(session, Membership, new_memberships)
     if membership_updates:
         session.execute(update(Membership), membership_updates)
     session.flush()

@@ -42,26 +42,29 @@ def refuse_row(monkeypatch, n: int) -> None:
 
 
 def crash_at_statement(monkeypatch, session, n: int) -> None:
-    """Raise on the ``n``-th statement the session executes while the import is being written."""
+    """Raise on the ``n``-th INSERT/UPDATE sent to the database while the import is being written
+    (counted at the cursor, whichever layer — ORM, Core or driver-level executemany — sends it)."""
+    from sqlalchemy import event
+
     from registry.services import roster_apply
 
     real_apply = roster_apply.apply_plan
 
     def apply_then_crash(s, *args, **kwargs):
-        real_execute = s.execute
+        engine = s.get_bind()
         calls = {"n": 0}
 
-        def execute(*a, **kw):
-            calls["n"] += 1
-            if calls["n"] == n:
-                raise RuntimeError(f"injected failure at statement {n}")
-            return real_execute(*a, **kw)
+        def count(conn, cursor, statement, parameters, context, executemany):
+            if statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+                calls["n"] += 1
+                if calls["n"] == n:
+                    raise RuntimeError(f"injected failure at statement {n}")
 
-        monkeypatch.setattr(s, "execute", execute)
+        event.listen(engine, "before_cursor_execute", count)
         try:
             return real_apply(s, *args, **kwargs)
         finally:
-            monkeypatch.setattr(s, "execute", real_execute)
+            event.remove(engine, "before_cursor_execute", count)
 
     monkeypatch.setattr(roster_import, "apply_plan", apply_then_crash)
 
@@ -75,7 +78,7 @@ def test_database_refusing_row_n_writes_nothing(db, demo, monkeypatch, n):
     assert rows_written(db) == NOTHING
 
 
-@pytest.mark.parametrize("n", [2, 4, 5])  # after persons; after households and links; at the memberships
+@pytest.mark.parametrize("n", [2, 4, 5])  # at the households; at the hukou records; at the memberships
 def test_a_crash_midway_through_writing_writes_nothing(db, demo, monkeypatch, n):
     crash_at_statement(monkeypatch, db.session, n)
     with pytest.raises(RuntimeError, match="injected"):
