@@ -219,7 +219,7 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
         hh = None
     v["household_no"] = hh
     head = parse_name(get("head_name"))
-    v["head_name"] = head if isinstance(head, str) else parse_text(get("head_name"))
+    v["head_name"] = _shared(head if isinstance(head, str) else parse_text(get("head_name")))
 
     name = parse_name(get("name"))
     if name is None:
@@ -277,7 +277,7 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
     v["sex"] = sex
     v["birth_date"] = born
 
-    v["hukou_place"] = parse_text(get("hukou_place"), free=True)
+    v["hukou_place"] = _shared(parse_text(get("hukou_place"), free=True))
     yn = _choice(row, get("hukou_in_village"), "hukou_in_village", YES_NO)
     v["hukou_in_village"] = None if yn is None else yn == "1"
     v["status"] = _choice(row, get("status"), "status", MEMBER_STATUS, ROSTER_STATUSES)
@@ -294,7 +294,7 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
         v[key] = amount
     phone = parse_text(get("phone"))
     v["phone"] = (strip_text_marker(phone) or None) if phone else None
-    v["notes"] = parse_text(get("notes"), free=True)
+    v["notes"] = _shared(parse_text(get("notes"), free=True))
 
     _check_loss(row, v, get)
 
@@ -305,6 +305,19 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
     v["village_code"] = village
     _check_limits(row, v)
     return RowResult(number, v, row.errors, row.warnings)
+
+
+_SHARED: dict[str, str] = {}
+
+
+def _shared(text: str | None) -> str | None:
+    """One string object per distinct text of the columns that repeat row after row (户籍所在地, 户主
+    姓名, 备注): a 100k-row roster then holds a few hundred strings, not 300k (issue 5, memory)."""
+    if text is None:
+        return None
+    if len(_SHARED) >= 65536:
+        _SHARED.clear()
+    return _SHARED.setdefault(text, text)
 
 
 #: Share units are Numeric(12,4): at most 8 digits before the point.

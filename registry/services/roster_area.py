@@ -51,8 +51,6 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     written when ``dry_run`` is set, the file is refused, or any row has an error and ``partial`` is
     False. Flushes, never commits; a unique constraint failing at write time is the file error
     ``roster.conflict`` (everything is rolled back to before the import)."""
-    from registry.services import filings
-
     report = ImportReport(dry_run=dry_run)
     today = today or local_today()
     results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
@@ -112,56 +110,88 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
 
-    work = []  # (organization, rows to write, skipped households, plan)
-    missing_total, missing_villages = 0, []
-    for org in villages:
-        rows = by_village[org.area_code]
-        file_ids = {r.values["id_number"] for r in rows if r.values.get("id_number")}
-        if partial:
-            current = current_households(session, org, file_ids)
-            left_out = households_to_leave_out(rows, current)
-            accepted = [r for r in rows if not r.errors and r.values.get("household_no") not in left_out
-                        and current.get(r.values.get("id_number")) not in left_out]
-            skipped = [f"{org.area_code}/{h}" for h in sorted(left_out)]
-            report.skipped_households.extend(skipped)
-        else:
-            accepted = rows if not report.errors else []
-            skipped = []
-        planned = accepted if accepted else [r for r in rows if not r.errors]
-        plan = plan_rows(session, org, [(r.row, r.values) for r in planned], endings[org.id])
-        report.created += plan.created
-        report.updated += plan.updated
-        report.unchanged += plan.unchanged
-        report.ended += len(plan.ended)
-        report.households += plan.household_count
-        report.rows_to_import += len(accepted)
-        report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
-        missing, _names = not_in_file(session, org, file_ids)
-        if missing:
-            missing_total += missing
-            missing_villages.append(f"{names[org.area_code]} {missing} 人")
-        changes = bool(plan.created or plan.updated or plan.ended)
-        renotice = changes and filings.notice_would_be_voided(filings.open_filing(session, org.id))
-        if renotice:
-            report.warnings.append(_file_issue(
-                "filing.renotice", f"{names[org.area_code]}的名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
-        if accepted:
-            # The first import of a village enters its roster as it stands (as the village import).
-            first_roster = not session.scalar(select(Membership.id).where(Membership.organization_id == org.id)
-                                              .limit(1))
-            work.append((org, accepted, skipped, plan, changes, renotice, first_roster))
+    # Plan village by village; when writing, each village's plan is applied before the next is made
+    # (one plan in memory at a time), inside one savepoint: any failure undoes the whole file.
+    writing = not dry_run and (partial or not report.errors)
+    savepoint = session.begin_nested() if writing else None
+    missing: list[tuple[str, int]] = []
+    headless: list[str] = []
+    try:
+        for org in villages:
+            headless += _village(session, org, by_village[org.area_code], endings[org.id], report, missing,
+                                 name=names[org.area_code], partial=partial, writing=writing, actor=actor,
+                                 filename=filename, today=today)
+    except IntegrityError:
+        savepoint.rollback()
+        report.committed = False
+        report.file_error = True
+        report.errors.append(_file_issue(
+            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员），本次没有导入任何数据；"
+            "请重新检查文件后再导入"))
+        return report
     # Rows with an error outside any village (村代码 missing, unknown or outside) are skipped too.
     report.skipped_rows = report.rows_read - report.rows_to_import
-    if missing_total:
+    if missing:
+        total = sum(n for _, n in missing)
+        shown = "、".join(f"{name} {n} 人" for name, n in missing[:_SHOW])
         report.warnings.append(_file_issue(
             "roster.not_in_file",
-            f"{len(missing_villages)} 个村的名册中共有 {missing_total} 名成员不在本文件中（"
-            f"{'、'.join(missing_villages[:_SHOW])}{'等' if len(missing_villages) > _SHOW else ''}），"
+            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中（{shown}{'等' if len(missing) > _SHOW else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
-
-    if dry_run or not work:
+    if savepoint is None:
         return report
-    return _write(session, work, report, actor=actor, filename=filename, today=today)
+    if headless:
+        savepoint.rollback()
+        report.committed = False
+        report.errors.append(_file_issue(
+            "household.no_head",
+            f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
+        return report
+    savepoint.commit()
+    return report
+
+
+def _village(session: Session, org: Organization, rows: list, endings: dict, report: ImportReport,
+             missing: list, *, name: str, partial: bool, writing: bool, actor, filename, today) -> list[str]:
+    """Plan one village's rows (counts and warnings into ``report``) and, when ``writing``, apply
+    them. Returns the village's households left without exactly one head (``村代码/户编号``)."""
+    from registry.services import filings
+
+    file_ids = {r.values["id_number"] for r in rows if r.values.get("id_number")}
+    if partial:
+        current = current_households(session, org, file_ids)
+        left_out = households_to_leave_out(rows, current)
+        accepted = [r for r in rows if not r.errors and r.values.get("household_no") not in left_out
+                    and current.get(r.values.get("id_number")) not in left_out]
+        skipped = [f"{org.area_code}/{h}" for h in sorted(left_out)]
+        report.skipped_households.extend(skipped)
+    else:
+        accepted = rows if not report.errors else []
+        skipped = []
+    planned = accepted if accepted else [r for r in rows if not r.errors]
+    plan = plan_rows(session, org, [(r.row, r.values) for r in planned], endings)
+    report.created += plan.created
+    report.updated += plan.updated
+    report.unchanged += plan.unchanged
+    report.ended += len(plan.ended)
+    report.households += plan.household_count
+    report.rows_to_import += len(accepted)
+    report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
+    count, _names = not_in_file(session, org, file_ids)
+    if count:
+        missing.append((name, count))
+    changes = bool(plan.created or plan.updated or plan.ended)
+    renotice = changes and filings.notice_would_be_voided(filings.open_filing(session, org.id))
+    if renotice:
+        report.warnings.append(_file_issue(
+            "filing.renotice", f"{name}的名册已公示，本次导入会改变名册：导入后原公示作废，须重新公示（F-04）"))
+    if not (writing and accepted):
+        return []
+    # The first import of a village enters its roster as it stands (as the village import).
+    first_roster = not session.scalar(select(Membership.id).where(Membership.organization_id == org.id).limit(1))
+    return [f"{org.area_code}/{h}" for h in apply_village(
+        session, org, plan, report, actor=actor, filename=filename, renotice=renotice, changes=changes,
+        first_roster=first_roster, today=today, rows_read=len(accepted), skipped=skipped)]
 
 
 def _locked(session: Session, villages: list[Organization]) -> list[str]:
@@ -172,32 +202,3 @@ def _locked(session: Session, villages: list[Organization]) -> list[str]:
         found.update(session.scalars(select(Filing.organization_id).where(
             Filing.organization_id.in_(ids[i:i + 900]), Filing.state.in_(LOCKED_STATES))))
     return sorted(names[i] for i in found)
-
-
-def _write(session: Session, work: list, report: ImportReport, *, actor, filename, today) -> ImportReport:
-    """Apply every village's plan inside one savepoint; any failure undoes the whole file."""
-    savepoint = session.begin_nested()
-    headless: list[str] = []
-    try:
-        for org, accepted, skipped, plan, changes, renotice, first_roster in work:
-            headless += [f"{org.area_code}/{h}" for h in apply_village(
-                session, org, plan, report, actor=actor, filename=filename, renotice=renotice, changes=changes,
-                first_roster=first_roster, today=today, rows_read=len(accepted), skipped=skipped)]
-    except IntegrityError:
-        savepoint.rollback()
-        report.committed = False
-        report.file_error = True
-        report.errors.append(_file_issue(
-            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员），本次没有导入任何数据；"
-            "请重新检查文件后再导入"))
-        return report
-    if headless:
-        savepoint.rollback()
-        report.committed = False
-        report.errors.append(_file_issue(
-            "household.no_head",
-            f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
-        return report
-    savepoint.commit()
-    report.committed = True
-    return report
