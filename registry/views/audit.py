@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "export.summary": _l("Summary exported"),
     "view.roster_full_ids": _l("Roster viewed with full ID numbers"),
     "view.member_full_id": _l("Member viewed with full ID number"),
+    "view.search_full_ids": _l("Member search shown with full ID numbers"),
     "backup.create": _l("Database backed up"),
 }
 

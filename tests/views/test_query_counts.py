@@ -29,6 +29,9 @@ PAGES = {
     "district overview": ("district", "/district", 6),
     "town overview": ("town", "/towns/370305100000", 6),
     "village filing page": ("clerk", "/villages/370305100201/filing", 11),
+    "member search": ("district", "/search?q=张", 4),
+    "member search, clerk": ("clerk", "/search?q=张&status=confirmed", 7),  # + the full-ID view's audit event
+    "member search, page 2": ("town", "/search?q=张&page=2", 4),
 }
 
 

@@ -162,6 +162,8 @@ ROUTES: dict[str, Route] = {
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
     # audit log (issue 4): district users, no area in the URL
     "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
+    # member search over the user's own area (no area in the URL: the scope filters the results)
+    "search.members": Route(roles=ALL),
 }
 # -----------------------------------------------------------------------------------------------------
 

@@ -1,0 +1,23 @@
+"""Member search form: the roster's search box, read as a name prefix (registry.reports.member_search)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from registry.forms.roster import RosterSearchForm
+from registry.reports.member_search import NotAName, parse_member_search
+
+
+class MemberSearchForm(RosterSearchForm):
+    """``q``: the first characters of a name, the last 4–6 ID characters or the full ID number;
+    ``status``: a membership status code or blank for all. GET form, no CSRF."""
+
+    def validate_q(self, field):
+        try:
+            parse_member_search(field.data)
+        except NotAName:
+            raise ValidationError(
+                _l("A name may hold only letters and the separator “·”; enter its first characters")) from None
+        except ValueError:
+            raise ValidationError(
+                _l("Enter a name, the last 4–6 characters of the ID number, or the full ID number")) from None
