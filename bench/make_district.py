@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.district_data import REFORM_DATE, People, areas, village_sizes  # noqa: E402
+from bench.district_data import REFORM_DATE, People, areas, village_sizes
 
 OUT = Path(__file__).resolve().parent / "out"
 REVIEW_VILLAGE = "370305100201"  # the town's review page benchmark: a 1,500-member version diff
@@ -160,8 +160,18 @@ class Writer:
     """Buffers rows per table and flushes them with executemany inserts."""
 
     def __init__(self, conn):
-        from registry.models import (AuditEvent, Filing, FilingItem, Household, HouseholdMember, HukouRecord,
-                                     Membership, Person, PublicNotice, Resolution)
+        from registry.models import (
+            AuditEvent,
+            Filing,
+            FilingItem,
+            Household,
+            HouseholdMember,
+            HukouRecord,
+            Membership,
+            Person,
+            PublicNotice,
+            Resolution,
+        )
 
         self.conn = conn
         self.tables = {"person": Person, "household": Household, "link": HouseholdMember,
