@@ -189,6 +189,8 @@ def roster_select(organization_id: int, *, search: RosterSearch | None = None,
     if search is not None:
         if search.kind == "name":
             stmt = stmt.where(Person.name.contains(search.value, autoescape=True))
+        elif search.kind == "tail" and len(search.value) == 4:
+            stmt = stmt.where(Person.id_tail == search.value)  # indexed (persons.id_tail)
         elif search.kind == "tail":
             stmt = stmt.where(Person.id_number.endswith(search.value, autoescape=True))
         else:
