@@ -73,6 +73,7 @@ def nav_url(endpoint: str) -> str | None:
 def layout_helpers():
     return {
         "nav_url": nav_url,
+        "role_may_use": role_may_use,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
     }
 

@@ -134,6 +134,13 @@ ROUTES: dict[str, Route] = {
     "filings.receive": Route(roles=frozenset({DISTRICT}), inside=lambda w: {"filing_id": w.filing(V1)},
                              outside=lambda w: {"filing_id": w.filing(V_OUT)}),
     "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
+    # town / district roster import (issue 5): officers only (the administrator reads); town or district code
+    "area_imports.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
+    "area_imports.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
+                                outside={"code": T_OUT, "token": NO_TOKEN}),
+    # needs a stored upload to answer 200; the made-up token gives 404 (covered by the area import tests)
+    "area_imports.error_workbook": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
+                                         outside={"code": T_OUT, "token": NO_TOKEN}, ok=None),
     # membership changes (issue 3): the clerk acts, everyone in scope reads
     "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     **{f"members.{name}": Route(roles=frozenset({CLERK}),
