@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.clock import local_today
-from registry.services.bulk import insert_rows
+from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.models.base import utcnow
+from registry.services.bulk import insert_rows
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_legacy")
 MEMBERSHIP_FIELDS = ("status", "acquisition_ground", "acquired_at", "remark", "group_code",

@@ -29,11 +29,20 @@ from registry.models import Area, Membership, Organization
 from registry.models.filings import Filing
 from registry.services.roster_apply import plan_rows
 from registry.services.roster_checks import (
-    check_other_villages, check_village_codes, current_households, households_to_leave_out,
+    check_other_villages,
+    check_village_codes,
+    current_households,
+    households_to_leave_out,
 )
 from registry.services.roster_endings import check_endings, not_in_file
 from registry.services.roster_import import (
-    LOCKED_STATES, ImportReport, _file_issue, _issue, _row_issue, apply_village, read_checked,
+    LOCKED_STATES,
+    ImportReport,
+    _file_issue,
+    _issue,
+    _row_issue,
+    apply_village,
+    read_checked,
 )
 
 _SHOW = 10

@@ -18,12 +18,15 @@ from sqlalchemy.orm import Session
 from registry.clock import local_today
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster import validate_roster
-from registry.models import Membership, Organization, Person
+from registry.models import Membership, Organization
 from registry.models.filings import TOWN_REVIEW, Filing
 from registry.services import audit
 from registry.services.roster_apply import apply_plan, plan_rows
 from registry.services.roster_checks import (
-    check_other_villages, check_village_codes, current_households, headless_households,
+    check_other_villages,
+    check_village_codes,
+    current_households,
+    headless_households,
     households_to_leave_out,
 )
 from registry.services.roster_endings import apply_endings, check_endings, not_in_file
