@@ -60,6 +60,8 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
             raise click.ClickException(f"区划不存在：{area_code}")
         code = target.code
     actor = _actor(username)
+    if actor is not None and actor.role not in ("clerk", "town", "district"):
+        raise click.ClickException(f"用户 {actor.username} 的角色不能导入名册（管理员只读）")
     if actor is not None and not code.startswith(actor.scope):
         raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
     try:
@@ -87,9 +89,10 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
 
 def _print_report(report) -> None:
     mode = "预览" if report.dry_run else ("已导入" if report.committed else "未导入")
-    villages = f"{report.villages} 个村，" if report.villages else ""
+    villages = f"{report.villages} 个村，" if report.villages is not None else ""
     click.echo(f"{mode}：{villages}读取 {report.rows_read} 行；新增 {report.created}，更新 {report.updated}，"
-               f"无变化 {report.unchanged}；错误行 {report.error_rows}（错误 {len(report.errors)} 条），"
+               f"无变化 {report.unchanged}，终止成员身份 {report.ended}；"
+               f"错误行 {report.error_rows}（错误 {len(report.errors)} 条），"
                f"提示 {len(report.warnings)} 条")
     if report.skipped_households:
         click.echo(f"未导入的户（含错误行）：{', '.join(report.skipped_households)}")

@@ -116,7 +116,7 @@ def _scan(block: bytes, fast: re.Pattern[bytes], exact: re.Pattern[bytes], max_r
     pattern = exact if _unusual_attributes(block) else fast
     for match in pattern.finditer(block):
         if _holds_a_value(block, match.start()):
-            raise TooLarge(f"超过 {max_rows} 行或 {max_columns} 列")
+            raise TooLarge(f"{max_rows} 行或 {max_columns} 列")
 
 
 def _unusual_attributes(block: bytes) -> bool:
@@ -174,7 +174,7 @@ def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncom
 
 
 def _raise_too_large(rows: int, columns: int) -> None:
-    raise TooLarge(f"超过 {rows} 行或 {columns} 列")
+    raise TooLarge(f"{rows} 行或 {columns} 列")
 
 
 def _walk_ods(content: bytes, max_rows: int, max_columns: int, refuse: Callable[[int, int], None]) -> None:

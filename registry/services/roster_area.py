@@ -35,6 +35,7 @@ from registry.services.roster_checks import (
     households_to_leave_out,
 )
 from registry.services.roster_endings import check_endings, not_in_file
+from registry.services.roster_preview import LIMIT, preview_diff
 from registry.services.roster_import import (
     LOCKED_STATES,
     ImportReport,
@@ -60,7 +61,7 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     written when ``dry_run`` is set, the file is refused, or any row has an error and ``partial`` is
     False. Flushes, never commits; a unique constraint failing at write time is the file error
     ``roster.conflict`` (everything is rolled back to before the import)."""
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, villages=0)
     today = today or local_today()
     results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
                            max_uncompressed=max_uncompressed)
@@ -95,6 +96,10 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
                                       f"村代码“{code}”不在{area.name}（{area.code}）范围内"))
         else:
             by_village[code].append(r)
+            continue
+        # A row that belongs to no village of the area is not part of any of its households: the
+        # household rules (M-25) are not reported on it, only the 村代码 error.
+        r.errors = [i for i in r.errors if i.code not in ("household.no_head", "household.multiple_heads")]
     report.villages = len(by_village)
     villages = [orgs[code] for code in sorted(by_village)]
 
@@ -114,7 +119,7 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
         rows = by_village[org.area_code]
         check_village_codes(rows, org)
         check_other_villages(session, rows, org)
-        endings[org.id] = check_endings(session, rows, org, today=today)
+        endings[org.id] = check_endings(session, rows, org, today=today, actor=actor)
     for r in results:
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
@@ -186,6 +191,10 @@ def _village(session: Session, org: Organization, rows: list, endings: dict, rep
     report.households += plan.household_count
     report.rows_to_import += len(accepted)
     report.warnings.extend(_row_issue(row, *w) for row, w in plan.warnings)
+    diff = preview_diff(plan, rows)
+    for key, items in diff.items():  # the preview's change lists, over all villages (LIMIT rows each)
+        shown = report.diff.setdefault(key, [])
+        shown.extend(items[:LIMIT - len(shown)])
     count, _names = not_in_file(session, org, file_ids)
     if count:
         missing.append((name, count))

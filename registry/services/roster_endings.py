@@ -59,11 +59,14 @@ def _new_history(values: dict, today: dt.date) -> dict:
 
 
 def check_endings(session: Session, results, organization: Organization, *,
-                  today: dt.date | None = None) -> dict[int, Ending]:
+                  today: dt.date | None = None, actor=None) -> dict[int, Ending]:
     """Check every 已丧失 row (without errors so far) against the database; add ``loss.refused``
-    issues to refused rows and return ``{row number: Ending}`` for the others."""
+    issues to refused rows and return ``{row number: Ending}`` for the others. Ending a registered
+    membership is the village clerk's act (``actor`` None: the command line without ``--user``); for
+    a town or district user it is ``loss.refused`` already in the preview, never a failure at apply."""
     from registry.excel.roster import Issue
     from registry.services.membership_changes import check_end
+    from registry.services.memberships import check_actor
 
     today = today or local_today()
     lost = [r for r in results if r.values.get("status") == "lost" and not r.errors]
@@ -88,6 +91,7 @@ def check_endings(session: Session, results, organization: Organization, *,
                 raise DomainError("loss.status", f"该人员当前为“{_label(m.status)}”，只有正式成员才能办理丧失成员身份",
                                   rule="M-09")
             else:
+                check_actor(organization, actor)
                 values = check_end(session, m, today=today, ground=v["loss_ground"], lost_at=v["lost_at"],
                                    **_basis(v["loss_ground"], v.get("loss_basis")))
                 values.pop("rule")

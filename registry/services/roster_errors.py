@@ -31,7 +31,7 @@ def error_workbook_bytes(session: Session, data: bytes, organization: Organizati
 
 
 def area_error_workbook_bytes(session: Session, data: bytes, area: Area, *, filename: str | None = None,
-                              **limits) -> bytes | None:
+                              actor=None, **limits) -> bytes | None:
     """The error workbook of a town or district roster (one workbook, 村代码 on every row): the
     import's own dry run (:func:`~registry.services.roster_area.import_area_roster`) runs the village
     checks per village plus ``village.missing/unknown/outside``; its row issues go into the
@@ -40,7 +40,7 @@ def area_error_workbook_bytes(session: Session, data: bytes, area: Area, *, file
     rolls back."""
     from registry.services.roster_area import import_area_roster
 
-    report = import_area_roster(session, data, area, actor=None, filename=filename, dry_run=True, **limits)
+    report = import_area_roster(session, data, area, actor=actor, filename=filename, dry_run=True, **limits)
     if report.file_error:
         return None
     sheet = read_roster(data, filename)  # the dry run has read it: it opens

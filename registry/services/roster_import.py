@@ -56,7 +56,7 @@ class ImportReport:
     ended: int = 0  # confirmed members whose 已丧失 row ends the membership (issue 3)
     not_in_file: int = 0  # members of the roster missing from the file (kept, M-09)
     diff: dict = field(default_factory=dict)  # registry.services.roster_preview.preview_diff
-    villages: int = 0  # villages with rows in the file (area import, ``import-roster --area``)
+    villages: int | None = None  # villages with rows in the file (area import, ``import-roster --area``)
 
     def to_json(self) -> dict:
         return {
@@ -69,7 +69,7 @@ class ImportReport:
             "errors": self.errors,
             "warnings": self.warnings,
             "skipped_households": self.skipped_households,
-            **({"villages": self.villages} if self.villages else {}),
+            **({"villages": self.villages} if self.villages is not None else {}),
         }
 
     @property
@@ -119,7 +119,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
 
     check_village_codes(results, organization)
     check_other_villages(session, results, organization)
-    endings = check_endings(session, results, organization, today=today)
+    endings = check_endings(session, results, organization, today=today, actor=actor)
     for r in results:
         report.errors.extend(_issue(i) for i in r.errors)
         report.warnings.extend(_issue(i) for i in r.warnings)
@@ -245,6 +245,14 @@ def apply_village(session: Session, organization: Organization, plan, report: Im
                  changes=plan.changes[:500])
     session.flush()
     return []
+
+
+def refused_because(preview: ImportReport, refused: ImportReport) -> ImportReport:
+    """Add to a fresh dry-run ``preview`` the file-level errors of an import that was just ``refused``
+    (``roster.conflict``, ``household.no_head`` …) that the preview does not show itself; returns it."""
+    known = {(e["code"], e["message"]) for e in preview.errors}
+    preview.errors[:0] = [e for e in refused.errors if e["row"] is None and (e["code"], e["message"]) not in known]
+    return preview
 
 
 def _issue(issue) -> dict:

@@ -19,7 +19,7 @@ from registry.models import Area
 from registry.permissions import DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.roster_area import import_area_roster
 from registry.services.roster_errors import area_error_workbook_bytes
-from registry.services.roster_import import read_limits
+from registry.services.roster_import import read_limits, refused_because
 from registry.services.uploads import discard_upload, load_upload, save_upload
 from registry.views.downloads import xlsx_response
 from registry.views.imports import PREVIEW_ERROR_LIMIT
@@ -96,7 +96,13 @@ def apply(code: str, token: str):
         db.session.rollback()
         flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
                 "households without errors."), "error")
-        return _preview(area, report, token=token, filename=filename, partial=partial, status=422)
+        # The page shows the preview as it stands now (what each choice would import), plus why the
+        # import just refused (e.g. roster.conflict when someone registered the same person meanwhile).
+        fresh = import_area_roster(db.session, data, area, actor=current_user, filename=filename, dry_run=True,
+                                   partial=True, **read_limits(current_app.config))
+        db.session.rollback()
+        refused_because(fresh, report)
+        return _preview(area, fresh, token=token, filename=filename, partial=partial, status=422)
     db.session.commit()
     discard_upload(_folder(), token)
     flash(_("Imported into %(villages)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
@@ -119,7 +125,7 @@ def error_workbook(code: str, token: str):
     if stored is None:
         abort(404)
     data, filename = stored
-    content = area_error_workbook_bytes(db.session, data, area, filename=filename,
+    content = area_error_workbook_bytes(db.session, data, area, filename=filename, actor=current_user,
                                         **read_limits(current_app.config))
     db.session.rollback()
     if content is None:

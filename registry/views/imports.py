@@ -11,7 +11,7 @@ from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
-from registry.services.roster_import import import_roster, read_limits
+from registry.services.roster_import import import_roster, read_limits, refused_because
 from registry.services.uploads import discard_upload, load_upload, save_upload
 from registry.views.downloads import xlsx_response
 
@@ -75,6 +75,11 @@ def apply(code: str, token: str):
         db.session.rollback()
         flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
                 "households without errors."), "error")
+        # The preview as it stands now (what each choice would import), plus why the import refused.
+        fresh = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
+                              partial=True, **read_limits(current_app.config))
+        db.session.rollback()
+        report = refused_because(fresh, report)
         return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
                                partial=partial, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT), 422
     db.session.commit()

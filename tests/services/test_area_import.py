@@ -204,3 +204,61 @@ def test_M15_confirmed_member_of_another_village_is_duplicate_other_village(db, 
     report = import_area_roster(db.session, _workbook(moved), area_by_code(db.session, "370305"), actor=None)
     assert not report.committed
     assert {e["code"] for e in report.errors} == {"duplicate.other_village"}
+
+
+def test_M09_only_the_village_clerk_ends_a_membership_by_import(db, demo):
+    """A 已丧失 row of a registered member in a town officer's import is ``loss.refused`` in the preview
+    (not a failure when applying); the village clerk's own import of the same row ends it."""
+    from registry.models import User
+    from tests.services.import_helpers import Book, non_head_rows
+
+    org = organization_for_village(db.session, V1)
+    assert import_roster(db.session, (SAMPLES / f"roster_{V1}.xlsx").read_bytes(), org, actor=None).committed
+    db.session.commit()
+    book = Book()
+    (dead,) = non_head_rows(book, 1)
+    book.lose(dead, "死亡", basis="死亡医学证明")
+    town_user = db.session.scalar(select(User).where(User.username == "town"))
+    town = area_by_code(db.session, "370305100")
+    data = _with_village_column(book.bytes(), V1)
+    for dry_run in (True, False):
+        report = import_area_roster(db.session, data, town, actor=town_user, dry_run=dry_run)
+        assert [(e["row"], e["code"]) for e in report.errors] == [(dead, "loss.refused")]
+        assert "村文书" in report.errors[0]["message"] and not report.committed
+        db.session.rollback()
+    clerk = db.session.scalar(select(User).where(User.username == "clerk"))
+    report = import_roster(db.session, book.bytes(), org, actor=clerk)
+    assert report.committed and report.ended == 1
+
+
+def test_area_preview_lists_the_changes_of_every_village(db, demo):
+    for code in (V1, V2):
+        org = organization_for_village(db.session, code)
+        assert import_roster(db.session, (SAMPLES / f"roster_{code}.xlsx").read_bytes(), org, actor=None).committed
+    db.session.commit()
+    rows_v1, rows_v2 = _rows(V1), _rows(V2)
+    rows_v1[2]["联系电话"], rows_v2[3]["联系电话"] = "13800001111", "13800002222"
+    report = import_area_roster(db.session, _workbook(rows_v1, rows_v2), area_by_code(db.session, "370305100"),
+                                actor=None, dry_run=True)
+    assert (report.updated, report.unchanged) == (2, 347 + 804 - 2)
+    phones = sorted(new for c in report.diff["changed"] for heading, _old, new in c["fields"] if heading == "联系电话")
+    assert phones == ["13800001111", "13800002222"]
+
+
+def test_rows_of_no_village_get_only_the_village_code_error(db, demo):
+    rows = _rows(V1, limit=6)
+    rows[3]["村代码"] = ""  # a member of household 0001 (whose head is row 3) with a blank code
+    report = import_area_roster(db.session, _workbook(rows), area_by_code(db.session, "370305100"), actor=None,
+                                dry_run=True)
+    bad_row = {e["row"] for e in report.errors if e["code"] == "village.missing"}
+    assert len(bad_row) == 1
+    assert [e["code"] for e in report.errors] == ["village.missing"]
+
+
+def test_cli_text_report_names_the_villages_and_refuses_a_read_only_user(runner, demo, tmp_path):
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(_workbook(_rows(V1, limit=5), _rows(V2, limit=5)))
+    result = runner.invoke(args=["import-roster", str(path), "--area", "370305100", "--dry-run"])
+    assert result.exit_code == 0 and "预览：2 个村，读取 10 行" in result.output and "终止成员身份 0" in result.output
+    result = runner.invoke(args=["import-roster", str(path), "--area", "370305100", "--user", "admin"])
+    assert result.exit_code != 0 and "管理员只读" in result.output

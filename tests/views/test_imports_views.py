@@ -61,6 +61,9 @@ def test_messy_preview_lists_errors_and_offers_error_workbook(login_as, db):
     resp = client.post(f"{url}/{token}/apply", data={"partial": "0"})
     assert resp.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+    # The refused page is the preview as it stands: "only households without errors" still offers the
+    # same rows (not the 0 of the refused all-or-nothing attempt).
+    assert f"将导入 {planned} 行（共 93 行）" in resp.get_data(as_text=True)
     wb_resp = client.get(f"{url}/{token}/errors.xlsx")
     assert wb_resp.status_code == 200
     assert "filename*=UTF-8''" in wb_resp.headers["Content-Disposition"]

@@ -209,3 +209,9 @@ def test_nav_links_to_the_search_for_every_role(login_as, demo):
     for user in ("clerk", "town", "district", "admin"):
         html = login_as(user).get("/search").get_data(as_text=True)
         assert 'href="/search"' in html and "成员查询" in html
+
+
+def test_status_without_a_search_text_says_what_to_enter(login_as):
+    client = login_as("town")
+    html = client.get("/search?q=&status=pending").get_data(as_text=True)
+    assert "请输入姓名或证件号码" in html
