@@ -42,3 +42,15 @@ def test_services_default_to_the_beijing_date(db, demo, clock):
     filing = current_filing(s, org(s), actor=user(s, "clerk"))
     notice = start_notice(s, filing, posted_on=dt.date(2026, 3, 2), actor=user(s, "clerk"))
     assert notice.posted_on == dt.date(2026, 3, 2)
+
+
+def test_roster_check_uses_the_beijing_date(monkeypatch):
+    """validate_roster without ``today``: a child born today in Beijing is not "born in the future"
+    while the server's UTC date is still yesterday."""
+    from registry.excel.roster import check_row
+
+    monkeypatch.setattr(clock_module, "utc_now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
+    row = check_row(4, {"birth_date": dt.date(2026, 3, 2), "id_type": "护照", "id_number": "E12345678"})
+    assert "date.invalid" not in row.codes, row.codes
+    row = check_row(4, {"birth_date": dt.date(2026, 3, 3), "id_type": "护照", "id_number": "E12345678"})
+    assert "date.invalid" in row.codes
