@@ -56,3 +56,15 @@ def to_local(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(local_zone())
+
+
+def local_date(value: dt.datetime) -> dt.date:
+    """The local (Beijing) date of a stored timestamp (naive = UTC): what the timeline shows."""
+    return to_local(value).date()
+
+
+def utc_naive_start(day: dt.date) -> dt.datetime:
+    """The instant the local (Beijing) ``day`` begins, as naive UTC: stored timestamps on or after it and
+    before ``utc_naive_start(day + 1 day)`` fall on ``day``."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
+    return start.astimezone(dt.UTC).replace(tzinfo=None)

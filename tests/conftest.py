@@ -1,8 +1,19 @@
 """Fixtures: a fresh database per test (SQLite in memory, or PostgreSQL — see tests/dbtest.py), the demo
-district, logged-in clients."""
+district, logged-in clients, a stopped registry clock.
+
+No test may depend on the real date (the holiday calendar covers a few years only, and CI runs on any
+day): a test that needs "today" takes the ``clock`` fixture or passes ``today=``. To check that, run
+the suite as if on another day::
+
+    REGISTRY_TODAY=2027-06-15 pytest
+
+which moves the registry clock (``registry.clock.utc_now``) to that Beijing date for every test that
+does not stop it with ``clock`` (the time of day keeps running). ``date.today()`` in test code is not
+moved: don't use it."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -11,11 +22,47 @@ from flask import g, request_started
 from registry import create_app
 from registry.extensions import db as _db
 from tests import dbtest
-from tests.dbtest import pytest_addoption, pytest_configure, pytest_report_header, pytest_unconfigure  # noqa: F401
+from tests.dbtest import pytest_addoption, pytest_configure, pytest_unconfigure  # noqa: F401
+from tests.dbtest import pytest_report_header as _database_header
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLES = SHARED / "samples"
+
+
+#: ``REGISTRY_TODAY=YYYY-MM-DD``: run the suite as if on that (Beijing) date; see the module docstring.
+TODAY_ENV = "REGISTRY_TODAY"
+
+
+def _shifted_today() -> dt.date | None:
+    raw = os.environ.get(TODAY_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise pytest.UsageError(f"{TODAY_ENV} must be a date YYYY-MM-DD, not {raw!r}") from None
+
+
+def pytest_report_header(config):
+    lines = [_database_header(config)]
+    day = _shifted_today()
+    if day is not None:
+        lines.append(f"registry clock: moved to {day.isoformat()} ({TODAY_ENV})")
+    return [line for line in lines if line]
+
+
+@pytest.fixture(autouse=True)
+def _registry_today(monkeypatch):
+    """With ``REGISTRY_TODAY`` set, the registry clock runs on that Beijing date (``clock`` overrides)."""
+    day = _shifted_today()
+    if day is None:
+        return
+    import registry.clock
+
+    real = registry.clock.utc_now
+    offset = day - real().astimezone(FixedClock.BEIJING).date()
+    monkeypatch.setattr(registry.clock, "utc_now", lambda: real() + offset)
 
 
 def _fresh_g(sender, **extra):

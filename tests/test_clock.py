@@ -42,3 +42,41 @@ def test_services_default_to_the_beijing_date(db, demo, clock):
     filing = current_filing(s, org(s), actor=user(s, "clerk"))
     notice = start_notice(s, filing, posted_on=dt.date(2026, 3, 2), actor=user(s, "clerk"))
     assert notice.posted_on == dt.date(2026, 3, 2)
+
+
+def test_day_boundaries_are_beijing_midnight():
+    assert clock_module.utc_naive_start(dt.date(2026, 3, 2)) == dt.datetime(2026, 3, 1, 16, 0)
+    assert clock_module.local_date(dt.datetime(2026, 3, 1, 16, 0)) == dt.date(2026, 3, 2)
+    assert clock_module.local_date(dt.datetime(2026, 3, 1, 15, 59)) == dt.date(2026, 3, 1)
+
+
+def test_stored_timestamps_fall_on_their_beijing_date(db, demo, clock):
+    """At 07:00 Beijing time (23:00 UTC the day before) the town records version 1 and a flag is set:
+    the roster as of a date and the member timeline put both on the Beijing date."""
+    from registry.reports.history import member_timeline
+    from registry.reports.roster_asof import filed_version_on
+    from registry.services.membership_changes import set_flags
+    from tests.services.filing_helpers import org, user
+    from tests.services.membership_helpers import filed_roster
+
+    clock.set(dt.datetime(2026, 6, 15, 23, 0, tzinfo=UTC))  # 2026-06-16 07:00 Beijing
+    s = db.session
+    o, clerk = org(s), user(s, "clerk")
+    members = filed_roster(s, o, clerk)
+    assert filed_version_on(s, o.id, dt.date(2026, 6, 15)) is None
+    assert filed_version_on(s, o.id, dt.date(2026, 6, 16)).version_no == 1
+    set_flags(s, members[0], ["study"], actor=clerk)
+    days = {e.kind: e.day for e in member_timeline(s, members[0])}
+    assert days["filed"] == days["flags"] == dt.date(2026, 6, 16)
+
+
+def test_roster_check_uses_the_beijing_date(monkeypatch):
+    """validate_roster without ``today``: a child born today in Beijing is not "born in the future"
+    while the server's UTC date is still yesterday."""
+    from registry.excel.roster import check_row
+
+    monkeypatch.setattr(clock_module, "utc_now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
+    row = check_row(4, {"birth_date": dt.date(2026, 3, 2), "id_type": "护照", "id_number": "E12345678"})
+    assert "date.invalid" not in row.codes, row.codes
+    row = check_row(4, {"birth_date": dt.date(2026, 3, 3), "id_type": "护照", "id_number": "E12345678"})
+    assert "date.invalid" in row.codes

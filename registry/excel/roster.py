@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from registry.clock import local_today
 from registry.codes import (ACQUISITION_GROUND, HEAD_RELATIONS, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, MEMBER_STATUS,
                             RELATION, RESIDENT_NUMBER_ID_TYPES, SEX, YES_NO, CodeTable)
 from registry.excel.columns import ROSTER_COLUMNS
@@ -204,7 +205,7 @@ def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None)
 
     ``raw`` maps column keys to cell values as the reader gives them; absent keys count as blank.
     """
-    today = today or date.today()
+    today = today or local_today()  # the Beijing date (registry.clock)
     get = raw.get
     row = _Row(number)
     v: dict[str, Any] = {}
@@ -392,7 +393,7 @@ def validate_roster(rows: Iterable[tuple[int, Mapping[str, Any]]], *,
     ``household.no_head`` / ``household.multiple_heads`` (exactly one head, relation 01 or 02, per
     household = village code + normalised 户编号; M-25) and ``duplicate.in_file`` (same normalised ID).
     """
-    today = today or date.today()
+    today = today or local_today()  # the Beijing date (registry.clock)
     results = [check_row(number, raw, today=today) for number, raw in rows]
 
     households: dict[tuple[str, str], list[RowResult]] = defaultdict(list)

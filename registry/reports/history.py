@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.clock import local_date
 from registry.codes import ACQUISITION_GROUND, LOSS_GROUND, RELATION, RETENTION_FLAG
 from registry.models import AuditEvent, Dispute, Filing, FilingItem, HukouRecord, Membership, Organization
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
@@ -29,7 +30,7 @@ def _day(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.datetime):
-        return value.date()
+        return local_date(value)  # a stored timestamp (naive UTC) falls on its Beijing date
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:

@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.clock import utc_naive_start
 from registry.codes import HEAD_RELATIONS
 from registry.excel.roster import display_values
 from registry.models import AuditEvent, Filing, Household, HouseholdMember, HukouRecord, Membership, Person
@@ -103,8 +104,9 @@ def roster_as_of(session: Session, organization_id: int, day: dt.date) -> list[t
 
 
 def filed_version_on(session: Session, organization_id: int, day: dt.date) -> Filing | None:
-    """The last version the town recorded on or before ``day`` (the filed roster in force then)."""
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    """The last version the town recorded on or before ``day`` (the filed roster in force then).
+    ``day`` is a Beijing date, ``town_recorded_at`` naive UTC: the day ends at Beijing midnight."""
+    end = utc_naive_start(day + dt.timedelta(days=1))
     return session.scalar(select(Filing).where(
         Filing.organization_id == organization_id, Filing.state.in_((TOWN_FILED, DISTRICT_FILED)),
         Filing.town_recorded_at < end).order_by(Filing.version_no.desc()).limit(1))

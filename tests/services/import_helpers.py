@@ -9,7 +9,10 @@ import openpyxl
 from tests.conftest import SAMPLES
 
 DATA = (SAMPLES / "roster_370305100201.xlsx").read_bytes()
-LOST_ON = dt.date.today() - dt.timedelta(days=30)
+#: The import tests stop the registry clock on TODAY (tests.conftest ``clock``): 丧失日期 and births are
+#: dated from it, never from the real date.
+TODAY = dt.date(2026, 6, 15)
+LOST_ON = TODAY - dt.timedelta(days=30)
 
 
 class Book:

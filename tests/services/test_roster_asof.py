@@ -59,8 +59,9 @@ def test_roster_as_of_a_past_date_equals_the_filed_roster(s):
     assert len(on_meeting_eve) == len(current) - 1  # the child is a member from the meeting day
 
 
-def test_filed_version_in_force_on_a_day(s):
+def test_filed_version_in_force_on_a_day(s, clock):
     o, clerk = org(s), user(s, "clerk")
-    filed_roster(s, o, clerk)
-    assert filed_version_on(s, o.id, dt.date.today()).version_no == 1
+    filed_roster(s, o, clerk)  # the town records version 1 now, on clock.today (Beijing)
+    assert filed_version_on(s, o.id, clock.today).version_no == 1
+    assert filed_version_on(s, o.id, clock.today - dt.timedelta(days=1)) is None
     assert filed_version_on(s, o.id, D(2000, 1, 1)) is None

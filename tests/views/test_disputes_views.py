@@ -12,7 +12,14 @@ from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import filed_roster
 
 V1 = "370305100201"
-TODAY = dt.date.today()
+# The registry clock is stopped on TODAY (Beijing date, tests.conftest ``clock``): every date the
+# test posts is relative to it, the real date never matters.
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    return clock.set(TODAY)
 
 
 @pytest.fixture

@@ -11,10 +11,15 @@ import pytest
 from registry.services.roster_import import import_roster
 from tests.conftest import SAMPLES
 from tests.services.filing_helpers import org, user
-from tests.services.import_helpers import Book, non_head_rows
+from tests.services.import_helpers import TODAY, Book, non_head_rows
 from tests.services.membership_helpers import D, file_version
 
 A = "370305100201"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(clock):
+    return clock.set(TODAY)
 
 
 @pytest.fixture
