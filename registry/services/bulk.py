@@ -8,8 +8,20 @@ or dicts (named dialects such as psycopg). Same transaction as the session; noth
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
+
+#: Column types whose equal values bind the same way, so a value is processed once per column.
+_REPEATING = (dt.date, dt.datetime, bool)
+
+
+def _python_type(column_type):
+    try:
+        return column_type.python_type
+    except NotImplementedError:
+        return None
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
@@ -37,8 +49,15 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
     columns = {}
     for key in names:
         values = [r[key] for r in rows] if key in keys else [constants[key]] * n
-        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
-        columns[key] = [process(v) for v in values] if process else values
+        column_type = table.c[key].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is None:
+            columns[key] = values
+        elif _python_type(column_type) in _REPEATING:  # e.g. 100k rows share a few hundred dates
+            memo: dict = {}
+            columns[key] = [memo[v] if v in memo else memo.setdefault(v, process(v)) for v in values]
+        else:
+            columns[key] = [process(v) for v in values]
     if compiled.positional:
         params = list(zip(*(columns[name] for name in compiled.positiontup)))
     else:
