@@ -14,6 +14,10 @@ TEMPLATES = {
     # file in imports/ → (download name, builder)
     "roster_template.xlsx": ("成员名册导入模板.xlsx",
                              lambda: write_roster_xlsx([], title="××镇××村股份经济合作社成员名册")),
+    # a whole town or the district in one workbook: the village layout plus 村代码 (issue 5)
+    "roster_area_template.xlsx": ("全镇（全区）成员名册导入模板.xlsx",
+                                  lambda: write_roster_xlsx([], title="××镇成员名册（每行填写12位村代码）",
+                                                            village_code=True)),
 }
 
 

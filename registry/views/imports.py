@@ -114,7 +114,18 @@ def error_workbook(code: str, token: str):
 @require_role(CLERK, TOWN, DISTRICT, ADMIN)
 def template():
     """The empty roster template (generated from the column spec, committed under imports/)."""
+    return _template("roster_template.xlsx")
+
+
+@bp.route("/imports/templates/roster_area.xlsx")
+@require_role(CLERK, TOWN, DISTRICT, ADMIN)
+def area_template():
+    """The empty town/district roster template: the village layout plus the 村代码 column."""
+    return _template("roster_area_template.xlsx")
+
+
+def _template(name: str):
     from registry.excel.templates import IMPORTS_DIR, TEMPLATES
 
-    download, _build = TEMPLATES["roster_template.xlsx"]
-    return xlsx_response((IMPORTS_DIR / "roster_template.xlsx").read_bytes(), download)
+    download, _build = TEMPLATES[name]
+    return xlsx_response((IMPORTS_DIR / name).read_bytes(), download)

@@ -21,6 +21,12 @@ def test_committed_templates_equal_generated():
         assert _cells(committed) == _cells(build()), f"imports/{name} is stale: run python -m registry.excel.templates"
 
 
+def test_area_template_adds_the_village_code_column():
+    sheet = read_roster((IMPORTS_DIR / "roster_area_template.xlsx").read_bytes(), "roster_area_template.xlsx")
+    assert tuple(h for h in sheet.headings if h) == (*HEADINGS, "村代码")
+    assert "village_code" in sheet.columns and list(sheet.rows()) == []
+
+
 def test_roster_template_has_the_import_headings_and_reads_as_empty():
     sheet = read_roster((IMPORTS_DIR / "roster_template.xlsx").read_bytes(), "roster_template.xlsx")
     assert tuple(h for h in sheet.headings if h) == HEADINGS

@@ -171,3 +171,14 @@ def test_links_where_officers_look(login_as):
     assert f'href="/areas/{DISTRICT}/import"' in page and "导入全区成员名册" in page
     page = login_as("admin").get("/district").get_data(as_text=True)
     assert "/import" not in page.replace("/imports/templates", "")
+
+
+def test_the_area_page_offers_the_template_with_the_village_code_column(login_as, db):
+    client = login_as("town")
+    html = client.get("/areas/370305100000/import").get_data(as_text=True)
+    assert "/imports/templates/roster_area.xlsx" in html
+    resp = client.get("/imports/templates/roster_area.xlsx")
+    assert resp.status_code == 200
+    headings = [c.value for row in openpyxl.load_workbook(io.BytesIO(resp.data)).active.iter_rows(max_row=3)
+                for c in row]
+    assert "村代码" in headings and "证件号码" in headings

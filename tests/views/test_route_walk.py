@@ -134,6 +134,7 @@ ROUTES: dict[str, Route] = {
     "filings.receive": Route(roles=frozenset({DISTRICT}), inside=lambda w: {"filing_id": w.filing(V1)},
                              outside=lambda w: {"filing_id": w.filing(V_OUT)}),
     "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
+    "imports.area_template": Route(roles=ALL),  # the same with the 村代码 column (town/district import)
     # town / district roster import (issue 5): officers only (the administrator reads); town or district code
     "area_imports.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
     "area_imports.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
