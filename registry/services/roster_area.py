@@ -106,13 +106,22 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     if not dry_run and villages:  # one importer per village at a time (as the village import)
         session.execute(select(Organization.id).where(Organization.id.in_([o.id for o in villages]))
                         .order_by(Organization.id).with_for_update())
-    locked = [names[code] for code in _locked(session, villages)]
+    locked = _locked(session, villages)
     if locked:
-        report.file_error = True
+        shown = "、".join(names[code] for code in locked[:_SHOW]) + (f" 等 {len(locked)} 个村" if len(locked) > _SHOW
+                                                                    else "")
+        if not partial:
+            report.file_error = True
+            report.errors.append(_file_issue(
+                "roster.locked", f"以下村的名册正在乡镇审核中，审核完成或退回前不能导入：{shown}"))
+            return report
+        # "Households without errors": the villages under review are left out whole (F-09).
         report.errors.append(_file_issue(
-            "roster.locked", f"以下村的名册正在乡镇审核中，审核完成或退回前不能导入：{'、'.join(locked[:_SHOW])}"
-            + (f" 等 {len(locked)} 个村" if len(locked) > _SHOW else "")))
-        return report
+            "roster.locked", f"以下村的名册正在乡镇审核中，本次不导入这些村（审核完成或退回后再导入）：{shown}"))
+        for code in locked:
+            report.skipped_households.extend(sorted({f"{code}/{r.values['household_no']}"
+                                                     for r in by_village.pop(code) if r.values.get("household_no")}))
+        villages = [org for org in villages if org.area_code in by_village]
 
     endings = {}
     for org in villages:

@@ -262,3 +262,17 @@ def test_cli_text_report_names_the_villages_and_refuses_a_read_only_user(runner,
     assert result.exit_code == 0 and "预览：2 个村，读取 10 行" in result.output and "终止成员身份 0" in result.output
     result = runner.invoke(args=["import-roster", str(path), "--area", "370305100", "--user", "admin"])
     assert result.exit_code != 0 and "管理员只读" in result.output
+
+
+def test_F09_households_without_errors_leaves_a_village_under_review_out(db, demo):
+    org = organization_for_village(db.session, V2)
+    db.session.add(Filing(organization_id=org.id, version_no=1, state="town_review", area_code=V2))
+    db.session.commit()
+    report = import_area_roster(db.session, _workbook(_rows(V1, limit=5), _rows(V2, limit=5)),
+                                area_by_code(db.session, "370305100"), actor=None, partial=True)
+    db.session.commit()
+    assert report.committed and not report.file_error
+    assert [e["code"] for e in report.errors] == ["roster.locked"] and "北槐村" in report.errors[0]["message"]
+    assert report.skipped_households and all(h.startswith(f"{V2}/") for h in report.skipped_households)
+    assert _count(db, Membership, Membership.organization_id == org.id) == 0
+    assert _count(db, Membership) == report.created == report.rows_to_import
