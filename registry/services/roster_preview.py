@@ -69,7 +69,7 @@ def preview_diff(plan, results) -> dict:
                 ended.append({"row": rp.row, "name": v["name"], "ground": shown(rp.loss["loss_ground"], LOSS_GROUND),
                               "date": shown(rp.loss["lost_at"]), "basis": v.get("loss_basis") or "",
                               "history": True})
-            else:
+            elif len(added) < LIMIT:  # the counts are the plan's; only the rows shown are built
                 added.append({"row": rp.row, "name": v["name"], "household": v["household_no"],
                               "ground": shown(v.get("acquisition_ground"), ACQUISITION_GROUND),
                               "status": shown(rp.membership["status"], MEMBER_STATUS)})
@@ -77,7 +77,7 @@ def preview_diff(plan, results) -> dict:
         ended.append({"row": e.row, "name": values[e.row]["name"],
                       "ground": shown(e.values["loss_ground"], LOSS_GROUND), "date": shown(e.values["lost_at"]),
                       "basis": values[e.row].get("loss_basis") or "", "history": False})
-    for c in plan.changes:
+    for c in plan.changes[:LIMIT]:
         changed.append({"row": c["row"], "name": values.get(c["row"], {}).get("name", ""),
                         "fields": field_changes(c["fields"])})
     ended.sort(key=lambda e: e["row"])
