@@ -49,7 +49,7 @@ clean:
 .PHONY: migration
 migration: $(STAMP)
 	rm -f migrations/versions/*.py instance/migration-scratch.db
-	FLASK_SQLALCHEMY_DATABASE_URI=sqlite:///migration-scratch.db $(FLASK) db migrate -m "initial schema"
+	FLASK_SQLALCHEMY_DATABASE_URI=sqlite:///migration-scratch.db $(FLASK) db migrate -m "initial schema" --rev-id 979fe68b61fc
 	rm -f instance/migration-scratch.db
 
 # Load test (issue 4): gunicorn, 4 workers, 50 simulated users for 60 s. LOAD_ARGS="--db-url postgresql+psycopg://…"

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-11-29 18:46:23.541484
+Create Date: 2026-11-29 20:32:07.021243
 
 """
 from alembic import op
@@ -116,9 +116,6 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_households')),
     sa.UniqueConstraint('organization_id', 'number', name='uq_households_org_number')
     )
-    with op.batch_alter_table('households', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_households_organization_id'), ['organization_id'], unique=False)
-
     op.create_table('hukou_records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -210,7 +207,6 @@ def upgrade():
     sa.UniqueConstraint('household_id', 'person_id', name='uq_household_members_household_person')
     )
     with op.batch_alter_table('household_members', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_household_members_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_members_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_household_members_one_head', ['household_id'], unique=True, sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
 
@@ -265,7 +261,6 @@ def upgrade():
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_organization_id'), ['organization_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_memberships_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_memberships_one_active', ['person_id'], unique=True, sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
 
     op.create_table('non_member_grants',
@@ -440,7 +435,6 @@ def downgrade():
     op.drop_table('non_member_grants')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index('uq_memberships_one_active', sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
-        batch_op.drop_index(batch_op.f('ix_memberships_person_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_organization_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_household_id'))
 
@@ -448,7 +442,6 @@ def downgrade():
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.drop_index('uq_household_members_one_head', sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))
-        batch_op.drop_index(batch_op.f('ix_household_members_household_id'))
 
     op.drop_table('household_members')
     with op.batch_alter_table('filings', schema=None) as batch_op:
@@ -466,9 +459,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_hukou_records_person_id'))
 
     op.drop_table('hukou_records')
-    with op.batch_alter_table('households', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_households_organization_id'))
-
     op.drop_table('households')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_target')

@@ -59,7 +59,7 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))  # indexed by uq_memberships_person_org
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")

@@ -44,7 +44,7 @@ class Household(TimestampMixin, VersionedMixin, Base):
     __table_args__ = (UniqueConstraint("organization_id", "number", name="uq_households_org_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))  # indexed by uq_households_org_number
     number: Mapped[str] = mapped_column(String(18))  # "0001", or an 18-digit CBFBM
     group_code: Mapped[Optional[str]] = mapped_column(String(20))
 
@@ -71,7 +71,7 @@ class HouseholdMember(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))  # indexed by the unique (household, person)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     relation: Mapped[str] = mapped_column(String(2))
     is_head: Mapped[bool] = mapped_column(default=False)
