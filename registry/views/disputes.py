@@ -2,8 +2,6 @@
 and the village's list of disputes (every role in scope reads)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

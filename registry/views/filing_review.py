@@ -3,8 +3,6 @@ and the women's-equality flags (W-02) it acknowledges one by one before recordin
 same change set, with the rows that will be flagged, before submitting."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

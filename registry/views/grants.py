@@ -3,8 +3,6 @@ grants, …) and the Art. 15 grants to non-members (M-19, A-05). The clerk recor
 reads. Membership confirmation stays on the filing page (it needs the roster's public notice, M-02)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -2,8 +2,6 @@
 分户 (split off a new household) and a change of head (M-25, M-26)."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

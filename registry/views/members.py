@@ -6,8 +6,6 @@ rule (DomainError) is rolled back and shown with its rule id on the re-rendered 
 Town and district officers see the member page read-only."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
