@@ -18,6 +18,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"json_serializer": _json_dumps}
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # upload limit, bytes
     ROSTER_MAX_ROWS = 200_000
+    # Uploaded rosters kept between preview and apply (services/uploads.py); None: <instance>/uploads.
+    UPLOAD_FOLDER: str | None = None
     # Zip/cell-bomb guard (registry/excel/guard.py): no value beyond ROSTER_MAX_ROWS rows or this many
     # columns (≤ 12.8M cells), and at most this many bytes inflated from the workbook.
     ROSTER_MAX_COLUMNS = 64

@@ -12,6 +12,11 @@ from pathlib import Path
 MAX_AGE_SECONDS = 24 * 3600
 
 
+def upload_folder(app) -> Path:
+    """The folder of ``app`` (config ``UPLOAD_FOLDER``, default ``<instance>/uploads``)."""
+    return Path(app.config.get("UPLOAD_FOLDER") or Path(app.instance_path) / "uploads")
+
+
 def save_upload(folder: Path, data: bytes, *, user_id: int, area_code: str, filename: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     _sweep(folder)

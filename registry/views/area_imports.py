@@ -20,7 +20,7 @@ from registry.permissions import DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.roster_area import import_area_roster
 from registry.services.roster_errors import area_error_workbook_bytes
 from registry.services.roster_import import read_limits, refused_because
-from registry.services.uploads import discard_upload, load_upload, save_upload
+from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
 from registry.views.imports import PREVIEW_ERROR_LIMIT
 
@@ -31,7 +31,7 @@ FLASH_HOUSEHOLDS = 20  # households named in the flash (the session cookie holds
 
 
 def _folder() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+    return upload_folder(current_app)
 
 
 def _area(code: str) -> Area:

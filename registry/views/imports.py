@@ -12,7 +12,7 @@ from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
 from registry.services.roster_import import import_roster, read_limits, refused_because
-from registry.services.uploads import discard_upload, load_upload, save_upload
+from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
 
 bp = Blueprint("imports", __name__)
@@ -21,7 +21,7 @@ PREVIEW_ERROR_LIMIT = 500
 
 
 def _folder() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+    return upload_folder(current_app)
 
 
 def _organization(code: str):
