@@ -44,6 +44,7 @@ from registry.services.roster_import import (
     _row_issue,
     apply_village,
     read_checked,
+    refuse,
 )
 
 _SHOW = 10
@@ -145,13 +146,7 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
                                  name=names[org.area_code], partial=partial, writing=writing, actor=actor,
                                  filename=filename, today=today)
     except IntegrityError:
-        savepoint.rollback()
-        report.committed = False
-        report.file_error = True
-        report.errors.append(_file_issue(
-            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员），本次没有导入任何数据；"
-            "请重新检查文件后再导入"))
-        return report
+        return refuse(savepoint, report, "roster.conflict")
     # Rows with an error outside any village (村代码 missing, unknown or outside) are skipped too.
     report.skipped_rows = report.rows_read - report.rows_to_import
     if missing:
@@ -164,12 +159,7 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     if savepoint is None:
         return report
     if headless:
-        savepoint.rollback()
-        report.committed = False
-        report.errors.append(_file_issue(
-            "household.no_head",
-            f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
-        return report
+        return refuse(savepoint, report, "household.no_head", headless)
     savepoint.commit()
     return report
 

@@ -169,25 +169,31 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
     savepoint = session.begin_nested()
     try:
         headless = apply_village(session, organization, plan, report, actor=actor, filename=filename,
-                          renotice=renotice, changes=changes, first_roster=first_roster, today=today)
+                                 renotice=renotice, changes=changes, first_roster=first_roster, today=today)
     except IntegrityError:
-        savepoint.rollback()
-        report.committed = False
-        report.file_error = True
-        report.errors.append(_file_issue(
-            "roster.conflict", "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员，例如另一个村同时导入了同一人），"
-            "本次没有导入任何数据；请重新检查文件后再导入"))
-        return report
+        return refuse(savepoint, report, "roster.conflict")
     if headless:
         # M-25 over the whole village, not only the file: e.g. the file moves a head out of a
         # household whose other members it does not list.
-        savepoint.rollback()
-        report.committed = False
-        report.errors.append(_file_issue(
-            "household.no_head",
-            f"导入后以下户将没有户主或有多个户主：{'、'.join(headless[:20])}；请在文件中列出这些户的全部成员"))
-        return report
+        return refuse(savepoint, report, "household.no_head", headless)
     savepoint.commit()
+    return report
+
+
+def refuse(savepoint, report: ImportReport, code: str, households: list[str] | None = None) -> ImportReport:
+    """Undo an import that failed while writing (``savepoint`` rolled back) and say why in ``report``:
+    ``roster.conflict`` (the database refused a row: someone registered the same person meanwhile, M-15)
+    or ``household.no_head`` (``households`` would be left without exactly one head, M-25)."""
+    savepoint.rollback()
+    report.committed = False
+    if code == "roster.conflict":
+        report.file_error = True
+        report.errors.append(_file_issue(
+            code, "数据库拒绝了本次写入（通常是其他用户同时登记了相同的人员，例如另一个村同时导入了同一人），"
+            "本次没有导入任何数据；请重新检查文件后再导入"))
+    else:
+        report.errors.append(_file_issue(
+            code, f"导入后以下户将没有户主或有多个户主：{'、'.join(households[:20])}；请在文件中列出这些户的全部成员"))
     return report
 
 

@@ -276,3 +276,17 @@ def test_F09_households_without_errors_leaves_a_village_under_review_out(db, dem
     assert report.skipped_households and all(h.startswith(f"{V2}/") for h in report.skipped_households)
     assert _count(db, Membership, Membership.organization_id == org.id) == 0
     assert _count(db, Membership) == report.created == report.rows_to_import
+
+
+def test_M25_moving_a_head_out_of_a_household_the_file_does_not_list_refuses_the_file(db, demo):
+    org = organization_for_village(db.session, V1)
+    assert import_roster(db.session, (SAMPLES / f"roster_{V1}.xlsx").read_bytes(), org, actor=None).committed
+    db.session.commit()
+    head = next(r for r in _rows(V1) if r["与户主关系"] in ("户主", "本人") and r["户编号"] == "0001")
+    head["户编号"] = "0999"  # the head alone, into a new household; the rest of 0001 is not in the file
+    report = import_area_roster(db.session, _workbook([head], _rows(V2, limit=5)),
+                                area_by_code(db.session, "370305100"), actor=None)
+    assert not report.committed and [e["code"] for e in report.errors] == ["household.no_head"]
+    assert f"{V1}/0001" in report.errors[0]["message"]
+    db.session.rollback()
+    assert _count(db, Membership, Membership.organization_id == organization_for_village(db.session, V2).id) == 0
