@@ -19,10 +19,10 @@ from registry.models import Area
 from registry.permissions import DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.roster_area import import_area_roster
 from registry.services.roster_errors import area_error_workbook_bytes
-from registry.services.roster_import import read_limits, refused_because
-from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
+from registry.services.roster_import import read_limits
+from registry.services.uploads import load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
-from registry.views.imports import PREVIEW_ERROR_LIMIT
+from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, apply_stored
 
 bp = Blueprint("area_imports", __name__)
 
@@ -81,30 +81,13 @@ def upload(code: str):
 def apply(code: str, token: str):
     """Apply a previewed file in one transaction (all or nothing, or households without errors)."""
     area = _area(code)
-    form = ApplyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
-    if stored is None:
-        flash(_("This file has already been imported or has expired; upload it again to import it"), "warning")
-        return redirect(url_for("area_imports.upload", code=code))
-    data, filename = stored
-    partial = form.partial.data == "1"
-    report = import_area_roster(db.session, data, area, actor=current_user, filename=filename, partial=partial,
-                                **read_limits(current_app.config))
-    if not report.committed:
-        db.session.rollback()
-        flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
-                "households without errors."), "error")
-        # The page shows the preview as it stands now (what each choice would import), plus why the
-        # import just refused (e.g. roster.conflict when someone registered the same person meanwhile).
-        fresh = import_area_roster(db.session, data, area, actor=current_user, filename=filename, dry_run=True,
-                                   partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        refused_because(fresh, report)
-        return _preview(area, fresh, token=token, filename=filename, partial=partial, status=422)
-    db.session.commit()
-    discard_upload(_folder(), token)
+    done = apply_stored(code, token, "area_imports.upload",
+                        lambda data, **kw: import_area_roster(db.session, data, area, actor=current_user, **kw))
+    if not isinstance(done, Applied):
+        return done  # the file was already imported or has expired
+    report = done.report
+    if not done.committed:
+        return _preview(area, report, token=token, filename=done.filename, partial=done.partial, status=422)
     flash(_("Imported into %(villages)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
             villages=report.villages, created=report.created, updated=report.updated,
             unchanged=report.unchanged), "success")

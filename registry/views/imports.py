@@ -1,9 +1,10 @@
 """Roster import screens: upload → preview (dry run) → apply; error workbook download."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +12,7 @@ from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
-from registry.services.roster_import import import_roster, read_limits, refused_because
+from registry.services.roster_import import ImportReport, import_roster, read_limits, refused_because
 from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
 
@@ -60,36 +61,62 @@ def upload(code: str):
 def apply(code: str, token: str):
     """Apply a previewed file in one transaction (all or nothing, or households without errors)."""
     org = _organization(code)
-    form = ApplyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
-    if stored is None:
-        flash(_("This file has already been imported or has expired; upload it again to import it"), "warning")
-        return redirect(url_for("imports.upload", code=code))
-    data, filename = stored
-    partial = form.partial.data == "1"
-    report = import_roster(db.session, data, org, actor=current_user, filename=filename, partial=partial,
-                           **read_limits(current_app.config))
-    if not report.committed:
-        db.session.rollback()
-        flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
-                "households without errors."), "error")
-        # The preview as it stands now (what each choice would import), plus why the import refused.
-        fresh = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                              partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        report = refused_because(fresh, report)
-        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=partial, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT), 422
-    db.session.commit()
-    discard_upload(_folder(), token)
+    done = apply_stored(code, token, "imports.upload",
+                        lambda data, **kw: import_roster(db.session, data, org, actor=current_user, **kw))
+    if not isinstance(done, Applied):
+        return done  # the file was already imported or has expired
+    report = done.report
+    if not done.committed:
+        return render_template("imports/preview.html", org=org, report=report, token=token,
+                               filename=done.filename, partial=done.partial, apply_form=ApplyForm(),
+                               error_limit=PREVIEW_ERROR_LIMIT), 422
     flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
             created=report.created, updated=report.updated, unchanged=report.unchanged), "success")
     if report.skipped_households:
         flash(_("Households left out because of errors: %(list)s", list="、".join(report.skipped_households)),
               "warning")
     return redirect(url_for("roster.index", code=code))
+
+
+@dataclass
+class Applied:
+    """Outcome of :func:`apply_stored`: the committed import's report, or (``committed`` False) a fresh
+    preview of the file with the reason the import was refused."""
+
+    report: ImportReport
+    committed: bool
+    partial: bool
+    filename: str
+
+
+def apply_stored(code: str, token: str, upload_endpoint: str, run):
+    """The apply step shared by the village and the town/district import: check the form, load the
+    user's stored upload, run ``run(data, filename=, partial=, [dry_run=], **limits)`` and commit, or roll
+    back and preview again. Returns :class:`Applied`, or a redirect to ``upload_endpoint`` when the file
+    was already imported or has expired; aborts 400 without a valid form."""
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
+    if stored is None:
+        flash(_("This file has already been imported or has expired; upload it again to import it"), "warning")
+        return redirect(url_for(upload_endpoint, code=code))
+    data, filename = stored
+    partial = form.partial.data == "1"
+    limits = read_limits(current_app.config)
+    report = run(data, filename=filename, partial=partial, **limits)
+    if not report.committed:
+        db.session.rollback()
+        flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
+                "households without errors."), "error")
+        # The preview as it stands now (what each choice would import), plus why the import refused
+        # (e.g. roster.conflict when someone registered the same person meanwhile).
+        fresh = run(data, filename=filename, partial=True, dry_run=True, **limits)
+        db.session.rollback()
+        return Applied(refused_because(fresh, report), False, partial, filename)
+    db.session.commit()
+    discard_upload(_folder(), token)
+    return Applied(report, True, partial, filename)
 
 
 @bp.route("/villages/<code>/import/<token>/errors.xlsx")
