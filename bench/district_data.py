@@ -4,7 +4,7 @@ Everything derives from one seed: the same seed gives the same villages, the sam
 resident ID numbers (GB 11643 check character, unique across the district) on every run and machine
 (``random.Random`` seeded with strings is stable across processes; no ``hash()`` is used).
 
-Members are produced in the shape of ``registry.excel.roster.check_row``'s normalised values (codes,
+Members are produced in the shape of ``registry.excel.roster.validate.check_row``'s normalised values (codes,
 ``date`` objects, ``int`` shares), so the database writer and the workbook writer share one source.
 """
 from __future__ import annotations

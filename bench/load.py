@@ -64,7 +64,7 @@ def setup_database(url: str, users: dict[str, int], extra_villages: int) -> dict
     from registry.schema import upgrade_schema
     from registry.services.areas import area_by_code, organization_for_village
     from registry.services.demo import load_demo
-    from registry.services.roster_import import import_roster
+    from registry.services.roster.importer import import_roster
     from registry.services.users import create_user
 
     app = create_app("development", SQLALCHEMY_DATABASE_URI=url)

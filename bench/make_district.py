@@ -44,7 +44,7 @@ def write_roster_workbook(path: Path, rows, *, title: str) -> int:
     import xlsxwriter
 
     from registry.excel.columns import BY_KEY, STANDARD_COLUMNS
-    from registry.excel.roster import display_values
+    from registry.excel.roster.validate import display_values
 
     columns = [*STANDARD_COLUMNS, BY_KEY["village_code"]]
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
@@ -209,7 +209,7 @@ def _audit(w: Writer, action: str, target_type: str, target_id: int, code: str, 
 def fill_village(w: Writer, people: People, area, town_name: str, org_id: int, size: int,
                  users: dict[str, int], with_resolution: bool) -> None:
     """One village: its households and members, the filed version 1 with its items and history."""
-    from registry.excel.roster import display_values
+    from registry.excel.roster.validate import display_values
 
     code = area.code
     households: dict[str, int] = {}

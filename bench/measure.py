@@ -76,7 +76,7 @@ def app_for(db_path: str):
 def load_import_area_roster():
     """The multi-village import, or None while it is not on this branch."""
     try:
-        from registry.services.roster_area import import_area_roster
+        from registry.services.roster.area_import import import_area_roster
     except ImportError:
         return None
     return import_area_roster
@@ -85,10 +85,10 @@ def load_import_area_roster():
 def import_file(path: str, db_path: str) -> dict:
     import_area_roster = load_import_area_roster()
     if import_area_roster is None:
-        return unavailable("registry.services.roster_area.import_area_roster is not on this branch")
+        return unavailable("registry.services.roster.area_import.import_area_roster is not on this branch")
     from registry.extensions import db
     from registry.services.areas import area_by_code
-    from registry.services.roster_import import read_limits
+    from registry.services.roster.importer import read_limits
 
     app = app_for(db_path)
     data = Path(path).read_bytes()
@@ -116,7 +116,7 @@ def _checked_columns(path: str) -> tuple[dict[str, list], int]:
     """The file read and checked by the app's own reader and validator (not timed): the normalised
     values of the accepted rows, one list per key; and the number of rejected rows."""
     from registry.excel.reader import read_roster
-    from registry.excel.roster import validate_roster
+    from registry.excel.roster.validate import validate_roster
 
     check = validate_roster(read_roster(Path(path).read_bytes()).rows())
     accepted = [r.values for r in check.rows if r.ok]

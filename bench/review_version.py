@@ -28,7 +28,7 @@ def _org(session: Session, code: str):
 
 def _new_version(session: Session, org, state: str, at: dt.datetime):
     from registry.models import Filing
-    from registry.services.filing_items import freeze_items
+    from registry.services.filing.items import freeze_items
 
     filing = Filing(organization_id=org.id, version_no=2, state="draft", area_code=org.area_code)
     session.add(filing)

@@ -7,7 +7,7 @@ config change), then measures in separate processes, alternating baseline and ou
 Markdown table (also written to ``bench/out/results.md`` and ``results.json``). Ratios are ours ÷
 baseline of the medians. The machine is noisy: compare ratios, not seconds, between runs.
 
-A measure whose code is not on the branch (the multi-village import ``registry.services.roster_area``,
+A measure whose code is not on the branch (the multi-village import ``registry.services.roster.area_import``,
 the district search page ``/search``) is skipped: its row says "not available" and why.
 """
 from __future__ import annotations

@@ -21,7 +21,7 @@ def register_members_cli(app: Flask) -> None:
 def export_roster_as_of_cmd(village_code: str, day: dt.datetime, out: Path) -> None:
     """Export the roster of a village as it was on a day (members active that day)."""
     from registry.services.areas import organization_for_village
-    from registry.services.history_exports import export_roster_as_of
+    from registry.services.roster.as_of_export import export_roster_as_of
 
     org = organization_for_village(db.session, village_code.strip())
     if org is None:

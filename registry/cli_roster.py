@@ -44,8 +44,8 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
     """Import a roster workbook: one village (--village) or a town/the district (--area, 村代码 per row).
     Exit 0 when committed or a clean dry run, 1 when rows have errors, 2 for file errors."""
     from registry.services.areas import area_by_code, organization_for_village
-    from registry.services.roster_area import import_area_roster
-    from registry.services.roster_import import import_roster, read_limits
+    from registry.services.roster.area_import import import_area_roster
+    from registry.services.roster.importer import import_roster, read_limits
 
     if (village_code is None) == (area_code is None):
         raise click.UsageError("请指定 --village（一个村）或 --area（全镇或全区）其中之一")

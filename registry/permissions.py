@@ -48,7 +48,7 @@ def scoped(stmt, column, user):
 
 # --- Personal information -------------------------------------------------------------------------------
 # Resident ID numbers are sensitive personal information (PIPL Art. 28). Where a role does not need the
-# full number it sees first 6 + last 4 (registry.reports.roster.mask_id_number). Every view of full
+# full number it sees first 6 + last 4 (registry.reports.roster.listing.mask_id_number). Every view of full
 # numbers and every export is audited (registry.services.audit).
 
 def sees_full_ids(user, village_code: str) -> bool:

@@ -32,8 +32,8 @@ def test_stored_utc_shown_in_local_time():
 
 def test_services_default_to_the_beijing_date(db, demo, clock):
     """A notice posted "today" without an explicit ``today`` uses the Beijing date."""
-    from registry.services.filings import current_filing
-    from registry.services.notices import start_notice
+    from registry.services.filing.filings import current_filing
+    from registry.services.filing.notices import start_notice
     from tests.services.filing_helpers import org, reform_roster, user
 
     clock.set(dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))  # 2026-03-02 00:30 Beijing
@@ -54,8 +54,8 @@ def test_stored_timestamps_fall_on_their_beijing_date(db, demo, clock):
     """At 07:00 Beijing time (23:00 UTC the day before) the town records version 1 and a flag is set:
     the roster as of a date and the member timeline put both on the Beijing date."""
     from registry.reports.history import member_timeline
-    from registry.reports.roster_asof import filed_version_on
-    from registry.services.membership_changes import set_flags
+    from registry.reports.roster.as_of import filed_version_on
+    from registry.services.membership.changes import set_flags
     from tests.services.filing_helpers import org, user
     from tests.services.membership_helpers import filed_roster
 
@@ -73,7 +73,7 @@ def test_stored_timestamps_fall_on_their_beijing_date(db, demo, clock):
 def test_roster_check_uses_the_beijing_date(monkeypatch):
     """validate_roster without ``today``: a child born today in Beijing is not "born in the future"
     while the server's UTC date is still yesterday."""
-    from registry.excel.roster import check_row
+    from registry.excel.roster.validate import check_row
 
     monkeypatch.setattr(clock_module, "utc_now", lambda: dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))
     row = check_row(4, {"birth_date": dt.date(2026, 3, 2), "id_type": "护照", "id_number": "E12345678"})

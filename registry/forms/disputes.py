@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from registry.forms.members import PrefixedForm
-from registry.services.disputes import OUTCOME_LABELS, STAGE_LABELS
+from registry.services.membership.disputes import OUTCOME_LABELS, STAGE_LABELS
 
 _TOO_LONG = _l("At most %(max)d characters")
 

@@ -9,7 +9,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from registry.forms.concurrency import VersionField
-from registry.services.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
+from registry.services.filing.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
 
 _TOO_LONG = _l("At most %(max)d characters")
 _DATE = _l("Enter a date as YYYY-MM-DD")

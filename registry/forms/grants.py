@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.codes import ID_TYPE, SEX
 from registry.forms.members import MultiCheckboxField
-from registry.services.grants import RIGHT_LABELS
+from registry.services.membership.grants import RIGHT_LABELS
 
 _TOO_LONG = _l("At most %(max)d characters")
 

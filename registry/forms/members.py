@@ -1,5 +1,5 @@
 """Forms of the membership change operations (field rules only; the domain rules are in
-``registry.services.memberships`` and friends). Choices come from ``registry.codes``."""
+``registry.services.membership.transitions`` and friends). Choices come from ``registry.codes``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

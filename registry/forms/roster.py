@@ -7,7 +7,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from registry.codes import MEMBER_STATUS
-from registry.reports.roster import parse_search
+from registry.reports.roster.listing import parse_search
 
 
 class RosterSearchForm(FlaskForm):

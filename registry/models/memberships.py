@@ -78,7 +78,7 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     notes: Mapped[Optional[str]] = mapped_column(Text)
     resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
     confirmed_at: Mapped[Optional[dt.date]] = mapped_column(Date)
-    # Membership lifecycle (issue 3, registry.services.memberships).
+    # Membership lifecycle (issue 3, registry.services.membership.transitions).
     rejection_reason: Mapped[Optional[str]] = mapped_column(Text)  # M-04; set while pending = proposed
     loss_citation: Mapped[Optional[str]] = mapped_column(String(200))  # M-09 charter article / law
     loss_evidence: Mapped[Optional[str]] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
@@ -101,7 +101,7 @@ class Membership(TimestampMixin, VersionedMixin, Base):
 
 class Resolution(TimestampMixin, VersionedMixin, Base):
     """A member (representative) assembly resolution. Validity is computed by
-    ``registry.services.resolutions`` per DOMAIN §6.4 (A-01..A-05, A-09)."""
+    ``registry.services.filing.resolutions`` per DOMAIN §6.4 (A-01..A-05, A-09)."""
 
     __tablename__ = "resolutions"
     __table_args__ = (

@@ -28,7 +28,7 @@ from registry.excel.normalise import INVALID, parse_name
 from registry.identity import normalise_resident_id
 from registry.models import Area, Household, Membership, Organization, Person
 from registry.permissions import scoped
-from registry.reports.roster import RosterSearch, parse_search
+from registry.reports.roster.listing import RosterSearch, parse_search
 
 __all__ = ["PAGE_SIZE", "MemberHit", "NotAName", "SearchPage", "parse_member_search", "search_members"]
 
@@ -44,7 +44,7 @@ class NotAName(ValueError):
 
 
 def parse_member_search(text: str | None) -> RosterSearch | None:
-    """Parse the search box like the roster's (:func:`registry.reports.roster.parse_search`), except
+    """Parse the search box like the roster's (:func:`registry.reports.roster.listing.parse_search`), except
     that a name is a prefix and is normalised as stored names are (``parse_name``: NFKC, separator
     variants → U+00B7). None for a blank entry.
 

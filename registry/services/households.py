@@ -17,8 +17,8 @@ from registry.codes import HEAD_RELATIONS, RELATION
 from registry.models import Household, HouseholdMember, Membership, Organization
 from registry.services import audit
 from registry.services.errors import DomainError
-from registry.services.membership_rules import check_effective_date
-from registry.services.memberships import check_actor, check_unlocked, roster_changed
+from registry.services.membership.rules import check_effective_date
+from registry.services.membership.transitions import check_actor, check_unlocked, roster_changed
 from registry.services.people import current_head, current_link, current_links
 
 HEAD = "02"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from registry.codes import ID_TYPE, RESIDENT_NUMBER_ID_TYPES, SEX
 from registry.excel.normalise import INVALID, parse_name
-from registry.excel.roster import MESSAGES
+from registry.excel.roster.validate import MESSAGES
 from registry.identity import normalise_resident_id
 from registry.models import Household, HouseholdMember, Organization, Person
 from registry.services.errors import DomainError

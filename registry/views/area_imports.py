@@ -1,5 +1,5 @@
 """Town / district roster import screens (issue 5): one workbook for a whole town or the district with
-a 12-digit 村代码 on every row (``registry.services.roster_area``). Upload → preview (dry run) → apply;
+a 12-digit 村代码 on every row (``registry.services.roster.area_import``). Upload → preview (dry run) → apply;
 error workbook download — the village import's flow (views/imports.py) and templates.
 
 Town officers import into their own town, district officers into the district or any of its towns.
@@ -17,9 +17,9 @@ from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.models import Area
 from registry.permissions import DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.services.roster_area import import_area_roster
-from registry.services.roster_errors import area_error_workbook_bytes
-from registry.services.roster_import import read_limits
+from registry.services.roster.area_import import import_area_roster
+from registry.services.roster.error_workbook import area_error_workbook_bytes
+from registry.services.roster.importer import read_limits
 from registry.services.uploads import load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
 from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, apply_stored

@@ -23,18 +23,18 @@ from registry.models.filings import (
     AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.reports.roster import find_area
-from registry.services import filings as workflow
+from registry.reports.roster.listing import find_area
+from registry.services.filing import filings as workflow
 from registry.services.errors import DomainError
-from registry.services.filing_confirm import pending_count
-from registry.services.filing_items import item_counts
-from registry.services.filing_queries import (
+from registry.services.filing.confirmation import pending_count
+from registry.services.filing.items import item_counts
+from registry.services.filing.queries import (
     district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
     town_inbox as town_inbox_query,
 )
-from registry.services.notices import notice_ended, open_objections, raise_objection, resolve_objection
-from registry.services.notices import start_notice as start_notice_service
-from registry.services.resolutions import capacity_counts
+from registry.services.filing.notices import notice_ended, open_objections, raise_objection, resolve_objection
+from registry.services.filing.notices import start_notice as start_notice_service
+from registry.services.filing.resolutions import capacity_counts
 from registry.views.concurrency import check_version, stale_message
 from registry.views.filing_labels import (
     audit_action_label, audit_details, filing_change_label, filing_state_label,

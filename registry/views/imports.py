@@ -12,7 +12,7 @@ from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
-from registry.services.roster_import import ImportReport, import_roster, read_limits, refused_because
+from registry.services.roster.importer import ImportReport, import_roster, read_limits, refused_because
 from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
 
@@ -128,7 +128,7 @@ def error_workbook(code: str, token: str):
     if stored is None:
         abort(404)
     data, filename = stored
-    from registry.services.roster_errors import error_workbook_bytes
+    from registry.services.roster.error_workbook import error_workbook_bytes
 
     content = error_workbook_bytes(db.session, data, org, filename=filename)
     db.session.rollback()

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from registry import codes
 from registry.extensions import db
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
-from registry.reports.roster import AreaSummary, find_area, town_summaries, village_summaries
+from registry.reports.roster.listing import AreaSummary, find_area, town_summaries, village_summaries
 
 bp = Blueprint("main", __name__)
 

@@ -9,7 +9,7 @@ from registry.extensions import db
 from registry.forms.member_search import MemberSearchForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role, sees_full_ids
 from registry.reports.member_search import parse_member_search, search_members
-from registry.reports.roster import mask_id_number
+from registry.reports.roster.listing import mask_id_number
 from registry.services import audit
 from registry.views.roster import MAX_PAGE
 

@@ -23,8 +23,8 @@ from registry.permissions import CLERK, require_role
 from registry.reports.households import household_choices
 from registry.services.errors import DomainError
 from registry.services.households import move_member
-from registry.services.hukou import record_hukou_change
-from registry.services.membership_changes import (
+from registry.services.membership.hukou import record_hukou_change
+from registry.services.membership.changes import (
     add_member, end_membership, propose_rejection, set_flags, withdraw, withdraw_rejection_proposal,
 )
 

@@ -10,7 +10,7 @@ from registry.extensions import db
 from registry.forms.roster import RosterSearchForm
 from registry.models import Area, Organization
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
-from registry.reports.roster import (
+from registry.reports.roster.listing import (
     find_area,
     mask_id_number,
     member_detail,
@@ -18,7 +18,7 @@ from registry.reports.roster import (
     roster_select,
     row_extras,
 )
-from registry.services.filings import member_filing_states
+from registry.services.filing.filings import member_filing_states
 
 bp = Blueprint("roster", __name__)
 

@@ -13,7 +13,7 @@ from registry import create_app
 from registry.backup import table_fingerprint
 from registry.extensions import db
 from registry.services.areas import organization_for_village
-from registry.services.roster_import import import_roster
+from registry.services.roster.importer import import_roster
 from tests import dbtest
 from tests.conftest import SAMPLES, _fresh_g
 

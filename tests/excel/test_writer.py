@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from registry.excel.columns import HEADINGS
 from registry.excel.reader import read_roster
-from registry.excel.roster import display_values, validate_roster
+from registry.excel.roster.validate import display_values, validate_roster
 from registry.excel.writer import (ERROR_COLUMN, neutralise, write_error_workbook, write_roster_xlsx,
                                    write_table_xlsx)
 
@@ -152,7 +152,7 @@ def test_write_table_xlsx_types_and_sheet_names():
 
 
 def test_error_workbook_defaults_to_standard_headings():
-    from registry.excel.roster import Issue
+    from registry.excel.roster.validate import Issue
     cells = ["1", "1", "0001", "张三", "张三", "男", "居民身份证", "123", "户主"]
     data = write_error_workbook([(3, cells)], [Issue(3, "证件号码", "id.format", "格式不对")])
     ws = load(data).active

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from registry.models import AuditEvent, Membership
 from registry.services.areas import area_by_code, organization_for_village
 from registry.services.exports import export_roster, export_summary
-from registry.services.roster_import import import_roster
+from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.models import AuditEvent, Household, HouseholdMember
 from registry.services.errors import DomainError
 from registry.services.households import change_head, move_member, split_household
-from registry.services.membership_changes import end_membership
+from registry.services.membership.changes import end_membership
 from registry.services.people import current_head, current_links
 from tests.services.membership_helpers import D, TODAY
 

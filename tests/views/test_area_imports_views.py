@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from registry.models import AuditEvent, Membership, Person
 from registry.services.areas import organization_for_village
 from tests.conftest import SAMPLES
-from tests.services.test_area_import import _rows, _workbook
+from tests.services.roster.test_area_import import _rows, _workbook
 
 V1, V2, V_OUT = "370305100201", "370305100202", "370305102201"  # 齐都镇 ×2, 皇城镇
 TOWN, TOWN_OUT, DISTRICT = "370305100000", "370305102000", "370305000000"

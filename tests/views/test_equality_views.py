@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import EqualityFlag, Filing
-from registry.services import filings as F
-from registry.services.membership_changes import add_member, propose_rejection
+from registry.services.filing import filings as F
+from registry.services.membership.changes import add_member, propose_rejection
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import D, DECIDED, REFORM_BASE, TODAY, decide, filed_roster, new_id
 

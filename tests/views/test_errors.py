@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry.models import AuditEvent, Filing
-from registry.services import filings as workflow
+from registry.services.filing import filings as workflow
 from tests.services.filing_helpers import org, reform_roster
 
 TODAY = dt.date(2026, 6, 15)

@@ -285,7 +285,7 @@ def test_detail_lists_changes_of_second_version(login_as, db, demo):
     m.notes = "迁入新址"
     db.session.commit()
     clerk = login_as("clerk")
-    from registry.services.filings import current_filing
+    from registry.services.filing.filings import current_filing
     from tests.services.filing_helpers import user
     second = current_filing(db.session, o, actor=user(db.session, "clerk"))
     db.session.commit()
@@ -356,7 +356,7 @@ def test_resolution_note_while_the_notice_runs(login_as, roster):
 
 
 def test_audit_trail_labels_roster_change_and_names_the_voided_notice(login_as, db, demo):
-    from registry.services import filings as workflow
+    from registry.services.filing import filings as workflow
     from tests.services.filing_helpers import user
 
     reform_roster(db.session, org(db.session))
@@ -375,7 +375,7 @@ def test_audit_trail_labels_roster_change_and_names_the_voided_notice(login_as, 
 
 
 def test_every_workflow_action_has_an_audit_label():
-    from registry.services import filings as workflow
+    from registry.services.filing import filings as workflow
     from registry.views.filing_labels import AUDIT_ACTIONS
 
     missing = [a for a in workflow.ACTION_ROLES if f"filing.{a}" not in AUDIT_ACTIONS]
@@ -407,7 +407,7 @@ def test_nav_shows_only_entries_the_role_may_use(login_as):
 
 
 def test_F04_page_names_the_earliest_posting_date_and_refuses_earlier(login_as, roster, db):
-    from registry.services import filings as workflow
+    from registry.services.filing import filings as workflow
     from tests.services.filing_helpers import user
 
     workflow.current_filing(db.session, org(db.session), actor=user(db.session, "clerk"), changed_on=TODAY)

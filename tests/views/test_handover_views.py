@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import HouseholdMember, Membership
-from registry.services.handover import active_memberships_on
-from registry.services.roster_import import import_roster
+from registry.services.membership.handover import active_memberships_on
+from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import D, file_version

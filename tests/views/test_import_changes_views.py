@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from registry.services.roster_import import import_roster
+from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 from tests.services.filing_helpers import org, user
 from tests.services.import_helpers import TODAY, Book, non_head_rows

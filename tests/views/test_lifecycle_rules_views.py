@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import Filing, Membership
-from registry.services.notices import start_notice
+from registry.services.filing.notices import start_notice
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import filed_roster, new_id
 
@@ -107,7 +107,7 @@ def test_W03_married_out_woman_needs_proof_of_membership_elsewhere(login_as, mem
 
 def test_F04_a_change_after_the_notice_voids_it(login_as, members, db):
     clerk_user = user(db.session, "clerk")
-    from registry.services import filings as F
+    from registry.services.filing import filings as F
 
     filing = F.current_filing(db.session, org(db.session), actor=clerk_user)
     start_notice(db.session, filing, posted_on=TODAY - dt.timedelta(days=1), actor=clerk_user, today=TODAY)

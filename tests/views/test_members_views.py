@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import Household, HukouRecord, Membership
-from registry.services.membership_changes import add_member
+from registry.services.membership.changes import add_member
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import filed_roster, new_id
 

@@ -11,7 +11,7 @@ from sqlalchemy import event, update
 
 from registry.extensions import db as _db
 from registry.models import Filing, Membership
-from registry.services.filing_items import freeze_items
+from registry.services.filing.items import freeze_items
 from tests.services.filing_helpers import add_household, org, reform_roster
 
 T1_VILLAGES = ("370305100201", "370305100202", "370305100203", "370305100204")  # 齐都镇

@@ -1,0 +1,168 @@
+"""Public notice (公示) of a roster version and the objections raised against it (F-04, F-05).
+
+The notice period is counted in working days from the day after posting (Civil Code Art. 201):
+weekends and statutory holidays do not count, adjusted working days (调休) do. The length is a
+setting (Q-02, ``ROSTER_NOTICE_WORKING_DAYS``, default 7) passed in by the caller.
+
+Posting a notice moves the filing from draft to on_notice, so :func:`start_notice` goes through the
+filing workflow's single entry point (:func:`registry.services.filing.filings.transition`), which calls
+:func:`post_notice` to build the record.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from registry.clock import local_today
+from registry.models import Filing, Objection, Organization, PublicNotice
+from registry.models.filings import AWAITING_ASSEMBLY, CONFIRMED, DRAFT, ON_NOTICE
+from registry.services import audit
+from registry.services.calendar import WorkCalendar
+from registry.services.errors import DomainError
+
+DEFAULT_NOTICE_WORKING_DAYS = 7  # F-04 / Q-02 default [to confirm]
+
+
+def notice_end_date(posted_on: dt.date, working_days: int, calendar: WorkCalendar) -> dt.date:
+    """The earliest allowed end date: ``working_days`` working days counted from the day after
+    ``posted_on`` (F-04, F-05)."""
+    return calendar.add_working_days(posted_on, working_days)
+
+
+def start_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on: dt.date | None = None,
+                 place: str | None = None, actor, calendar: WorkCalendar | None = None,
+                 working_days: int | None = None, today: dt.date | None = None) -> PublicNotice:
+    """Put ``filing``'s roster on public notice (draft → on_notice) and return the notice.
+
+    ``ends_on`` defaults to the minimum end date; an earlier one is refused (F-04). ``working_days``
+    defaults to 7, ``calendar`` to the holiday table. Raises DomainError (F-04, or a workflow code
+    when the filing is not a draft)."""
+    from registry.services.filing.filings import START_NOTICE, transition
+
+    transition(session, filing, START_NOTICE, actor=actor, today=today, posted_on=posted_on,
+               ends_on=ends_on, place=place, calendar=calendar, working_days=working_days)
+    return filing.notice
+
+
+def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on: dt.date | None = None,
+                place: str | None = None, actor, calendar: WorkCalendar | None = None,
+                working_days: int | None = None, today: dt.date | None = None) -> PublicNotice:
+    """Build the notice record and link it to ``filing`` (no state change: the workflow does that).
+
+    ``today`` is the Beijing date (default :func:`registry.clock.local_today`). Raises DomainError
+    (F-04) ``notice.posted_in_future`` (posted after today), ``notice.before_roster_change``
+    (posted before ``filing.roster_changed_on``: the notice would not show the roster as it is),
+    ``notice.ends_before_posted``, ``notice.too_short``; (F-05) ``calendar.not_maintained`` when
+    the period reaches a year the holiday calendar does not cover."""
+    today = today or local_today()
+    working_days = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
+    if working_days < 1:
+        raise DomainError("notice.working_days", "公示期工作日数必须至少为 1", rule="F-04")
+    if posted_on > today:
+        raise DomainError("notice.posted_in_future",
+                          f"公示张贴日期 {posted_on.isoformat()} 不能晚于今天（{today.isoformat()}）", rule="F-04")
+    changed_on = filing.roster_changed_on
+    if changed_on is not None and posted_on < changed_on:
+        raise DomainError(
+            "notice.before_roster_change",
+            f"名册于 {changed_on.isoformat()} 发生变更，公示张贴日期 {posted_on.isoformat()} 早于变更日期："
+            f"公示的必须是变更后的名册，张贴日期不能早于 {changed_on.isoformat()}",
+            rule="F-04",
+        )
+    if ends_on is not None and ends_on <= posted_on:
+        raise DomainError("notice.ends_before_posted",
+                          f"公示结束日期 {ends_on.isoformat()} 须晚于张贴日期 {posted_on.isoformat()}", rule="F-04")
+    calendar = calendar or WorkCalendar.load(session)
+    earliest = notice_end_date(posted_on, working_days, calendar)
+    calendar.require_coverage(posted_on, max(earliest, ends_on or earliest))
+    if ends_on is None:
+        ends_on = earliest
+    elif ends_on < earliest:
+        raise DomainError(
+            "notice.too_short",
+            f"公示结束日期 {ends_on.isoformat()} 早于最短公示期：自张贴次日起 {working_days} 个工作日，"
+            f"最早于 {earliest.isoformat()} 期满",
+            rule="F-04",
+        )
+    notice = PublicNotice(
+        organization_id=filing.organization_id,
+        filing_id=filing.id,
+        posted_on=posted_on,
+        starts_on=posted_on + dt.timedelta(days=1),
+        ends_on=ends_on,
+        working_days=calendar.working_days_between(posted_on, ends_on),
+        place=(place or "").strip() or None,
+    )
+    session.add(notice)
+    session.flush()
+    filing.notice_id = notice.id
+    filing.notice = notice
+    audit.record(session, actor=actor, action="notice.posted", target_type="public_notice",
+                 target_id=notice.id, area_code=filing.area_code, filing_id=filing.id,
+                 posted_on=posted_on, starts_on=notice.starts_on, ends_on=ends_on,
+                 working_days=notice.working_days, required_working_days=working_days, place=notice.place)
+    return notice
+
+
+def notice_ended(notice: PublicNotice | None, today: dt.date) -> bool:
+    """True when the notice period is over (the end date itself still belongs to the notice)."""
+    return notice is not None and today > notice.ends_on
+
+
+def open_objections(notice: PublicNotice | None) -> list[Objection]:
+    return [o for o in (notice.objections if notice else []) if not o.resolved]
+
+
+def _filing_of(session: Session, notice: PublicNotice) -> Filing | None:
+    return session.get(Filing, notice.filing_id) if notice.filing_id else None
+
+
+def _check_clerk(actor, area_code: str) -> None:
+    if getattr(actor, "role", None) != "clerk" or not area_code.startswith(actor.scope):
+        raise DomainError("notice.role", "只有本村文书可以登记或处理公示异议")
+
+
+def raise_objection(session: Session, notice: PublicNotice, text: str, raised_by: str, *, actor) -> Objection:
+    """Record an objection to a notice. Refused once the filing has been submitted (the roster
+    is then with the town; corrections go through a return or a new filing, F-09)."""
+    text, raised_by = (text or "").strip(), (raised_by or "").strip()
+    if not text or not raised_by:
+        raise DomainError("objection.required", "请填写异议内容和提出人")
+    filing = _filing_of(session, notice)
+    area_code = filing.area_code if filing else notice_area(session, notice)
+    _check_clerk(actor, area_code)
+    if filing is not None and filing.state not in (DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED):
+        raise DomainError("objection.filing_closed", "名册已报送，不能再登记该公示的异议")
+    objection = Objection(notice=notice, text=text, raised_by=raised_by)
+    session.add(objection)
+    session.flush()
+    audit.record(session, actor=actor, action="objection.raised", target_type="objection",
+                 target_id=objection.id, area_code=area_code, notice_id=notice.id,
+                 filing_id=notice.filing_id, raised_by=raised_by, text=text)
+    return objection
+
+
+def resolve_objection(session: Session, objection: Objection, note: str, *, actor) -> Objection:
+    """Close an objection with a written note (how it was handled). Raises DomainError when the
+    note is empty or the objection is already resolved."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("objection.note_required", "处理异议必须填写处理说明")
+    notice = objection.notice
+    filing = _filing_of(session, notice)
+    area_code = filing.area_code if filing else notice_area(session, notice)
+    _check_clerk(actor, area_code)
+    if objection.resolved:
+        raise DomainError("objection.already_resolved", "该异议已处理")
+    objection.resolved = True
+    objection.resolution_note = note
+    audit.record(session, actor=actor, action="objection.resolved", target_type="objection",
+                 target_id=objection.id, area_code=area_code, notice_id=notice.id,
+                 filing_id=notice.filing_id, old="open", new="resolved", note=note)
+    session.flush()
+    return objection
+
+
+def notice_area(session: Session, notice: PublicNotice) -> str:
+    return session.get(Organization, notice.organization_id).area_code
