@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 __all__ = [
-    "Column", "ROSTER_COLUMNS", "STANDARD_COLUMNS", "BY_KEY", "BY_HEADING", "HEADINGS", "REQUIRED_KEYS",
+    "Column", "ColumnSet", "ROSTER", "ROSTER_COLUMNS", "STANDARD_COLUMNS", "BY_KEY", "BY_HEADING", "HEADINGS", "REQUIRED_KEYS",
     "heading", "match_heading", "clean_heading", "map_header",
 ]
 
@@ -104,43 +104,69 @@ def clean_heading(value: Any) -> str:
     return (stripped or text).upper()
 
 
-def _index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in ROSTER_COLUMNS:  # canonical headings win over synonyms
-        index[clean_heading(col.heading)] = col.key
-    for col in ROSTER_COLUMNS:
-        for syn in col.synonyms:
-            index.setdefault(clean_heading(syn), col.key)
-    return index
+class ColumnSet:
+    """The column spec of one sheet layout: heading matching and header mapping for that layout.
+
+    Every register (roster, land contract sheets, homesteads, shares) declares its columns as a tuple of
+    :class:`Column` and wraps it in a ``ColumnSet``; the generic reader finds a sheet's header row with
+    it. Canonical headings win over synonyms; headings are compared after :func:`clean_heading`.
+    ``min_header_matches``: a row with fewer recognised headings is a title or notes row, not a header.
+    """
+
+    def __init__(self, columns: Iterable[Column], *, min_header_matches: int = 3) -> None:
+        self.columns: tuple[Column, ...] = tuple(columns)
+        self.by_key: Mapping[str, Column] = MappingProxyType({c.key: c for c in self.columns})
+        self.required_keys: tuple[str, ...] = tuple(c.key for c in self.columns if c.required)
+        self.min_header_matches = min_header_matches
+        index: dict[str, str] = {}
+        for col in self.columns:
+            index[clean_heading(col.heading)] = col.key
+        for col in self.columns:
+            for syn in col.synonyms:
+                index.setdefault(clean_heading(syn), col.key)
+        self._index: Mapping[str, str] = MappingProxyType(index)
+
+    def heading(self, key: str) -> str:
+        """Chinese heading of a column key (KeyError for an unknown key)."""
+        return self.by_key[key].heading
+
+    def match_heading(self, value: Any) -> str | None:
+        """Column key for a heading cell as found in a user's file, or None when not one of these headings."""
+        text = clean_heading(value)
+        if not text:
+            return None
+        key = self._index.get(text)
+        if key is None:
+            # "证件号码（必填）" was reduced by clean_heading; also accept "证件号码(18位)"-style notes
+            # written without closing bracket by trying the text before the first bracket.
+            cut = re.split(r"[(\[【]", text, maxsplit=1)[0]
+            key = self._index.get(cut) if cut and cut != text else None
+        return key
+
+    def map_header(self, cells: Iterable[Any]) -> dict[str, int]:
+        """``{key: column index}`` for a header row; the first column wins when two map to one key."""
+        found: dict[str, int] = {}
+        for idx, cell in enumerate(cells):
+            key = self.match_heading(cell)
+            if key is not None and key not in found:
+                found[key] = idx
+        return found
 
 
-_HEADING_INDEX: Mapping[str, str] = MappingProxyType(_index())
+#: The member roster's layout.
+ROSTER = ColumnSet(ROSTER_COLUMNS)
 
 
 def heading(key: str) -> str:
-    """Chinese heading of a column key (KeyError for an unknown key)."""
-    return BY_KEY[key].heading
+    """Chinese heading of a roster column key (KeyError for an unknown key)."""
+    return ROSTER.heading(key)
 
 
 def match_heading(value: Any) -> str | None:
-    """Column key for a heading cell as found in a user's file, or None when not a roster heading."""
-    text = clean_heading(value)
-    if not text:
-        return None
-    key = _HEADING_INDEX.get(text)
-    if key is None:
-        # "证件号码（必填）" was reduced above; also accept "证件号码(18位)"-style notes written
-        # without closing bracket by trying the text before the first bracket.
-        cut = re.split(r"[(\[【]", text, maxsplit=1)[0]
-        key = _HEADING_INDEX.get(cut) if cut and cut != text else None
-    return key
+    """Roster column key for a heading cell as found in a user's file, or None when not a roster heading."""
+    return ROSTER.match_heading(value)
 
 
 def map_header(cells: Iterable[Any]) -> dict[str, int]:
-    """``{key: column index}`` for a header row; the first column wins when two map to one key."""
-    found: dict[str, int] = {}
-    for idx, cell in enumerate(cells):
-        key = match_heading(cell)
-        if key is not None and key not in found:
-            found[key] = idx
-    return found
+    """``{key: column index}`` for a roster header row; the first column wins when two map to one key."""
+    return ROSTER.map_header(cells)

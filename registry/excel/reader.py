@@ -16,10 +16,11 @@ from typing import Any
 from python_calamine import (CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum,
                              SheetVisibleEnum)
 
-from registry.excel.columns import BY_KEY, REQUIRED_KEYS, map_header
+from registry.excel.columns import ROSTER, ColumnSet, clean_heading
 from registry.excel.guard import TooLarge, check_ods, check_xlsx
 
-__all__ = ["FileError", "RosterSheet", "read_roster", "detect_kind", "MAX_BYTES", "HEADER_SCAN_ROWS"]
+__all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
+           "detect_kind", "MAX_BYTES", "HEADER_SCAN_ROWS"]
 
 MAX_BYTES = 20 * 1024 * 1024  # same as the default upload limit (config.MAX_CONTENT_LENGTH)
 # Bomb guard defaults (config ROSTER_MAX_ROWS, ROSTER_MAX_COLUMNS, ROSTER_MAX_UNCOMPRESSED): a value beyond
@@ -28,7 +29,6 @@ GUARD_ROWS = 200_000
 MAX_COLUMNS = 64
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
-_MIN_HEADER_MATCHES = 3  # a row with fewer known headings is a title/notes row, not a header
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -47,6 +47,7 @@ _MESSAGES = {
     "file.too_large": "文件太大，超过了导入上限 {limit}，请拆分后分批导入",
     "file.no_header": ("在表格的前 {rows} 行中没有找到表头，"
                        "表头应包含“户编号、成员姓名、证件号码、与户主关系”等列"),
+    "file.no_header_of": "在表格的前 {rows} 行中没有找到表头，表头应包含“{expected}”等列",
     "file.missing_column": "表格缺少必填列：{missing}",
 }
 
@@ -192,7 +193,11 @@ class RosterSheet:
     __iter__ = rows
 
 
-def _header_in(sheet: CalamineSheet) -> tuple[int, list[Any], dict[str, int]] | None:
+#: A located table of any register (the roster's class serves every layout).
+TableSheet = RosterSheet
+
+
+def _header_in(sheet: CalamineSheet, columns: ColumnSet = ROSTER) -> tuple[int, list[Any], dict[str, int]] | None:
     """Best header candidate among the first rows: (row number, cells, mapping) or None.
 
     A two-level header (a group heading such as 股份 merged over 人口股/农龄股 in the row below) is
@@ -204,16 +209,16 @@ def _header_in(sheet: CalamineSheet) -> tuple[int, list[Any], dict[str, int]] | 
     for number, row in enumerate(rows, start=1):
         if number > HEADER_SCAN_ROWS:
             break
-        mapping = map_header(row)
-        if len(mapping) < _MIN_HEADER_MATCHES:
+        mapping = columns.map_header(row)
+        if len(mapping) < min(columns.min_header_matches, len(columns.columns)):
             continue
-        if all(k in mapping for k in REQUIRED_KEYS):
+        if all(k in mapping for k in columns.required_keys):
             below = next(rows, None)
             if below is None:
                 return number, row, mapping
             used = set(mapping.values())
-            extra = {k: i for k, i in map_header(below).items() if k not in mapping and i not in used}
-            required_cells = [below[mapping[k]] for k in REQUIRED_KEYS if mapping[k] < len(below)]
+            extra = {k: i for k, i in columns.map_header(below).items() if k not in mapping and i not in used}
+            required_cells = [below[mapping[k]] for k in columns.required_keys if mapping[k] < len(below)]
             if not extra or not _is_blank(required_cells):
                 return number, row, mapping
             merged = [below[i] if i in extra.values() or (i < len(row) and _is_blank([row[i]])) else row[i]
@@ -222,6 +227,95 @@ def _header_in(sheet: CalamineSheet) -> tuple[int, list[Any], dict[str, int]] | 
         if best is None or len(mapping) > len(best[2]):
             best = (number, row, mapping)
     return best
+
+
+@dataclass(slots=True)
+class Workbook:
+    """An opened, guarded workbook: its detected kind and calamine workbook (see :func:`open_workbook`)."""
+
+    kind: str
+    book: CalamineWorkbook
+    filename: str | None = None
+
+    def worksheets(self) -> Iterator[tuple[str, CalamineSheet]]:
+        """``(sheet name, sheet)`` of every visible worksheet, in workbook order (hidden sheets hold
+        drop-down lists in templates; chart sheets hold no cells; unreadable sheets are skipped)."""
+        for index, meta in enumerate(self.book.sheets_metadata):
+            if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            try:
+                sheet = self.book.get_sheet_by_index(index)
+            except PasswordError as exc:
+                raise FileError("file.encrypted") from exc
+            except CalamineError:
+                continue
+            yield meta.name, sheet
+
+    def find_table(self, columns: ColumnSet, *, names: tuple[str, ...] = (), max_rows: int | None = None,
+                   required: bool = True) -> TableSheet | None:
+        """The sheet holding a table of ``columns``: a sheet named in ``names`` (compared after
+        :func:`registry.excel.columns.clean_heading`) is tried first, then every other visible sheet.
+
+        Returns None when no sheet has such a header and ``required`` is False. Raises FileError
+        ``file.missing_column`` (a header with a required column absent), ``file.no_header``,
+        ``file.too_large`` (more than ``max_rows`` data rows).
+        """
+        wanted = {clean_heading(n) for n in names}
+        sheets = sorted(self.worksheets(), key=lambda item: clean_heading(item[0]) not in wanted)
+        partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
+        for name, sheet in sheets:
+            found = _header_in(sheet, columns)
+            if found is None:
+                continue
+            if all(k in found[2] for k in columns.required_keys):
+                if max_rows is not None and sheet.height - found[0] > max_rows:
+                    raise FileError("file.too_large", f"表格数据超过 {max_rows} 行，请拆分后分批导入")
+                return _make_sheet(self.kind, name, sheet, found, self.filename)
+            if partial is None:
+                partial = (name, sheet, found)
+        if partial is not None:
+            missing = tuple(columns.heading(k) for k in columns.required_keys if k not in partial[2][2])
+            raise FileError("file.missing_column",
+                            _MESSAGES["file.missing_column"].format(missing="、".join(missing)), missing=missing)
+        if not required:
+            return None
+        expected = "、".join(columns.heading(k) for k in columns.required_keys[:4])
+        raise FileError("file.no_header", _MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
+                                                                                 expected=expected))
+
+
+def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
+                  max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
+                  max_uncompressed: int = MAX_UNCOMPRESSED) -> Workbook:
+    """Detect the file type from the bytes, run the bomb guard and open the workbook.
+
+    Raises FileError ``file.empty``, ``file.not_excel``, ``file.encrypted`` or ``file.too_large`` (see
+    :func:`read_roster` for the limits). ``filename`` is informational only.
+    """
+    if len(data) > max_bytes:
+        raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=_size_text(max_bytes)))
+    kind = detect_kind(data, max_uncompressed=max_uncompressed)
+    guard(data, kind, max_rows=(max_rows or GUARD_ROWS) + HEADER_SCAN_ROWS, max_columns=max_columns,
+          max_uncompressed=max_uncompressed)
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise FileError("file.encrypted") from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileError("file.not_excel", _CORRUPT) from exc
+    return Workbook(kind, book, filename)
+
+
+def read_table(data: bytes, columns: ColumnSet, filename: str | None = None, *, names: tuple[str, ...] = (),
+               max_bytes: int = MAX_BYTES, max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
+               max_uncompressed: int = MAX_UNCOMPRESSED) -> TableSheet:
+    """Open a one-table workbook of the layout ``columns`` and locate its header row (see
+    :meth:`Workbook.find_table`; the sheets named in ``names`` are tried first)."""
+    book = open_workbook(data, filename, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns,
+                         max_uncompressed=max_uncompressed)
+    table = book.find_table(columns, names=names, max_rows=max_rows)
+    assert table is not None  # required=True raises instead
+    return table
 
 
 def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
@@ -238,42 +332,12 @@ def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MA
     ``max_rows`` + HEADER_SCAN_ROWS or column ``max_columns``, more than ``max_uncompressed`` bytes
     inflated: see :func:`guard`), ``file.no_header`` or ``file.missing_column``.
     """
-    if len(data) > max_bytes:
-        raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=_size_text(max_bytes)))
-    kind = detect_kind(data, max_uncompressed=max_uncompressed)
-    guard(data, kind, max_rows=(max_rows or GUARD_ROWS) + HEADER_SCAN_ROWS, max_columns=max_columns,
-          max_uncompressed=max_uncompressed)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except PasswordError as exc:
-        raise FileError("file.encrypted") from exc
-    except (CalamineError, ValueError, OSError) as exc:
-        raise FileError("file.not_excel", _CORRUPT) from exc
-
-    partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
-    for index, meta in enumerate(workbook.sheets_metadata):
-        if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
-            continue  # hidden sheets hold drop-down lists in templates; chart sheets hold no cells
-        try:
-            sheet = workbook.get_sheet_by_index(index)
-        except PasswordError as exc:
-            raise FileError("file.encrypted") from exc
-        except CalamineError:
-            continue
-        found = _header_in(sheet)
-        if found is None:
-            continue
-        if all(k in found[2] for k in REQUIRED_KEYS):
-            if max_rows is not None and sheet.height - found[0] > max_rows:
-                raise FileError("file.too_large", f"表格数据超过 {max_rows} 行，请拆分后分批导入")
-            return _make_sheet(kind, meta.name, sheet, found, filename)
-        if partial is None:
-            partial = (meta.name, sheet, found)
-    if partial is not None:
-        missing = tuple(BY_KEY[k].heading for k in REQUIRED_KEYS if k not in partial[2][2])
-        raise FileError("file.missing_column",
-                        _MESSAGES["file.missing_column"].format(missing="、".join(missing)), missing=missing)
-    raise FileError("file.no_header", _MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))
+    book = open_workbook(data, filename, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns,
+                         max_uncompressed=max_uncompressed)
+    table = book.find_table(ROSTER, max_rows=max_rows, required=False)
+    if table is None:
+        raise FileError("file.no_header", _MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))
+    return table
 
 
 def _make_sheet(kind: str, name: str, sheet: CalamineSheet,
