@@ -7,7 +7,7 @@ import registry.clock as clock_module
 from registry.clock import local_now, local_today, to_local, utc_naive_now
 from registry.models.base import utcnow
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_local_today_is_the_beijing_date(monkeypatch):

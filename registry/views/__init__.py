@@ -20,8 +20,20 @@ class BoundedIntConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from registry.views import (
-        area_imports, auth, disputes, exports, filing_review, filings, grants, history, households, imports, main,
-        member_search, members, roster,
+        area_imports,
+        auth,
+        disputes,
+        exports,
+        filing_review,
+        filings,
+        grants,
+        history,
+        households,
+        imports,
+        main,
+        member_search,
+        members,
+        roster,
     )
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added

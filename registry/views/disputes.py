@@ -12,10 +12,15 @@ from registry.extensions import db
 from registry.forms.disputes import CloseDisputeForm, OpenDisputeForm, StageForm
 from registry.models import Dispute, Membership, Organization
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
-from registry.services.membership.disputes import (
-    OUTCOME_LABELS, STAGE_LABELS, advance_stage, close_dispute, disputes_of, open_dispute,
-)
 from registry.services.errors import DomainError
+from registry.services.membership.disputes import (
+    OUTCOME_LABELS,
+    STAGE_LABELS,
+    advance_stage,
+    close_dispute,
+    disputes_of,
+    open_dispute,
+)
 from registry.services.membership.transitions import OPEN_DISPUTE, TRANSITIONS
 from registry.views.members import commit, load_membership, load_village, member_page, refused
 

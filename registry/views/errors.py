@@ -20,7 +20,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return page(400, _("Bad request"), _("The form has expired or is invalid; please reload the page and try again"))
+        return page(400, _("Bad request"),
+                    _("The form has expired or is invalid; please reload the page and try again"))
 
     @app.errorhandler(403)
     def forbidden(e):

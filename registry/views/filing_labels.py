@@ -7,9 +7,15 @@ from flask_babel import lazy_gettext as _l
 
 from registry.models import AuditEvent, PublicNotice
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
-
 
 STATE_LABELS = {
     DRAFT: _l("Draft"),

@@ -16,28 +16,50 @@ from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.concurrency import with_version
 from registry.forms.filings import (
-    ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
+    ActionForm,
+    NoticeForm,
+    ObjectionForm,
+    ResolutionForm,
+    ResolveObjectionForm,
+    ReturnForm,
 )
 from registry.models import Area, AuditEvent, Filing, Objection, Organization, User
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.reports.roster.listing import find_area
-from registry.services.filing import filings as workflow
 from registry.services.errors import DomainError
+from registry.services.filing import filings as workflow
 from registry.services.filing.confirmation import pending_count
 from registry.services.filing.items import item_counts
-from registry.services.filing.queries import (
-    district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
-    town_inbox as town_inbox_query,
-)
 from registry.services.filing.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.filing.notices import start_notice as start_notice_service
+from registry.services.filing.queries import (
+    district_inbox as district_inbox_query,
+)
+from registry.services.filing.queries import (
+    filing_trail,
+    notices_of,
+    status_counts,
+)
+from registry.services.filing.queries import (
+    town_inbox as town_inbox_query,
+)
 from registry.services.filing.resolutions import capacity_counts
 from registry.views.concurrency import check_version, stale_message
 from registry.views.filing_labels import (
-    audit_action_label, audit_details, filing_change_label, filing_state_label,
+    audit_action_label,
+    audit_details,
+    filing_change_label,
+    filing_state_label,
 )
 
 bp = Blueprint("filings", __name__)
@@ -117,7 +139,8 @@ def _resolution_note(filing: Filing | None, state: str | None, pending: int, obj
     if state in (TOWN_REVIEW, TOWN_FILED, DISTRICT_FILED):
         return _("The roster has been submitted; nothing is to be recorded here.")
     if notice is None:
-        return _("Post the roster for public notice first; a resolution can be recorded once the notice period has ended.")
+        return _("Post the roster for public notice first; "
+                 "a resolution can be recorded once the notice period has ended.")
     if state == ON_NOTICE:
         return _("Available once the notice period has ended (on %(date)s).", date=notice.ends_on.isoformat())
     if objections_open:
@@ -168,7 +191,8 @@ def _village_page(village: Area, org: Organization, **forms):
     note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
-        history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
+        history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections,
+        pending=pending,
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
         notice_form=with_version(forms.get("notice_form") or NoticeForm(), filing),
         objection_form=forms.get("objection_form") or ObjectionForm(),

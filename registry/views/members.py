@@ -15,7 +15,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.members import (
-    AddMemberForm, EndForm, FlagsForm, HukouForm, MoveForm, RejectionForm, WithdrawForm, tri_state,
+    AddMemberForm,
+    EndForm,
+    FlagsForm,
+    HukouForm,
+    MoveForm,
+    RejectionForm,
+    WithdrawForm,
+    tri_state,
 )
 from registry.models import Filing, Household, Membership, Organization, Resolution
 from registry.models.filings import TOWN_REVIEW
@@ -23,10 +30,15 @@ from registry.permissions import CLERK, require_role
 from registry.reports.households import household_choices
 from registry.services.errors import DomainError
 from registry.services.households import move_member
-from registry.services.membership.hukou import record_hukou_change
 from registry.services.membership.changes import (
-    add_member, end_membership, propose_rejection, set_flags, withdraw, withdraw_rejection_proposal,
+    add_member,
+    end_membership,
+    propose_rejection,
+    set_flags,
+    withdraw,
+    withdraw_rejection_proposal,
 )
+from registry.services.membership.hukou import record_hukou_change
 
 bp = Blueprint("members", __name__)
 
@@ -82,9 +94,8 @@ def consent_resolutions(org: Organization) -> list[tuple[str, str]]:
 def member_actions(village, org: Organization, m: Membership, forms: dict) -> dict:
     """Template context of the member page's action panels (only the village's own clerk acts)."""
     can_edit = current_user.role == CLERK and current_user.area.code == village.code
-    from registry.views.disputes import dispute_context
-
     from registry.reports.history import member_timeline
+    from registry.views.disputes import dispute_context
 
     ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
            "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms)}

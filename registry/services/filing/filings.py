@@ -27,7 +27,14 @@ from registry.clock import local_today
 from registry.models import Filing, Organization
 from registry.models.base import utcnow
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
 from registry.services import audit
 from registry.services.errors import DomainError

@@ -15,10 +15,19 @@ from registry.clock import local_today
 from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION, RETENTION_FLAG
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Resolution
 from registry.services import audit
-from registry.services.membership import rules
 from registry.services.errors import DomainError
+from registry.services.membership import rules
 from registry.services.membership.transitions import (
-    ADD, ADD_REFORM, END, PENDING, WITHDRAW, check_actor, check_unlocked, guard, organization_of, transition,
+    ADD,
+    ADD_REFORM,
+    END,
+    PENDING,
+    WITHDRAW,
+    check_actor,
+    check_unlocked,
+    guard,
+    organization_of,
+    transition,
 )
 from registry.services.people import current_head, household_of, person_for
 

@@ -29,8 +29,8 @@ from registry.codes import MEMBER_STATUS
 from registry.models import Filing, Membership, Organization, Resolution
 from registry.models.filings import TOWN_REVIEW
 from registry.services import audit
-from registry.services.membership import rules
 from registry.services.errors import DomainError
+from registry.services.membership import rules
 
 PENDING, CONFIRMED, REJECTED, LOST, WITHDRAWN, DISPUTED = (
     "pending", "confirmed", "rejected", "lost", "withdrawn", "disputed")
@@ -241,5 +241,4 @@ def pending_count(session: Session, organization_id: int) -> int:
 
 
 # The guards of add / end / withdraw and of the dispute actions register themselves on import.
-from registry.services.membership import disputes
 from registry.services.membership import changes as membership_changes  # noqa: E402,F401

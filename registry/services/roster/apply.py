@@ -150,7 +150,8 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
                 rp.membership["status"] = membership.status
             changed.update(_diff(membership, rp.membership, MEMBERSHIP_FIELDS))
             hukou = plan.hukou.get(person.id)
-            if hukou is None or hukou.place != rp.hukou["place"] or hukou.in_organization != rp.hukou["in_organization"]:
+            if (hukou is None or hukou.place != rp.hukou["place"]
+                    or hukou.in_organization != rp.hukou["in_organization"]):
                 changed["hukou"] = [hukou and [hukou.place, hukou.in_organization],
                                     [rp.hukou["place"], rp.hukou["in_organization"]]]
             link = plan.links.get(person.id)

@@ -35,7 +35,6 @@ from registry.services.roster.checks import (
     households_to_leave_out,
 )
 from registry.services.roster.endings import check_endings, not_in_file
-from registry.services.roster.preview import LIMIT, preview_diff
 from registry.services.roster.importer import (
     LOCKED_STATES,
     ImportReport,
@@ -46,6 +45,7 @@ from registry.services.roster.importer import (
     read_checked,
     refuse,
 )
+from registry.services.roster.preview import LIMIT, preview_diff
 
 _SHOW = 10
 
@@ -154,7 +154,8 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
         shown = "、".join(f"{name} {n} 人" for name, n in missing[:_SHOW])
         report.warnings.append(_file_issue(
             "roster.not_in_file",
-            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中（{shown}{'等' if len(missing) > _SHOW else ''}），"
+            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中"
+            f"（{shown}{'等' if len(missing) > _SHOW else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
     if savepoint is None:
         return report

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from registry.clock import local_today
 from registry.models import Membership, Organization, Person
-from registry.services.membership import rules
 from registry.services.errors import DomainError
+from registry.services.membership import rules
 
 ON_ROSTER = ("pending", "confirmed", "disputed")
 _SHOW = 10
