@@ -39,9 +39,9 @@ from registry.reports.roster.listing import find_area
 from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
 from registry.services.filing.confirmation import pending_count
+from registry.services.filing.filings import start_notice as start_notice_service
 from registry.services.filing.items import item_counts
 from registry.services.filing.notices import notice_ended, open_objections, raise_objection, resolve_objection
-from registry.services.filing.notices import start_notice as start_notice_service
 from registry.services.filing.queries import (
     district_inbox as district_inbox_query,
 )

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.models import AuditEvent, Filing, HukouRecord, Membership, Resolution
 from registry.services.errors import DomainError
 from registry.services.filing import filings as F
-from registry.services.filing.notices import start_notice
+from registry.services.filing.filings import start_notice
 from registry.services.filing.resolutions import record_resolution
 from registry.services.membership import transitions as W
 from registry.services.membership.changes import (
