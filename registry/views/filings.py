@@ -61,6 +61,7 @@ from registry.views.filing_labels import (
     filing_change_label,
     filing_state_label,
 )
+from registry.views.filing_review import review_context
 
 bp = Blueprint("filings", __name__)
 for _filter in (audit_action_label, filing_state_label, filing_change_label):
@@ -363,8 +364,6 @@ def district_inbox():
 # --- detail and the town / district actions -------------------------------------------------------------
 
 def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
-    from registry.views.filing_review import review_context
-
     counts = item_counts(db.session, filing.id)
     users = {}
     for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):

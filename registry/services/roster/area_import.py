@@ -27,6 +27,7 @@ from registry.clock import local_today
 from registry.excel.roster.validate import Issue
 from registry.models import Area, Membership, Organization
 from registry.models.filings import Filing
+from registry.services.filing import filings
 from registry.services.roster.apply import plan_rows
 from registry.services.roster.checks import (
     check_other_villages,
@@ -169,8 +170,6 @@ def _village(session: Session, org: Organization, rows: list, endings: dict, rep
              missing: list, *, name: str, partial: bool, writing: bool, actor, filename, today) -> list[str]:
     """Plan one village's rows (counts and warnings into ``report``) and, when ``writing``, apply
     them. Returns the village's households left without exactly one head (``村代码/户编号``)."""
-    from registry.services.filing import filings
-
     file_ids = {r.values["id_number"] for r in rows if r.values.get("id_number")}
     if partial:
         current = current_households(session, org, file_ids)

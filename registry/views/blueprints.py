@@ -1,0 +1,31 @@
+"""Every blueprint of the app, registered by the application factory (:mod:`registry.app`)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from registry.views import (
+    BoundedIntConverter,
+    area_imports,
+    audit,
+    auth,
+    disputes,
+    exports,
+    filing_review,
+    filings,
+    grants,
+    history,
+    households,
+    imports,
+    main,
+    member_search,
+    members,
+    roster,
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
+    for module in (auth, main, roster, imports, area_imports, filings, exports, members, households,
+                   filing_review, grants, disputes, history, member_search):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(audit.bp)
