@@ -22,8 +22,12 @@ from flask import g, request_started
 from registry import create_app
 from registry.extensions import db as _db
 from tests import dbtest
-from tests.dbtest import pytest_addoption, pytest_configure, pytest_unconfigure  # noqa: F401
-from tests.dbtest import pytest_report_header as _database_header
+from tests.dbtest import (  # noqa: F401
+    pytest_addoption,
+    pytest_configure,
+    pytest_report_header as _database_header,
+    pytest_unconfigure,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

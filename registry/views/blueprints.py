@@ -10,6 +10,7 @@ from registry.views import (
     auth,
     disputes,
     exports,
+    filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
     filings,
     grants,

@@ -2,8 +2,7 @@
 (with a one-line detail per audit event). Registered as template filters by ``views.filings``."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from registry.models import AuditEvent, PublicNotice
 from registry.models.filings import (

@@ -38,8 +38,13 @@ from registry.excel.normalise import (
     parse_text,
     strip_text_marker,
 )
-from registry.excel.roster.types import HEADINGS_BY_KEY as _H
-from registry.excel.roster.types import IMPORT_LOSS_GROUNDS, MESSAGES, ROSTER_ID_TYPES, ROSTER_STATUSES
+from registry.excel.roster.types import (
+    HEADINGS_BY_KEY as _H,
+    IMPORT_LOSS_GROUNDS,
+    MESSAGES,
+    ROSTER_ID_TYPES,
+    ROSTER_STATUSES,
+)
 
 __all__ = ["RULES", "MAX_SHARES", "MAX_LENGTHS", "BARE", "Memo", "NoMemo", "error", "shown", "shared",
            "shared_seen"]

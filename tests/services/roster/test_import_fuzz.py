@@ -15,8 +15,7 @@ import os
 import time
 
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 from registry.excel.columns import HEADINGS, ROSTER_COLUMNS
