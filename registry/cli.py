@@ -17,6 +17,7 @@ from registry.services.areas import area_by_code
 from registry.services.calendar import covered_years, load_default_holidays, load_holidays, parse_holidays
 from registry.services.demo import load_demo
 from registry.services.errors import DomainError
+from registry.services.filing.notices import recount_provisional
 from registry.services.users import create_user
 
 
@@ -90,7 +91,11 @@ def load_holidays_cmd(file: Path) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     counts = load_holidays(db.session, rows)
+    extended = recount_provisional(db.session, actor=None)
     years = covered_years(db.session)
     db.session.commit()
     click.echo(f"节假日日历：新增 {counts['added']} 条，更新 {counts['updated']} 条，无变化 {counts['unchanged']} 条")
+    if extended:
+        click.echo(f"已按正式日历延长 {len(extended)} 份暂定公示：" + "、".join(
+            f"{n.extended_from.isoformat()} → {n.ends_on.isoformat()}" for n in extended))
     click.echo("已维护年份：" + ("、".join(str(y) for y in years) or "无"))

@@ -8,6 +8,7 @@ from registry.views import (
     area_imports,
     audit,
     auth,
+    calendar,
     disputes,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
@@ -21,6 +22,7 @@ from registry.views import (
     member_search,
     members,
     roster,
+    users,
 )
 
 
@@ -30,3 +32,5 @@ def register_blueprints(app: Flask) -> None:
                    filing_review, grants, disputes, history, member_search):
         app.register_blueprint(module.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
+    app.register_blueprint(users.bp)  # issue 13: user administration, own password
