@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +24,7 @@ from registry.models.filings import (
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.reports.roster.listing import find_area
+from registry.services.charter import settings_for
 from registry.services.filing import filings as workflow
 from registry.services.errors import DomainError
 from registry.services.filing.confirmation import pending_count
@@ -175,7 +176,7 @@ def _village_page(village: Area, org: Organization, **forms):
         resolution_form=with_version(resolution_form, filing), base_note=base_note, resolution_note=note,
         resolve_forms=resolve_forms, action_form=with_version(ActionForm(), filing),
         resolution_error=forms.get("resolution_error"),
-        working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
+        working_days=settings_for(db.session, org.id, today).notice_working_days, today=today,
     )
 
 
@@ -205,8 +206,7 @@ def start_notice(code: str):
         filing = workflow.current_filing(db.session, org, actor=current_user)
         notice = start_notice_service(
             db.session, filing, posted_on=form.posted_on.data, ends_on=form.ends_on.data,
-            place=form.place.data, actor=current_user, today=local_today(),
-            working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
+            place=form.place.data, actor=current_user, today=local_today())
     except DomainError as err:
         _refused(err)
         return _village_page(village_area, org, notice_form=form)

@@ -1,8 +1,8 @@
 """Public notice (公示) of a roster version and the objections raised against it (F-04, F-05).
 
 The notice period is counted in working days from the day after posting (Civil Code Art. 201):
-weekends and statutory holidays do not count, adjusted working days (调休) do. The length is a
-setting (Q-02, ``ROSTER_NOTICE_WORKING_DAYS``, default 7) passed in by the caller.
+weekends and statutory holidays do not count, adjusted working days (调休) do. The length is the
+charter setting in force on the posting date (Q-02, ``notice_working_days``, at least and by default 7).
 
 Posting a notice moves the filing from draft to on_notice, so :func:`start_notice` goes through the
 filing workflow's single entry point (:func:`registry.services.filing.filings.transition`), which calls
@@ -19,9 +19,8 @@ from registry.models import Filing, Objection, Organization, PublicNotice
 from registry.models.filings import AWAITING_ASSEMBLY, CONFIRMED, DRAFT, ON_NOTICE
 from registry.services import audit
 from registry.services.calendar import WorkCalendar
+from registry.services.charter import settings_for
 from registry.services.errors import DomainError
-
-DEFAULT_NOTICE_WORKING_DAYS = 7  # F-04 / Q-02 default [to confirm]
 
 
 def notice_end_date(posted_on: dt.date, working_days: int, calendar: WorkCalendar) -> dt.date:
@@ -36,7 +35,8 @@ def start_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_o
     """Put ``filing``'s roster on public notice (draft → on_notice) and return the notice.
 
     ``ends_on`` defaults to the minimum end date; an earlier one is refused (F-04). ``working_days``
-    defaults to 7, ``calendar`` to the holiday table. Raises DomainError (F-04, or a workflow code
+    defaults to the charter setting in force on ``posted_on`` (7 unless set), ``calendar`` to the
+    holiday table. Raises DomainError (F-04, or a workflow code
     when the filing is not a draft)."""
     from registry.services.filing.filings import START_NOTICE, transition
 
@@ -56,7 +56,9 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
     ``notice.ends_before_posted``, ``notice.too_short``; (F-05) ``calendar.not_maintained`` when
     the period reaches a year the holiday calendar does not cover."""
     today = today or local_today()
-    working_days = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
+    if working_days is None:
+        working_days = settings_for(session, filing.organization_id, posted_on).notice_working_days
+    working_days = int(working_days)
     if working_days < 1:
         raise DomainError("notice.working_days", "公示期工作日数必须至少为 1", rule="F-04")
     if posted_on > today:
