@@ -20,13 +20,13 @@ class BoundedIntConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     from registry.views import (
-        area_imports, auth, disputes, exports, filing_review, filings, grants, history, households, imports, main,
+        area_imports, auth, charter, disputes, exports, filing_review, filings, grants, history, households, imports, main,
         member_search, members, roster,
     )
 
     app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
     for module in (auth, main, roster, imports, area_imports, filings, exports, members, households,
-                   filing_review, grants, disputes, history, member_search):
+                   filing_review, grants, disputes, history, member_search, charter):
         app.register_blueprint(module.bp)
 
     from registry.views import audit  # issue 4: the audit log page
