@@ -166,6 +166,11 @@ def _village_page(village: Area, org: Organization, **forms):
                       "the base must lie between the two.", adults=capacity.adults, aged16=capacity.aged_16)
         if capacity.among_candidates:
             base_note += " " + _("No member is confirmed yet: the pending candidates are counted.")
+        charter = settings_for(db.session, org.id, today)
+        if charter.settings_id is not None:  # the thresholds the charter in force sets
+            base_note += " " + _("Charter (%(article)s): votes for at least %(votes)s and attendance at least "
+                                 "%(quorum)s of the base.", article=charter.article,
+                                 votes=str(charter.confirmation_threshold), quorum=str(charter.quorum_threshold))
     note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,

@@ -130,3 +130,12 @@ def test_only_the_district_officer_or_administrator_in_scope_changes(s, o):
             update_settings(s, o, {"notice_working_days": 8}, actor=user(s, name), article=ARTICLE)
         assert err.value.code == "charter.role"
     assert update_settings(s, o, {"notice_working_days": 8}, actor=user(s, "admin"), article=ARTICLE).settings_id
+
+
+def test_a_second_change_on_the_same_day_supersedes_the_first_and_keeps_it_in_the_history(s, o, district):
+    day = D(2026, 6, 15)
+    first = update_settings(s, o, {"notice_working_days": 8}, actor=district, article=ARTICLE, effective_on=day)
+    second = update_settings(s, o, {"notice_working_days": 9}, actor=district, article=ARTICLE, effective_on=day)
+    assert settings_for(s, o.id, day).settings_id == second.settings_id
+    old = s.get(CharterSettings, first.settings_id)
+    assert (old.valid_from, old.valid_to, old.notice_working_days) == (day, day, 8)
