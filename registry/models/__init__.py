@@ -4,14 +4,15 @@ from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
+from registry.models.homesteads import Homestead, RightsReview
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.users import User
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEvent", "Base", "Filing", "FilingItem", "Holiday", "Household",
+    "Area", "AreaLevel", "AuditEvent", "Base", "Filing", "FilingItem", "Holiday", "Homestead", "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
-    "PublicNotice", "Resolution", "User",
+    "PublicNotice", "Resolution", "RightsReview", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
 ]
