@@ -27,6 +27,10 @@ def register_cli(app: Flask) -> None:
     register_roster_cli(app)
     register_members_cli(app)
 
+    from registry.cli_homesteads import register_homesteads_cli
+
+    register_homesteads_cli(app)
+
     from registry.cli_ops import register_ops_cli  # issue 4: backup / restore
 
     register_ops_cli(app)
