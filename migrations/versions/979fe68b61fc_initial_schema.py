@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:03:32.967908
+Create Date: 2026-12-04 05:08:01.771773
 
 """
 from alembic import op

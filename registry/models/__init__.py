@@ -4,10 +4,11 @@ from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
-from registry.models.homesteads import Homestead, RightsReview
+from registry.models.homesteads import Homestead
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
+from registry.models.rights_review import RightsReview
 from registry.models.users import User
 
 __all__ = [

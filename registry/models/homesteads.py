@@ -1,20 +1,16 @@
-"""Homestead register (宅基地台账, DOMAIN D-01..D-13) and the village's "rights to review" list (H-01/H-02).
+"""Homestead register (宅基地台账, DOMAIN D-01..D-13).
 
 A :class:`Homestead` row is one plot (宗地) held by one collective household. Status codes (§2.8):
 in_use 使用中, withdrawn_paid 已有偿退出, transferred 已流转, lost_disaster 灾毁灭失. Nothing is deleted:
 a record ends with ``valid_to`` and an ``end_ground``. D-01 (one household, one homestead in use) is
 backed by a partial unique index that a recorded exception (``exception_reason``) lifts.
-
-A :class:`RightsReview` entry puts a household's rights on the village's review list when something
-happened that may concern them (a membership ended): the rights stay as they are until a clerk records
-the lawful act that closes the entry (H-01, H-02, L-07).
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.base import AreaM2, Base, TimestampMixin, VersionedMixin
@@ -72,30 +68,3 @@ class Homestead(TimestampMixin, VersionedMixin, Base):
     end_note: Mapped[Optional[str]] = mapped_column(Text)
 
     household: Mapped["Household"] = relationship()  # noqa: F821
-
-
-class RightsReview(TimestampMixin, VersionedMixin, Base):
-    """An entry on a village's "rights to review" list: a household's rights (land, homestead, shares)
-    to be looked at because ``reason`` happened. Rights are never changed by the entry itself; it is
-    closed only by recording the lawful act (``closed_act``) or that no act is needed."""
-
-    __tablename__ = "rights_reviews"
-    __table_args__ = (
-        CheckConstraint("closed_on IS NULL OR closed_act IS NOT NULL", name="closed_with_act"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("persons.id"))
-    membership_id: Mapped[Optional[int]] = mapped_column(ForeignKey("memberships.id"))
-    cause: Mapped[str] = mapped_column(String(30))  # "membership.ended"
-    reason: Mapped[str] = mapped_column(Text)
-    opened_on: Mapped[dt.date] = mapped_column(Date)
-    closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    closed_act: Mapped[Optional[str]] = mapped_column(Text)
-    closed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-
-    household: Mapped["Household"] = relationship()  # noqa: F821
-    person: Mapped[Optional["Person"]] = relationship()  # noqa: F821

@@ -16,3 +16,14 @@ def village_with_roster(db, code: str = VILLAGE):
     assert report.committed, report.errors[:3]
     db.session.commit()
     return org
+
+
+def village_with_homesteads(db, code: str = VILLAGE):
+    """The village with its roster and its clean homestead register imported."""
+    from registry.services.homesteads.importer import import_homesteads
+
+    org = village_with_roster(db, code)
+    report = import_homesteads(db.session, (RIGHTS / f"homestead_{code}.xlsx").read_bytes(), org, actor=None)
+    assert report.committed, report.errors[:3]
+    db.session.commit()
+    return org
