@@ -28,7 +28,8 @@ def open_for_ended_membership(session: Session, membership: Membership, *, actor
     status = MEMBER_STATUS.label(membership.status) or membership.status
     ground = LOSS_GROUND.label(membership.loss_ground) if membership.loss_ground else None
     when = membership.lost_at.isoformat() if membership.lost_at else today.isoformat()
-    reason = f"{person.name} 成员身份{status}（{'，'.join(x for x in (ground, when) if x)}）：本户权益须核查，未经依法办理不变"
+    why = "，".join(x for x in (ground, when) if x)
+    reason = f"{person.name} 成员身份{status}（{why}）：本户权益须核查，未经依法办理不变"
     review = RightsReview(organization_id=membership.organization_id, household_id=membership.household_id,
                           person_id=membership.person_id, membership_id=membership.id, cause=MEMBERSHIP_ENDED,
                           reason=reason, opened_on=today)
@@ -50,7 +51,8 @@ def close_review(session: Session, review: RightsReview, *, act: str, version: i
         raise DomainError("rights_review.closed", "该记录已处理")
     act = (act or "").strip()
     if not act:
-        raise DomainError("rights_review.act_missing", "请填写所办理的依法行为（或“权益不变”及理由）", rule="H-02")
+        raise DomainError("rights_review.act_missing", "请填写所办理的依法行为（或“权益不变”及理由）",
+                          rule="H-02")
     review.closed_on, review.closed_act = today or local_today(), act
     review.closed_by_id, review.closed_at = getattr(actor, "id", None), utc_naive_now()
     session.flush()

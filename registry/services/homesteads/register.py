@@ -18,10 +18,10 @@ from registry.services import audit
 from registry.services.errors import DomainError
 
 #: Fields a clerk enters or changes (the import's columns without the household's own columns).
-EDITABLE = ("certificate_no", "plot_area", "building_area", "location", "approved_on", "approval_doc", "status",
-            "east", "south", "west", "north", "remarks", "exception_reason")
-END_GROUND_LABELS = {"withdrawal": "有偿退出", "transfer": "流转", "disaster": "灾毁灭失", "takeback": "依法收回",
-                     "correction": "登记更正"}
+EDITABLE = ("certificate_no", "plot_area", "building_area", "location", "approved_on", "approval_doc",
+            "status", "east", "south", "west", "north", "remarks", "exception_reason")
+END_GROUND_LABELS = {"withdrawal": "有偿退出", "transfer": "流转", "disaster": "灾毁灭失",
+                     "takeback": "依法收回", "correction": "登记更正"}
 
 
 def over_cap(homestead: Homestead, cap: Decimal) -> bool:
@@ -43,7 +43,8 @@ def _check_values(values: dict, village_code: str) -> None:
         values["exception_reason"] = None
 
 
-def _check_one_in_use(session: Session, household_id: int, values: dict, *, own_id: int | None = None) -> None:
+def _check_one_in_use(session: Session, household_id: int, values: dict, *,
+                      own_id: int | None = None) -> None:
     """D-01: a household holds at most one homestead in use unless the exception has a written reason."""
     if values.get("status") != "in_use" or values.get("exception_reason"):
         return
@@ -55,7 +56,8 @@ def _check_one_in_use(session: Session, household_id: int, values: dict, *, own_
     other = session.scalar(stmt.limit(1))
     if other is not None:
         raise DomainError("homestead.second_in_use",
-                          f"该户已有一处使用中的宅基地（{other}），一户只能有一处；确有例外须填写书面理由", rule="D-01")
+                          f"该户已有一处使用中的宅基地（{other}），一户只能有一处；"
+                          "确有例外须填写书面理由", rule="D-01")
 
 
 def add_homestead(session: Session, organization: Organization, household: Household, values: dict, *,
@@ -99,7 +101,8 @@ def change_homestead(session: Session, homestead: Homestead, values: dict, *, ve
         session.flush()
         audit.record(session, actor=actor, action="homestead.changed", target_type="homestead",
                      target_id=homestead.id, area_code=org.area_code, plot_code=homestead.plot_code,
-                     old={k: o for k, (o, _n) in changes.items()}, new={k: n for k, (_o, n) in changes.items()})
+                     old={k: o for k, (o, _n) in changes.items()},
+                     new={k: n for k, (_o, n) in changes.items()})
     return changes
 
 
@@ -117,8 +120,9 @@ def end_homestead(session: Session, homestead: Homestead, *, on: dt.date, ground
     homestead.valid_to, homestead.end_ground, homestead.end_note = on, ground, (note or None)
     session.flush()
     org = session.get(Organization, homestead.organization_id)
-    audit.record(session, actor=actor, action="homestead.ended", target_type="homestead", target_id=homestead.id,
-                 area_code=org.area_code, plot_code=homestead.plot_code, valid_to=on, ground=ground, note=note)
+    audit.record(session, actor=actor, action="homestead.ended", target_type="homestead",
+                 target_id=homestead.id, area_code=org.area_code, plot_code=homestead.plot_code, valid_to=on,
+                 ground=ground, note=note)
     return homestead
 
 

@@ -47,8 +47,8 @@ def test_D01_second_homestead_in_use_refused_without_exception(db, demo):
 def test_D01_second_homestead_in_use_accepted_with_written_exception(db, demo):
     org = village_with_homesteads(db)
     hh = _household(db, org, "0001")
-    h = register.add_homestead(db.session, org, hh, _values("90001", exception_reason="危房改造过渡，经镇批准"),
-                               actor=_clerk(db), today=TODAY)
+    values = _values("90001", exception_reason="危房改造过渡，经镇批准")
+    h = register.add_homestead(db.session, org, hh, values, actor=_clerk(db), today=TODAY)
     db.session.commit()
     assert h.id and h.exception_reason
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "homestead.created"))
@@ -69,8 +69,8 @@ def test_D02_area_over_cap_accepted_and_flagged(db, demo):
     org = village_with_homesteads(db)
     hh = _household(db, org, "0001")
     old = _plot(db, hh)
-    register.end_homestead(db.session, old, on=TODAY, ground="withdrawal", note="有偿退出", version=old.version,
-                           actor=_clerk(db))
+    register.end_homestead(db.session, old, on=TODAY, ground="withdrawal", note="有偿退出",
+                           version=old.version, actor=_clerk(db))
     h = register.add_homestead(db.session, org, hh, _values("90003", plot_area=Decimal("150.25")),
                                actor=_clerk(db), today=TODAY)
     assert register.over_cap(h, Decimal(132)) and h.plot_area == Decimal("150.25")
@@ -112,9 +112,9 @@ def test_end_keeps_the_record_with_date_and_ground(db, demo):
     assert register.as_of(db.session, hh.id, TODAY) == []
 
 
-def _member_of(db, household, relation_head=True):
-    return db.session.scalar(select(Membership).where(Membership.household_id == household.id,
-                                                      Membership.status == "confirmed").order_by(Membership.id))
+def _member_of(db, household):
+    stmt = select(Membership).where(Membership.household_id == household.id, Membership.status == "confirmed")
+    return db.session.scalar(stmt.order_by(Membership.id))
 
 
 def test_H01_hukou_move_changes_no_right(db, demo):
@@ -141,8 +141,9 @@ def test_H02_membership_ending_changes_no_right_and_opens_a_review_entry(db, dem
     assert rights_review.open_reviews(db.session, org) == [review]
     with pytest.raises(DomainError):
         rights_review.close_review(db.session, review, act=" ", version=review.version, actor=_clerk(db))
-    rights_review.close_review(db.session, review, act="户内尚有成员，宅基地使用权不变", version=review.version,
-                               actor=_clerk(db), today=TODAY)
+    rights_review.close_review(db.session, review, act="户内尚有成员，宅基地使用权不变",
+                               version=review.version, actor=_clerk(db), today=TODAY)
     db.session.commit()
     assert rights_review.open_reviews(db.session, org) == []
-    assert [(h.id, h.status, h.valid_to) for h in register.history(db.session, hh.id)] == [b[:3] for b in before]
+    after = [(h.id, h.status, h.valid_to) for h in register.history(db.session, hh.id)]
+    assert after == [b[:3] for b in before]
