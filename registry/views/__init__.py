@@ -29,6 +29,11 @@ def register_blueprints(app: Flask) -> None:
                    filing_review, grants, disputes, history, member_search):
         app.register_blueprint(module.bp)
 
+    from registry.views import homestead_imports, homesteads  # issue 15: the homestead register
+
+    app.register_blueprint(homesteads.bp)
+    app.register_blueprint(homestead_imports.bp)
+
     from registry.views import audit  # issue 4: the audit log page
 
     app.register_blueprint(audit.bp)

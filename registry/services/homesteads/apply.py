@@ -3,9 +3,13 @@ as it is. A record is matched by its 宗地代码 among the village's current re
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
+
+from registry.codes import HOMESTEAD_STATUS
+from registry.excel.homesteads.columns import HOMESTEAD_COLUMNS
 
 from registry.excel.roster.types import RowResult
 from registry.models import Homestead, Organization
@@ -79,3 +83,26 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
 def _update(p: RowPlan) -> None:
     for key, (_old, new) in p.fields.items():
         setattr(p.record, key, new)
+
+
+def preview_diff(plan: Plan, limit: int = 200) -> dict:
+    """The preview's change set in the roster preview's shape (``templates/imports/_changes.html``):
+    changed records ``{row, name: 宗地代码, fields: [(heading, old, new)]}``."""
+    changed = []
+    for c in plan.changes[:limit]:
+        fields = [(_HEADINGS.get(k, k), _shown(k, old), _shown(k, new)) for k, (old, new) in c["fields"].items()]
+        changed.append({"row": c["row"], "name": c["plot_code"], "fields": fields})
+    return {"added": [], "ended": [], "changed": changed}
+
+
+_HEADINGS = {**{c.key: c.heading for c in HOMESTEAD_COLUMNS}, "household_id": "户编号"}
+
+
+def _shown(key: str, value) -> str:
+    if value is None:
+        return ""
+    if key == "status":
+        return HOMESTEAD_STATUS.label(value) or value
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -22,7 +22,7 @@ from registry.excel.reader import FileError, read_table
 from registry.excel.roster.types import RowResult
 from registry.models import Organization
 from registry.services import audit
-from registry.services.homesteads.apply import apply_plan, plan_rows
+from registry.services.homesteads.apply import apply_plan, plan_rows, preview_diff
 from registry.services.homesteads.checks import (
     check_households,
     check_in_use,
@@ -100,7 +100,7 @@ def import_homesteads(session: Session, data: bytes, organization: Organization,
     report.created, report.updated, report.unchanged = (plan.count("created"), plan.count("updated"),
                                                         plan.count("unchanged"))
     report.households = len({r.values["household_no"] for r in planned})
-    report.diff = {"changed": plan.changes[:200]}
+    report.diff = preview_diff(plan)
     if dry_run or not accepted:
         return report
     savepoint = session.begin_nested()
