@@ -10,9 +10,15 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.codes import HOMESTEAD_STATUS
 from registry.forms.concurrency import VersionField
-from registry.services.homesteads.register import END_GROUND_LABELS
+from registry.services.homesteads.register import EDITABLE, END_GROUND_LABELS
 
 _TOO_LONG = _l("At most %(max)d characters")
+
+
+def _text(limit: int) -> list:
+    return [Optional(), Length(max=limit, message=_TOO_LONG)]
+
+
 _AREA = [Optional(), NumberRange(min=0, message=_l("Must not be negative"))]
 
 
@@ -26,20 +32,20 @@ class HomesteadForm(VersionField, FlaskForm):
 
     plot_code = StringField(_l("Plot code"), validators=[Optional(), Length(max=19, message=_TOO_LONG)],
                             description=_l("12-digit village code + JC + 5 digits"))
-    household_no = StringField(_l("Household no."), validators=[Optional(), Length(max=18, message=_TOO_LONG)])
-    certificate_no = StringField(_l("Certificate no."), validators=[Optional(), Length(max=80, message=_TOO_LONG)])
+    household_no = StringField(_l("Household no."), validators=_text(18))
+    certificate_no = StringField(_l("Certificate no."), validators=_text(80))
     plot_area = DecimalField(_l("Plot area (m²)"), places=2,
                              validators=[DataRequired(_l("Please enter the plot area")),
                                          NumberRange(min=0, message=_l("Must not be negative"))])
     building_area = DecimalField(_l("Building area (m²)"), places=2, validators=_AREA)
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200, message=_TOO_LONG)])
     approved_on = DateField(_l("Approved on"), validators=[Optional()])
-    approval_doc = StringField(_l("Approval document"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
+    approval_doc = StringField(_l("Approval document"), validators=_text(120))
     status = SelectField(_l("Status"), default="in_use")
-    east = StringField(_l("East"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
-    south = StringField(_l("South"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
-    west = StringField(_l("West"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
-    north = StringField(_l("North"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
+    east = StringField(_l("East"), validators=_text(120))
+    south = StringField(_l("South"), validators=_text(120))
+    west = StringField(_l("West"), validators=_text(120))
+    north = StringField(_l("North"), validators=_text(120))
     remarks = TextAreaField(_l("Remarks"), validators=[Optional(), Length(max=500, message=_TOO_LONG)])
     exception_reason = TextAreaField(_l("Exception for a second plot in use (written reason)"),
                                      validators=[Optional(), Length(max=500, message=_TOO_LONG)],
@@ -51,8 +57,7 @@ class HomesteadForm(VersionField, FlaskForm):
 
     def values(self) -> dict:
         out = {}
-        for name in ("certificate_no", "plot_area", "building_area", "location", "approved_on", "approval_doc",
-                     "status", "east", "south", "west", "north", "remarks", "exception_reason"):
+        for name in EDITABLE:
             value = getattr(self, name).data
             out[name] = (value.strip() or None) if isinstance(value, str) else value
         return out

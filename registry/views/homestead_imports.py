@@ -29,7 +29,8 @@ bp = Blueprint("homestead_imports", __name__)
 
 
 def _run(org, data: bytes, **kw):
-    return import_homesteads(db.session, data, org, actor=current_user, cap=area_cap(current_app.config), **kw)
+    cap = area_cap(current_app.config)
+    return import_homesteads(db.session, data, org, actor=current_user, cap=cap, **kw)
 
 
 def _preview(org, report, token, filename, partial, status):
@@ -47,7 +48,8 @@ def upload(code: str):
         storage = form.file.data
         data = storage.read()
         filename = Path(storage.filename or "homesteads.xlsx").name
-        report = _run(org, data, filename=filename, dry_run=True, partial=True, **read_limits(current_app.config))
+        limits = read_limits(current_app.config)
+        report = _run(org, data, filename=filename, dry_run=True, partial=True, **limits)
         db.session.rollback()
         token = None if report.file_error else save_upload(
             _folder(), data, user_id=current_user.id, area_code=code, filename=filename)

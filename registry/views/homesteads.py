@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from registry.extensions import db
 from registry.forms.homesteads import EndHomesteadForm, HomesteadForm
 from registry.models import Area, Homestead, Household
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, exports_full_ids, require_role, scoped, sees_full_ids
+from registry.permissions import (
+    ADMIN,
+    CLERK,
+    DISTRICT,
+    TOWN,
+    exports_full_ids,
+    require_role,
+    scoped,
+    sees_full_ids,
+)
 from registry.reports.homesteads import TOWN_KEY, VILLAGE_KEY, homestead_summary
 from registry.services.errors import DomainError
 from registry.services.homesteads import register
@@ -77,8 +86,9 @@ def new(code: str):
     form = HomesteadForm()
     if not form.validate_on_submit():
         return _form_page(village, org, form, status=422 if form.errors else 200)
+    number = (form.household_no.data or "").strip()
     household = db.session.scalar(select(Household).where(Household.organization_id == org.id,
-                                                          Household.number == (form.household_no.data or "").strip()))
+                                                          Household.number == number))
     if household is None:
         form.household_no.errors.append(_("Not a household of this village"))
         return _form_page(village, org, form, status=422)
@@ -112,7 +122,8 @@ def edit(code: str, homestead_id: int):
         register.change_homestead(db.session, h, form.values(), version=_version(form), actor=current_user)
     except DomainError as err:
         refused(err)
-        return _form_page(village, org, form, h, end_form, status=409 if err.code == "homestead.stale" else 422)
+        status = 409 if err.code == "homestead.stale" else 422
+        return _form_page(village, org, form, h, end_form, status=status)
     commit(_("Homestead changed"))
     return redirect(url_for("homesteads.index", code=code))
 

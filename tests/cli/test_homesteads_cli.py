@@ -16,7 +16,8 @@ def _json(result):
     return json.loads(result.output.strip().splitlines()[-1])
 
 
-def test_import_homesteads_dry_run_commit_unchanged_and_export_reimports_unchanged(runner, db, demo, tmp_path):
+def test_import_homesteads_dry_run_commit_unchanged_and_export_reimports_unchanged(runner, db, demo,
+                                                                                   tmp_path):
     village_with_roster(db)
     args = ["import-homesteads", str(CLEAN), "--village", VILLAGE, "--json"]
     dry = runner.invoke(args=[*args, "--dry-run"])

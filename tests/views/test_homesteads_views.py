@@ -34,7 +34,8 @@ def test_import_preview_then_partial_apply_and_error_workbook(db, app, login_as)
     client = login_as("clerk")
     app.config["WTF_CSRF_ENABLED"] = False
     resp = client.post(f"/villages/{VILLAGE}/homesteads/import",
-                       data={"file": (io.BytesIO(MESSY.read_bytes()), "h.xlsx")}, content_type="multipart/form-data")
+                       data={"file": (io.BytesIO(MESSY.read_bytes()), "h.xlsx")},
+                       content_type="multipart/form-data")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "homestead.second_in_use" in html and "code.format" in html
@@ -56,7 +57,8 @@ def test_D01_over_http_second_refused_then_accepted_with_exception(db, app, logi
     org = village_with_homesteads(db)
     client = login_as("clerk")
     app.config["WTF_CSRF_ENABLED"] = False
-    data = {"plot_code": f"{VILLAGE}JC90001", "household_no": "0001", "plot_area": "150.00", "status": "in_use"}
+    data = {"plot_code": f"{VILLAGE}JC90001", "household_no": "0001", "plot_area": "150.00",
+            "status": "in_use"}
     refused = client.post(f"/villages/{VILLAGE}/homesteads/new", data=data)
     assert refused.status_code == 422 and "D-01" in refused.get_data(as_text=True)
     accepted = client.post(f"/villages/{VILLAGE}/homesteads/new",
@@ -64,7 +66,8 @@ def test_D01_over_http_second_refused_then_accepted_with_exception(db, app, logi
     assert accepted.status_code == 200
     html = accepted.get_data(as_text=True)
     assert "D-02" in html  # over the cap: accepted and flagged
-    assert db.session.scalar(select(Homestead).where(Homestead.plot_code == f"{VILLAGE}JC90001")).exception_reason
+    second = db.session.scalar(select(Homestead).where(Homestead.plot_code == f"{VILLAGE}JC90001"))
+    assert second.exception_reason
     assert _household(db, org) is not None
 
 
@@ -75,7 +78,8 @@ def test_change_with_stale_version_refused_and_end_keeps_record(db, app, login_a
     h = _plot(db, _household(db, org))
     url = f"/villages/{VILLAGE}/homesteads/{h.id}/edit"
     assert client.get(url).status_code == 200
-    form = {"plot_area": str(h.plot_area), "status": "in_use", "location": "新址 8 号", "version": str(h.version)}
+    form = {"plot_area": str(h.plot_area), "status": "in_use", "location": "新址 8 号",
+            "version": str(h.version)}
     assert client.post(url, data=form).status_code == 302
     stale = client.post(url, data={**form, "location": "又改"})
     assert stale.status_code == 409
@@ -112,7 +116,8 @@ def test_H02_member_end_over_http_opens_review_and_clerk_closes_it(db, app, logi
     page = client.get(f"/villages/{VILLAGE}/rights-review")
     assert page.status_code == 200 and review.reason in page.get_data(as_text=True)
     closed = client.post(f"/villages/{VILLAGE}/rights-review/{review.id}/close",
-                         data={f"r{review.id}-act": "户内尚有成员，权益不变", f"r{review.id}-version": str(review.version)})
+                         data={f"r{review.id}-act": "户内尚有成员，权益不变",
+                               f"r{review.id}-version": str(review.version)})
     assert closed.status_code == 302
     db.session.expire_all()
     assert db.session.get(RightsReview, review.id).closed_act

@@ -3,14 +3,13 @@ as it is. A record is matched by its 宗地代码 among the village's current re
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from registry.codes import HOMESTEAD_STATUS
 from registry.excel.homesteads.columns import HOMESTEAD_COLUMNS
-
 from registry.excel.roster.types import RowResult
 from registry.models import Homestead, Organization
 
@@ -90,7 +89,8 @@ def preview_diff(plan: Plan, limit: int = 200) -> dict:
     changed records ``{row, name: 宗地代码, fields: [(heading, old, new)]}``."""
     changed = []
     for c in plan.changes[:limit]:
-        fields = [(_HEADINGS.get(k, k), _shown(k, old), _shown(k, new)) for k, (old, new) in c["fields"].items()]
+        fields = [(_HEADINGS.get(k, k), _shown(k, old), _shown(k, new))
+                  for k, (old, new) in c["fields"].items()]
         changed.append({"row": c["row"], "name": c["plot_code"], "fields": fields})
     return {"added": [], "ended": [], "changed": changed}
 

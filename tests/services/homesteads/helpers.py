@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from registry.services.areas import organization_for_village
+from registry.services.homesteads.importer import import_homesteads
 from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 
@@ -20,8 +21,6 @@ def village_with_roster(db, code: str = VILLAGE):
 
 def village_with_homesteads(db, code: str = VILLAGE):
     """The village with its roster and its clean homestead register imported."""
-    from registry.services.homesteads.importer import import_homesteads
-
     org = village_with_roster(db, code)
     report = import_homesteads(db.session, (RIGHTS / f"homestead_{code}.xlsx").read_bytes(), org, actor=None)
     assert report.committed, report.errors[:3]
