@@ -1,14 +1,12 @@
 """Homestead register CLI commands: import-homesteads, export-homesteads (issue 15)."""
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
-from registry.cli_roster import _actor, _print_report, _write
+from registry.cli_roster import _write, finish_import, importing_actor, read_file
 from registry.extensions import db
 from registry.services.areas import area_by_code, organization_for_village
 from registry.services.homesteads.export import export_homesteads
@@ -35,31 +33,12 @@ def import_homesteads_cmd(file: Path, village_code: str, dry_run: bool, partial:
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
-    actor = _actor(username)
-    if actor is not None and actor.role not in ("clerk", "town", "district"):
-        raise click.ClickException(f"用户 {actor.username} 的角色不能导入宅基地台账（管理员只读）")
-    if actor is not None and not org.area_code.startswith(actor.scope):
-        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {org.area_code}")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
-        sys.exit(2)
+    actor = importing_actor(username, org.area_code, "宅基地台账")
+    data = read_file(file)
     report = import_homesteads(db.session, data, org, actor=actor, filename=file.name, dry_run=dry_run,
                                partial=partial, cap=area_cap(current_app.config),
                                **read_limits(current_app.config))
-    if report.committed:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
-    else:
-        _print_report(report)
-    if report.file_error:
-        sys.exit(2)
-    if report.errors and not report.committed:
-        sys.exit(1)
+    finish_import(report, as_json)
 
 
 @click.command("export-homesteads")
