@@ -130,3 +130,21 @@ def test_summary_pages_village_town_district(db, login_as):
         resp = client.get(f"/areas/{code}/homesteads")
         assert resp.status_code == 200 and "homestead-summary" in resp.get_data(as_text=True)
     assert login_as("town").get("/areas/370305102000/homesteads").status_code == 404
+
+
+def test_member_search_filters_holders_of_a_homestead(db, login_as):
+    org = village_with_homesteads(db)
+    hh = _household(db, org)
+    plot = _plot(db, hh)
+    stmt = select(Membership).where(Membership.household_id == hh.id).order_by(Membership.id)
+    head = db.session.scalar(stmt)
+    name = head.person.name
+    client = login_as("clerk")
+    link = f"/villages/{VILLAGE}/members/{head.id}"
+    found = client.get("/search", query_string={"q": name, "holds": "homestead"}).get_data(as_text=True)
+    assert link in found
+    plot.status = "lost_disaster"
+    db.session.commit()
+    page = client.get("/search", query_string={"q": name, "holds": "homestead"}).get_data(as_text=True)
+    assert link not in page
+    assert link in client.get("/search", query_string={"q": name}).get_data(as_text=True)
