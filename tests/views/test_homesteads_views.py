@@ -148,3 +148,21 @@ def test_member_search_filters_holders_of_a_homestead(db, login_as):
     page = client.get("/search", query_string={"q": name, "holds": "homestead"}).get_data(as_text=True)
     assert link not in page
     assert link in client.get("/search", query_string={"q": name}).get_data(as_text=True)
+
+
+def test_H01_hukou_move_over_http_changes_no_right_and_opens_nothing(db, app, login_as, clock):
+    org = village_with_homesteads(db)
+    client = login_as("clerk")
+    app.config["WTF_CSRF_ENABLED"] = False
+    hh = _household(db, org)
+    plot = _plot(db, hh)
+    before = (plot.id, plot.status, plot.valid_to, plot.version)
+    m = db.session.scalar(select(Membership).where(Membership.household_id == hh.id).order_by(Membership.id))
+    resp = client.post(f"/villages/{VILLAGE}/members/{m.id}/hukou",
+                       data={"hukou-place": "淄博市张店区", "hukou-in_organization": "0",
+                             "hukou-moved_at": "2026-06-01", "hukou-moved_to_town": "y"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
+    db.session.expire_all()
+    plot = db.session.get(Homestead, plot.id)
+    assert (plot.id, plot.status, plot.valid_to, plot.version) == before
+    assert db.session.scalar(select(RightsReview.id)) is None
