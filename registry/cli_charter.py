@@ -8,7 +8,11 @@ import json
 import click
 from flask import Flask
 
+from registry.clock import local_today
 from registry.extensions import db
+from registry.services.areas import organization_for_village
+from registry.services.charter import fields, settings_for, update_settings
+from registry.services.errors import DomainError
 
 
 def register_charter_cli(app: Flask) -> None:
@@ -37,11 +41,6 @@ def charter_settings_cmd(village_code: str, assignments: tuple[str, ...], articl
                          effective_on: dt.datetime | None, as_json: bool) -> None:
     """Show a collective's charter settings in force today, or change them with --set and --article.
     A threshold below the law (A-04) or fewer than 7 notice working days (F-04) is refused (exit 1)."""
-    from registry.clock import local_today
-    from registry.services.areas import organization_for_village
-    from registry.services.charter import fields, settings_for, update_settings
-    from registry.services.errors import DomainError
-
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:01:43.371248
+Create Date: 2026-12-04 06:04:24.966823
 
 """
 from alembic import op
@@ -241,6 +241,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filings_state'), ['state'], unique=False)
         batch_op.create_index('uq_filings_one_open', ['organization_id'], unique=True, sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
 
+    op.create_table('homesteads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('plot_code', sa.String(length=19), nullable=False),
+    sa.Column('certificate_no', sa.String(length=80), nullable=True),
+    sa.Column('plot_area', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('building_area', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('location', sa.String(length=200), nullable=True),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('approval_doc', sa.String(length=120), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('east', sa.String(length=120), nullable=True),
+    sa.Column('south', sa.String(length=120), nullable=True),
+    sa.Column('west', sa.String(length=120), nullable=True),
+    sa.Column('north', sa.String(length=120), nullable=True),
+    sa.Column('remarks', sa.Text(), nullable=True),
+    sa.Column('exception_reason', sa.Text(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.String(length=20), nullable=True),
+    sa.Column('end_note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("status IN ('in_use','withdrawn_paid','transferred','lost_disaster')", name=op.f('ck_homesteads_status')),
+    sa.CheckConstraint('exception_reason IS NULL OR length(exception_reason) > 0', name=op.f('ck_homesteads_exception_reason')),
+    sa.CheckConstraint('length(plot_code) = 19', name=op.f('ck_homesteads_plot_code_length')),
+    sa.CheckConstraint('plot_area > 0 AND coalesce(building_area, 0) >= 0', name=op.f('ck_homesteads_areas_nonneg')),
+    sa.CheckConstraint('valid_to IS NULL OR (end_ground IS NOT NULL AND valid_to >= coalesce(valid_from, valid_to))', name=op.f('ck_homesteads_end_recorded')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_homesteads_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_homesteads_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homesteads'))
+    )
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_homesteads_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_homesteads_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_homesteads_current_plot', ['plot_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.create_index('uq_homesteads_one_in_use', ['household_id'], unique=True, sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
+
     op.create_table('household_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -426,6 +466,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_public_notices_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_public_notices_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('rights_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('membership_id', sa.Integer(), nullable=True),
+    sa.Column('cause', sa.String(length=30), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('closed_act', sa.Text(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('closed_on IS NULL OR closed_act IS NOT NULL', name=op.f('ck_rights_reviews_closed_with_act')),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_rights_reviews_closed_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_rights_reviews_household_id_households')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_rights_reviews_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_rights_reviews_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_rights_reviews_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_reviews'))
+    )
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
@@ -457,6 +525,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
+
+    op.drop_table('rights_reviews')
     with op.batch_alter_table('public_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_public_notices_organization_id'))
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
@@ -494,6 +567,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))
 
     op.drop_table('household_members')
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.drop_index('uq_homesteads_one_in_use', sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
+        batch_op.drop_index('uq_homesteads_current_plot', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_household_id'))
+
+    op.drop_table('homesteads')
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_index('uq_filings_one_open', sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
         batch_op.drop_index(batch_op.f('ix_filings_state'))

@@ -17,6 +17,8 @@ from registry.views import (
     filings,
     grants,
     history,
+    homestead_imports,
+    homesteads,
     households,
     imports,
     jobs,
@@ -35,6 +37,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(charter.bp)  # issue 16: the collective's charter settings
+    app.register_blueprint(homesteads.bp)  # issue 15: the homestead register
+    app.register_blueprint(homestead_imports.bp)
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs

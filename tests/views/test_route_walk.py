@@ -176,6 +176,22 @@ ROUTES: dict[str, Route] = {
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # homestead register (issue 15); a made-up record id answers 404 inside (covered by the homestead tests)
+    "homesteads.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.new": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"homesteads.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "homestead_id": 999999},
+                                   outside={"code": V_OUT, "homestead_id": 999999}, ok=None)
+       for name in ("edit", "end")},
+    "homesteads.summary": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.export": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                     outside={"code": V_OUT, "token": NO_TOKEN}),
+    "homestead_imports.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                              outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "homestead_imports.reviews": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.close": Route(roles=frozenset({CLERK}), inside={"code": V1, "review_id": 999999},
+                                     outside={"code": V_OUT, "review_id": 999999}),
     # audit log (issue 4): district users, no area in the URL
     "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
     # the administrator's holiday calendar (issue 13); the district's, so no area in the URL
