@@ -4,6 +4,7 @@ from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
+from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
@@ -14,4 +15,5 @@ __all__ = [
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
+    "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
 ]
