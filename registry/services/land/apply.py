@@ -15,15 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.excel.land.rows import LandRow
-from registry.models import (Circulation, CirculationParcel, CoHolder, Household, HouseholdMember, LandContract,
-                             Organization, Parcel, Person)
+from registry.models import (Circulation, CirculationParcel, CoHolder, Household, HouseholdMember,
+                             LandContract, Organization, Parcel, Person)
 from registry.services import people
 from registry.services.land.rules import is_registrable
 
 CONTRACT_FIELDS = ("household_id", "representative_id", "method", "contract_no", "term_start", "term_end",
                    "signed_on", "certificate_no", "member_count")
-PARCEL_FIELDS = ("name", "contract_area", "measured_area", "land_use_type", "grade", "land_use", "basic_farmland",
-                 "east", "south", "west", "north")
+PARCEL_FIELDS = ("name", "contract_area", "measured_area", "land_use_type", "grade", "land_use",
+                 "basic_farmland", "east", "south", "west", "north")
 COHOLDER_FIELDS = ("relation", "is_coholder")
 CIRCULATION_FIELDS = ("code", "method", "receiver_name", "receiver_id_number", "area", "starts_on", "ends_on",
                       "price", "signed_on", "registrable", "parcel_codes")
@@ -58,9 +58,10 @@ class LandPlan:
         self.steps.append(step)
         setattr(self, step.kind, getattr(self, step.kind) + 1)
         if step.kind == "updated" and len(self.changes) < 500:
+            changed = {k: [_plain(step.old[k]), _plain(v)] for k, v in step.fields.items()
+                       if step.old.get(k) != v}
             self.changes.append({"sheet": step.sheet, "row": step.row.row, "key": str(step.key),
-                                 "fields": {k: [_plain(step.old[k]), _plain(v)] for k, v in step.fields.items()
-                                            if step.old.get(k) != v}})
+                                 "fields": changed})
 
 
 def _plain(value):
@@ -87,7 +88,8 @@ def current_records(session: Session, organization: Organization) -> tuple[dict,
     parcels, coholders, circulations = {}, {}, {}
     by_id = {c.id: c for c in contracts.values()}
     for chunk in _chunks(ids):
-        for p in session.scalars(select(Parcel).where(Parcel.contract_id.in_(chunk), Parcel.valid_to.is_(None))):
+        for p in session.scalars(select(Parcel).where(Parcel.contract_id.in_(chunk),
+                                                      Parcel.valid_to.is_(None))):
             parcels[p.code] = p
         for ch, number in session.execute(
                 select(CoHolder, Person.id_number).join(Person, Person.id == CoHolder.person_id)
@@ -142,7 +144,8 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
                   "contract_no": v["contract_no"], "term_start": v["term_start"], "term_end": v["term_end"],
                   "signed_on": v["signed_on"], "certificate_no": v["certificate_no"],
                   "member_count": v["member_count"]}
-        step("contractors", r, v["contractor_code"], fields, contracts.get(v["contractor_code"]), CONTRACT_FIELDS)
+        code = v["contractor_code"]
+        step("contractors", r, code, fields, contracts.get(code), CONTRACT_FIELDS)
     plan.households = len(rows["contractors"])
     for r in rows["parcels"]:
         v = r.values
@@ -234,7 +237,8 @@ def _circulation(session, organization, plan: LandPlan, s: Step, today) -> None:
     codes = s.fields["parcel_codes"]
     if s.record is None:
         contract = plan.contracts[s.row.values["contractor_code"]]
-        s.record = Circulation(contract=contract, **{k: v for k, v in s.fields.items() if k != "parcel_codes"})
+        values = {k: v for k, v in s.fields.items() if k != "parcel_codes"}
+        s.record = Circulation(contract=contract, **values)
         session.add(s.record)
     else:
         _set(s.record, s.fields)
@@ -247,7 +251,8 @@ def _circulation(session, organization, plan: LandPlan, s: Step, today) -> None:
         session.add(CirculationParcel(circulation=s.record, parcel=plan.parcels[code]))
 
 
-_HANDLERS = {"contractors": _contract, "parcels": _parcel, "coholders": _coholder, "circulations": _circulation}
+_HANDLERS = {"contractors": _contract, "parcels": _parcel, "coholders": _coholder,
+             "circulations": _circulation}
 
 
 def roster_members(session: Session, organization: Organization) -> tuple[dict, dict]:

@@ -29,8 +29,8 @@ def count(db, model):
 
 
 def run(db, org, name, **kw):
-    report = import_land(db.session, (RIGHTS / name).read_bytes(), org, actor=None, filename=name, today=TODAY,
-                         **kw)
+    data = (RIGHTS / name).read_bytes()
+    report = import_land(db.session, data, org, actor=None, filename=name, today=TODAY, **kw)
     db.session.commit()
     return report
 
