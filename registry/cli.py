@@ -21,11 +21,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_cmd)
     app.cli.add_command(load_holidays_cmd)
+    from registry.cli_land import register_land_cli
     from registry.cli_members import register_members_cli
     from registry.cli_roster import register_roster_cli
 
     register_roster_cli(app)
     register_members_cli(app)
+    register_land_cli(app)
 
     from registry.cli_ops import register_ops_cli  # issue 4: backup / restore
 
