@@ -254,3 +254,7 @@ CIRCULATION_METHOD = _table("circulation_method", {
 CERTIFICATE_STATUS = _table("certificate_status", {
     "issued": "已颁发", "reissued": "已补发", "replaced": "已换发", "cancelled": "已注销",
 })
+
+#: The land tables join the table index (templates' ``code_label`` filter).
+TABLES = MappingProxyType({**TABLES, **{t.name: t for t in (
+    CONTRACT_METHOD, LAND_USE_TYPE, LAND_GRADE, LAND_USE, CIRCULATION_METHOD, CERTIFICATE_STATUS)}})

@@ -32,3 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.views import audit  # issue 4: the audit log page
 
     app.register_blueprint(audit.bp)
+
+    from registry.views import land  # issue 15: the land contract register
+
+    app.register_blueprint(land.bp)
