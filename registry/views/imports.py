@@ -124,13 +124,20 @@ def apply_stored(code: str, token: str, upload_endpoint: str, run):
 def error_workbook(code: str, token: str):
     """The user's rows plus an 错误说明 column, bad cells highlighted."""
     org = _organization(code)
+    from registry.services.roster.error_workbook import error_workbook_bytes
+
+    return stored_error_workbook(code, token, lambda data, filename: error_workbook_bytes(
+        db.session, data, org, filename=filename))
+
+
+def stored_error_workbook(code: str, token: str, build):
+    """The error workbook of the user's stored upload: ``build(data, filename)`` gives its bytes, or None
+    when the file cannot be read (404, like an unknown token). Writes nothing."""
     stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
     if stored is None:
         abort(404)
     data, filename = stored
-    from registry.services.roster.error_workbook import error_workbook_bytes
-
-    content = error_workbook_bytes(db.session, data, org, filename=filename)
+    content = build(data, filename)
     db.session.rollback()
     if content is None:
         abort(404)

@@ -18,18 +18,19 @@ from registry.excel.land.cells import parse_code_list
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.forms.land import CertificateForm, CirculationForm, EndCoholderForm, ExtendForm
-from registry.models import CoHolder, Household, LandContract
+from registry.models import CoHolder, LandContract
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.land import household_land, person_rights, rights_overview
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
 from registry.services.errors import DomainError
 from registry.services.land import changes
+from registry.services.land.error_workbook import land_error_workbook_bytes
 from registry.services.land.importer import import_land
 from registry.services.roster.importer import read_limits
-from registry.services.uploads import load_upload, save_upload
+from registry.services.uploads import save_upload
 from registry.views.concurrency import check_version
-from registry.views.downloads import xlsx_response
-from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, _folder, apply_stored
+from registry.views.households import _household
+from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, _folder, apply_stored, stored_error_workbook
 from registry.views.members import commit, refused
 from registry.views.roster import load_village, shows_full_id
 
@@ -85,17 +86,8 @@ def apply(code: str, token: str):
 @require_role(CLERK)
 def error_workbook(code: str, token: str):
     village, org = load_village(code)
-    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
-    if stored is None:
-        abort(404)
-    data, filename = stored
-    from registry.services.land.error_workbook import land_error_workbook_bytes
-
-    content = land_error_workbook_bytes(db.session, data, org, filename=filename)
-    db.session.rollback()
-    if content is None:
-        abort(404)
-    return xlsx_response(content, f"{Path(filename).stem}_错误说明.xlsx")
+    return stored_error_workbook(code, token, lambda data, filename: land_error_workbook_bytes(
+        db.session, data, org, filename=filename))
 
 
 # --- pages ----------------------------------------------------------------------------------------------
@@ -107,14 +99,6 @@ def _as_of() -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         abort(400)
-
-
-def _household(org, number: str) -> Household:
-    household = db.session.scalar(select(Household).where(Household.organization_id == org.id,
-                                                          Household.number == number))
-    if household is None:
-        abort(404)
-    return household
 
 
 def _can_edit(village) -> bool:

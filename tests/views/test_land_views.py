@@ -11,21 +11,16 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.models import Circulation, CoHolder, LandContract, Membership
-from registry.services.areas import organization_for_village
 from registry.services.land.importer import import_land
-from registry.services.roster.importer import import_roster
-from tests.conftest import SAMPLES
+from tests.services.land_helpers import RIGHTS, village
 
 V1, T1 = "370305100201", "370305100000"
-RIGHTS = SAMPLES / "rights"
+
 URL = f"/villages/{V1}/land/import"
 
 
 def roster(db, code=V1):
-    org = organization_for_village(db.session, code)
-    import_roster(db.session, (SAMPLES / f"roster_{code}.xlsx").read_bytes(), org, actor=None)
-    db.session.commit()
-    return org
+    return village(db, code)
 
 
 @pytest.fixture

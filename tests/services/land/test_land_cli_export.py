@@ -4,26 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 
 import pytest
 from python_calamine import CalamineWorkbook
 
-from registry.services.areas import area_by_code, organization_for_village
+from registry.services.areas import area_by_code
 from registry.services.land.export import export_land
 from registry.services.land.importer import import_land
-from registry.services.roster.importer import import_roster
-from tests.conftest import SAMPLES
+from tests.services.land_helpers import RIGHTS, TODAY, village
 
-RIGHTS = SAMPLES / "rights"
-TODAY = date(2026, 1, 5)
-
-
-def village(db, code):
-    org = organization_for_village(db.session, code)
-    import_roster(db.session, (SAMPLES / f"roster_{code}.xlsx").read_bytes(), org, actor=None, today=TODAY)
-    db.session.commit()
-    return org
 
 
 def test_cli_import_land_exit_codes_and_json(runner, db, demo, tmp_path):

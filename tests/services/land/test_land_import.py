@@ -10,18 +10,8 @@ from sqlalchemy import func, select
 from registry.models import AuditEvent, Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.services.areas import organization_for_village
 from registry.services.land.importer import import_land
-from registry.services.roster.importer import import_roster
-from tests.conftest import SAMPLES
+from tests.services.land_helpers import RIGHTS, TODAY, village
 
-RIGHTS = SAMPLES / "rights"
-TODAY = date(2026, 1, 5)
-
-
-def village(db, code):
-    org = organization_for_village(db.session, code)
-    import_roster(db.session, (SAMPLES / f"roster_{code}.xlsx").read_bytes(), org, actor=None, today=TODAY)
-    db.session.commit()
-    return org
 
 
 def count(db, model):

@@ -8,14 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import AuditEvent, CoHolder, LandContract, Membership, Parcel, Person
-from registry.services.areas import organization_for_village
 from registry.services.errors import DomainError
 from registry.services.land import changes
 from registry.services.land.importer import import_land
 from registry.services.land.rules import add_years, is_registrable
 from registry.services.membership.hukou import record_hukou_change
-from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
+from tests.services.land_helpers import village
 
 TODAY = date(2026, 1, 5)
 V1 = "370305100201"
@@ -23,8 +22,7 @@ V1 = "370305100201"
 
 @pytest.fixture
 def land(db, demo):
-    org = organization_for_village(db.session, V1)
-    import_roster(db.session, (SAMPLES / f"roster_{V1}.xlsx").read_bytes(), org, actor=None, today=TODAY)
+    org = village(db, V1)
     report = import_land(db.session, (SAMPLES / "rights" / f"land_{V1}.xlsx").read_bytes(), org, actor=None,
                          today=TODAY)
     db.session.commit()
