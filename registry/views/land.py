@@ -5,9 +5,8 @@ certificate, co-holder end, circulation)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -26,11 +25,10 @@ from registry.services.errors import DomainError
 from registry.services.land import changes
 from registry.services.land.error_workbook import land_error_workbook_bytes
 from registry.services.land.importer import import_land
-from registry.services.roster.importer import read_limits
-from registry.services.uploads import save_upload
 from registry.views.concurrency import check_version
 from registry.views.households import _household
-from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, _folder, apply_stored, stored_error_workbook
+from registry.views.imports import (PREVIEW_ERROR_LIMIT, Applied, apply_stored, preview_upload,
+                                    stored_error_workbook)
 from registry.views.members import commit, refused
 from registry.views.roster import load_village, shows_full_id
 
@@ -49,17 +47,8 @@ def upload(code: str):
     village, org = load_village(code)
     form = UploadForm()
     if form.validate_on_submit():
-        storage = form.file.data
-        data = storage.read()
-        filename = Path(storage.filename or "land.xlsx").name
-        report = import_land(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                             partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        token = None if report.file_error else save_upload(
-            _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
-        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=False, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT,
-                               ), 200 if not report.file_error else 422
+        return preview_upload(code, form, lambda data, **kw: import_land(
+            db.session, data, org, actor=current_user, **kw), org=org)
     return render_template("land/upload.html", org=org, form=form), 400 if form.errors else 200
 
 
