@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from registry.models import Circulation, CoHolder, LandContract, Membership
 from registry.services.land.importer import import_land
+from tests.conftest import SAMPLES
 from tests.services.land_helpers import RIGHTS, village
 
 V1, T1 = "370305100201", "370305100000"
@@ -144,3 +145,13 @@ def test_household_history_and_member_rights_pages(login_as, db, land):
     membership = db.session.scalar(select(Membership).where(Membership.person_id == contract.representative_id))
     rights = client.get(f"/villages/{V1}/members/{membership.id}/land").get_data(as_text=True)
     assert contract.contractor_code in rights
+
+
+@pytest.mark.parametrize("name,payload", [("roster.xlsx", (SAMPLES / "roster_370305100201.xlsx").read_bytes()),
+                                          ("x.xlsx", b"PK\x03\x04garbage"), ("empty.xlsx", b"")])
+def test_files_that_are_not_a_land_register_are_refused_whole(login_as, db, name, payload):
+    roster(db)
+    resp = login_as("clerk").post(URL, data={"file": (io.BytesIO(payload), name)},
+                                  content_type="multipart/form-data")
+    assert resp.status_code in (400, 422) and "file." in resp.get_data(as_text=True)
+    assert _count(db, LandContract) == 0

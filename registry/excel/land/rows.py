@@ -139,10 +139,16 @@ class RowChecker:
             return code
         return rule
 
-    def text(self, *, limit: int | None = None, free: bool = True):
+    def text(self, key: str, limit: int, *, free: bool = True, required: bool = False):
+        """A text column: longer than its database field -> ``value.too_long`` (never cut short)."""
         def rule(result: LandRow, cell: Any):
             text = parse_text(cell, free=free)
-            return text[:limit] if text and limit else text
+            if text is None and required:
+                result.error(self.columns, key, "name.missing")
+            elif text is not None and len(text) > limit:
+                result.error(self.columns, key, "value.too_long", _shown(cell), limit)
+                return None
+            return text
         return rule
 
     def name(self, key: str):
@@ -154,6 +160,9 @@ class RowChecker:
             if name is INVALID:
                 result.errors.append(Issue(result.row, self.columns.heading(key), "name.invalid",
                                            ROSTER_MESSAGES["name.invalid"].format(value=_shown(cell))))
+                return None
+            if len(name) > 60:
+                result.error(self.columns, key, "value.too_long", _shown(cell), 60)
                 return None
             return name
         return rule
@@ -228,11 +237,11 @@ def _contractors(village: str, today: date) -> RowChecker:
         "name": c.name("name"),
         "id_number": c.resident_id("id_number"),
         "method": c.choice("method", CONTRACT_METHOD),
-        "contract_no": c.text(limit=40),
+        "contract_no": c.text("contract_no", 40),
         "term_start": c.when("term_start", required=True),
         "term_end": c.when("term_end", required=True),
         "signed_on": c.when("signed_on"),
-        "certificate_no": c.text(limit=40),
+        "certificate_no": c.text("certificate_no", 40),
         "member_count": lambda r, cell: parse_int(cell),
     }
     return c
@@ -243,14 +252,14 @@ def _parcels(village: str, today: date) -> RowChecker:
     c.rules = {
         "code": c.code("code", 19),
         "contractor_code": lambda r, cell: parse_code(cell, 18) or None,
-        "name": c.text(limit=60),
+        "name": c.text("name", 60),
         "contract_area": c.area("contract_area"),
         "measured_area": c.area("measured_area", required=False),
         "land_use_type": c.choice("land_use_type", LAND_USE_TYPE),
         "grade": c.choice("grade", LAND_GRADE),
         "land_use": c.choice("land_use", LAND_USE),
         "basic_farmland": c.yes_no("basic_farmland"),
-        **{side: c.text(limit=60) for side in ("east", "south", "west", "north")},
+        **{side: c.text(side, 60) for side in ("east", "south", "west", "north")},
     }
     return c
 
@@ -270,11 +279,11 @@ def _coholders(village: str, today: date) -> RowChecker:
 def _circulations(village: str, today: date) -> RowChecker:
     c = RowChecker("circulations", "流转合同", CIRCULATIONS, village, today)
     c.rules = {
-        "code": c.text(limit=40),
+        "code": c.text("code", 40),
         "contractor_code": lambda r, cell: parse_code(cell, 18) or None,
         "parcel_codes": lambda r, cell: parse_code_list(cell),
-        "receiver_name": c.text(limit=120),
-        "receiver_id": c.text(limit=20, free=False),
+        "receiver_name": c.text("receiver_name", 120, required=True),
+        "receiver_id": c.text("receiver_id", 20, free=False),
         "method": c.choice("method", CIRCULATION_METHOD, required=True),
         "area": c.area("area"),
         "starts_on": c.when("starts_on", required=True),

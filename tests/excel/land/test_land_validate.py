@@ -9,10 +9,12 @@ from decimal import Decimal
 
 import pytest
 
+from registry.excel.land.cells import parse_area, parse_code, parse_code_list
 from registry.excel.land.columns import SHEETS
-from registry.excel.land.rows import display
+from registry.excel.land.rows import CHECKERS, display
 from registry.excel.land.validate import RosterView, read_land, validate_land
-from registry.excel.reader import read_roster
+from registry.excel.normalise import INVALID
+from registry.excel.reader import FileError, read_roster
 from registry.excel.roster.validate import validate_roster
 from tests.conftest import SAMPLES
 
@@ -86,3 +88,46 @@ def test_nyt_headed_file_reads_like_the_chinese_one():
     for key in ("parcels", "coholders", "circulations"):
         assert [r.values for r in nyt.rows[key]] == [r.values for r in zh.rows[key]]
     assert nyt.household_of == zh.household_of
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (1.5, "1.5000"), ("1.5亩", "1.5000"), ("１．２", "1.2000"), ("\xa01.0253 ", "1.0253"), ("110.88平方米", "110.8800"),
+    ("120.84㎡", "120.8400"), ("2.9129亩", "2.9129"), (3, "3.0000")])
+def test_area_readings(raw, expected):
+    assert str(parse_area(raw)) == expected
+
+
+@pytest.mark.parametrize("raw", ["一亩多", "约150", "待测", 0, 0.0, -1.2, "-1", "1e3", "1.5 亩多", True,
+                                 float("nan"), float("inf"), "123456789", date(2020, 1, 1)])
+def test_area_refusals(raw):
+    assert parse_area(raw) is INVALID
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("370305100201010005\u200b", "370305100201010005"), ("３７０３０５１００２０１０４０００４", "370305100201040004"),
+    ("'370305100201010005", "370305100201010005")])
+def test_code_cleaning(raw, expected):
+    assert parse_code(raw, 18) == expected
+
+
+@pytest.mark.parametrize("raw", ["3.70305E+17", 3.70305100201e17, "37030510020103000", "3703051002010 30000",
+                                 "3703051002010500O1"])
+def test_code_refusals(raw):
+    assert parse_code(raw, 18) is INVALID
+
+
+def test_parcel_list_separators():
+    assert parse_code_list("1、2，3,4;5；6 7") == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_roster_file_is_not_a_land_register():
+    with pytest.raises(FileError) as err:
+        read_land((SAMPLES / "roster_370305100201.xlsx").read_bytes())
+    assert err.value.code in ("file.missing_column", "file.no_header")
+
+
+def test_long_text_is_refused_not_cut():
+    check = CHECKERS["parcels"]("370305100201", TODAY)
+    row = check(4, {"code": "3703051002010100016", "contractor_code": "370305100201010005", "name": "长" * 61,
+                    "contract_area": 1.0})
+    assert row.codes == ["value.too_long"]
