@@ -173,27 +173,28 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
 
 def apply_land(session: Session, organization: Organization, plan: LandPlan, *, today: dt.date) -> None:
     """Write the plan (created and updated steps) in the caller's transaction; flushes, never commits."""
-    for s in plan.steps:
-        if s.kind == "unchanged":
-            continue
-        if s.sheet == "coholders" or s.sheet == "contractors":
-            _ensure_person(session, plan, s.row, today)
-        if s.sheet == "contractors":
-            s.fields["representative_id"] = plan.person_ids[s.row.values["id_number"]]
-        handler = _HANDLERS[s.sheet]
-        handler(session, organization, plan, s, today)
+    changing = [s for s in plan.steps if s.kind != "unchanged"]
+    _ensure_persons(session, plan, [s.row for s in changing if s.sheet in ("contractors", "coholders")], today)
+    with session.no_autoflush:
+        for s in changing:
+            if s.sheet == "contractors":
+                s.fields["representative_id"] = plan.person_ids[s.row.values["id_number"]]
+            _HANDLERS[s.sheet](session, organization, plan, s, today)
     session.flush()
 
 
-def _ensure_person(session: Session, plan: LandPlan, row: LandRow, today: dt.date) -> None:
+def _ensure_persons(session: Session, plan: LandPlan, rows: list[LandRow], today: dt.date) -> None:
     """A co-holder who is on no roster (a daughter who married out before the reform, L-10) is
-    registered as a person from the ID on the row."""
-    number = row.values["id_number"]
-    if number in plan.person_ids:
-        return
-    person = people.person_for(session, id_type="1", id_number=number, name=row.values["name"], today=today)
+    registered as a person from the ID on the row (one flush for all of them)."""
+    new = {}
+    with session.no_autoflush:
+        for row in rows:
+            number = row.values["id_number"]
+            if number not in plan.person_ids and number not in new:
+                new[number] = people.person_for(session, id_type="1", id_number=number, name=row.values["name"],
+                                                today=today)
     session.flush()
-    plan.person_ids[number] = person.id
+    plan.person_ids.update({number: person.id for number, person in new.items()})
 
 
 def _set(record, fields: dict) -> None:
