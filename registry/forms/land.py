@@ -33,6 +33,12 @@ class EndCoholderForm(VersionField, FlaskForm):
     on_date = DateField(_l("Ended on"), validators=[InputRequired(_l("Enter a date as YYYY-MM-DD"))])
 
 
+class ParcelForm(VersionField, FlaskForm):
+    name = StringField(_l("Parcel name"), validators=[Optional(), Length(max=60, message=_TOO_LONG)])
+    contract_area = DecimalField(_l("Contract area (mu)"), places=4, validators=[InputRequired()])
+    measured_area = DecimalField(_l("Measured area (mu)"), places=4, validators=[Optional()])
+
+
 class CirculationForm(VersionField, FlaskForm):
     code = StringField(_l("Circulation contract number"), validators=[Optional(), Length(max=40, message=_TOO_LONG)])
     parcel_codes = StringField(_l("Parcel codes"), validators=[DataRequired(_l("Please enter the parcel codes"))],

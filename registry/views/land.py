@@ -16,8 +16,8 @@ from registry.codes import CERTIFICATE_STATUS, CIRCULATION_METHOD, LAND_GRADE, L
 from registry.excel.land.cells import parse_code_list
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
-from registry.forms.land import CertificateForm, CirculationForm, EndCoholderForm, ExtendForm
-from registry.models import CoHolder, LandContract
+from registry.forms.land import CertificateForm, CirculationForm, EndCoholderForm, ExtendForm, ParcelForm
+from registry.models import CoHolder, LandContract, Parcel
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.land import household_land, person_rights, rights_overview
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
@@ -107,7 +107,8 @@ def _household_page(code: str, number: str, *, status: int = 200, forms: dict | 
         shown_id=(lambda n: n if full else mask_id_number(n)),
         extend_form=forms.get("extend") or ExtendForm(), certificate_form=forms.get("certificate") or
         CertificateForm(), end_form=forms.get("end") or EndCoholderForm(),
-        circulation_form=forms.get("circulation") or CirculationForm()), status
+        circulation_form=forms.get("circulation") or CirculationForm(),
+        parcel_form=forms.get("parcel") or ParcelForm()), status
 
 
 @bp.get("/villages/<code>/households/<number>/land")
@@ -253,3 +254,25 @@ def add_circulation(code: str, contractor_code: str):
         refused(err)
         return _household_page(code, contract.household.number, status=422, forms={"circulation": form})
     return _done(code, contract, _("Circulation recorded"), "circulation", form)
+
+
+@bp.post("/villages/<code>/land/parcels/<int:parcel_id>")
+@require_role(CLERK)
+def change_parcel(code: str, parcel_id: int):
+    """Correct a parcel's name or areas (old → new in the audit log)."""
+    village, org = load_village(code)
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel is None or parcel.contract.organization_id != org.id or parcel.valid_to is not None:
+        abort(404)
+    number = parcel.contract.household.number
+    form = ParcelForm()
+    if not form.validate_on_submit():
+        return _household_page(code, number, status=422, forms={"parcel": form})
+    check_version(parcel, form)
+    try:
+        changes.change_parcel(db.session, parcel, actor=current_user, name=(form.name.data or "").strip() or None,
+                              contract_area=form.contract_area.data, measured_area=form.measured_area.data)
+    except DomainError as err:
+        refused(err)
+        return _household_page(code, number, status=422, forms={"parcel": form})
+    return _done(code, parcel.contract, _("Parcel updated"), "parcel", form)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from registry.models import Circulation, CoHolder, LandContract, Membership
+from registry.models import AuditEvent, Circulation, CoHolder, LandContract, Membership
 from registry.services.land.importer import import_land
 from tests.conftest import SAMPLES
 from tests.services.land_helpers import RIGHTS, village
@@ -155,3 +155,20 @@ def test_files_that_are_not_a_land_register_are_refused_whole(login_as, db, name
                                   content_type="multipart/form-data")
     assert resp.status_code in (400, 422) and "file." in resp.get_data(as_text=True)
     assert _count(db, LandContract) == 0
+
+
+def test_parcel_change_with_optimistic_locking_and_audit_old_to_new(login_as, db, land):
+    contract = _contract(db)
+    parcel = contract.parcels[0]
+    old_area, version = parcel.measured_area, parcel.version
+    client = login_as("clerk")
+    url = f"/villages/{V1}/land/parcels/{parcel.id}"
+    form = {"name": parcel.name, "contract_area": str(parcel.contract_area), "measured_area": "1.2345",
+            "version": str(version)}
+    assert client.post(url, data=form).status_code == 302
+    assert client.post(url, data={**form, "measured_area": "1.3"}).status_code == 409  # the page was stale
+    assert client.post(url, data={**form, "version": str(version + 1), "contract_area": "0"}).status_code == 422
+    db.session.refresh(parcel)
+    assert str(parcel.measured_area) == "1.2345"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "land.parcel_changed"))
+    assert event.detail["changes"]["measured_area"] == [str(old_area), "1.2345"]

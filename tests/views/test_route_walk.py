@@ -180,6 +180,8 @@ ROUTES: dict[str, Route] = {
     **{f"land.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "contractor_code": V1 + "010001"},
                              outside={"code": V_OUT, "contractor_code": V_OUT + "010001"})
        for name in ("extend", "certificate", "add_circulation")},
+    "land.change_parcel": Route(roles=frozenset({CLERK}), inside={"code": V1, "parcel_id": 999999},
+                                outside={"code": V_OUT, "parcel_id": 999999}),
     "land.end_coholder": Route(roles=frozenset({CLERK}), inside={"code": V1, "coholder_id": 999999},
                                outside={"code": V_OUT, "coholder_id": 999999}),
     # exports
