@@ -170,29 +170,33 @@ def _contract(org, contractor_code: str) -> LandContract:
     return contract
 
 
-def _done(code: str, contract: LandContract, message: str, form_key: str, form):
-    """Commit and go back to the household's land page, or show the page again with the refusal."""
-    if commit(message):
-        return redirect(url_for("land.household", code=code, number=contract.household.number))
-    return _household_page(code, contract.household.number, status=409, forms={form_key: form})
+def _change(code: str, key: str, form, record, contract: LandContract, act, message):
+    """One clerk change on the household's land page: check the form and the version the page showed,
+    run ``act()`` (a ``registry.services.land.changes`` call), commit and go back to the page with
+    ``message()``; a refused rule or an invalid form shows the page again (422), a lost race 409."""
+    number = contract.household.number
+    if not form.validate_on_submit():
+        return _household_page(code, number, status=422, forms={key: form})
+    check_version(record, form)
+    try:
+        act()
+    except DomainError as err:
+        refused(err)
+        return _household_page(code, number, status=422, forms={key: form})
+    if commit(message()):
+        return redirect(url_for("land.household", code=code, number=number))
+    return _household_page(code, number, status=409, forms={key: form})
 
 
 @bp.post("/villages/<code>/land/<contractor_code>/extend")
 @require_role(CLERK)
 def extend(code: str, contractor_code: str):
+    """L-04: the term + 30 years."""
     village, org = load_village(code)
     contract = _contract(org, contractor_code)
-    form = ExtendForm()
-    if not form.validate_on_submit():
-        abort(400)
-    check_version(contract, form)
-    try:
-        changes.extend_contract(db.session, contract, actor=current_user)
-    except DomainError as err:
-        refused(err)
-        return _household_page(code, contract.household.number, status=422, forms={"extend": form})
-    return _done(code, contract, _("The contract term was extended to %(date)s", date=contract.term_end),
-                 "extend", form)
+    return _change(code, "extend", ExtendForm(), contract, contract,
+                   lambda: changes.extend_contract(db.session, contract, actor=current_user),
+                   lambda: _("The contract term was extended to %(date)s", date=contract.term_end))
 
 
 @bp.post("/villages/<code>/land/<contractor_code>/certificate")
@@ -201,59 +205,41 @@ def certificate(code: str, contractor_code: str):
     village, org = load_village(code)
     contract = _contract(org, contractor_code)
     form = CertificateForm()
-    if not form.validate_on_submit():
-        return _household_page(code, contract.household.number, status=422, forms={"certificate": form})
-    check_version(contract, form)
-    try:
-        changes.set_certificate(db.session, contract, status=form.status.data, number=form.number.data or None,
-                                actor=current_user)
-    except DomainError as err:
-        refused(err)
-        return _household_page(code, contract.household.number, status=422, forms={"certificate": form})
-    return _done(code, contract, _("Certificate updated"), "certificate", form)
+    return _change(code, "certificate", form, contract, contract,
+                   lambda: changes.set_certificate(db.session, contract, status=form.status.data,
+                                                   number=form.number.data or None, actor=current_user),
+                   lambda: _("Certificate updated"))
 
 
 @bp.post("/villages/<code>/land/coholders/<int:coholder_id>/end")
 @require_role(CLERK)
 def end_coholder(code: str, coholder_id: int):
+    """Only a recorded lawful ground ends a co-holder's right (L-07); marriage or hukou never (L-10)."""
     village, org = load_village(code)
     holder = db.session.get(CoHolder, coholder_id)
     if holder is None or holder.contract.organization_id != org.id:
         abort(404)
-    number = holder.contract.household.number
     form = EndCoholderForm()
-    if not form.validate_on_submit():
-        return _household_page(code, number, status=422, forms={"end": form})
-    check_version(holder, form)
-    try:
-        changes.end_coholder(db.session, holder, ground=form.ground.data, on_date=form.on_date.data,
-                             actor=current_user)
-    except DomainError as err:
-        refused(err)
-        return _household_page(code, number, status=422, forms={"end": form})
-    return _done(code, holder.contract, _("The co-holder's right was ended"), "end", form)
+    return _change(code, "end", form, holder, holder.contract,
+                   lambda: changes.end_coholder(db.session, holder, ground=form.ground.data,
+                                                on_date=form.on_date.data, actor=current_user),
+                   lambda: _("The co-holder's right was ended"))
 
 
 @bp.post("/villages/<code>/land/<contractor_code>/circulations")
 @require_role(CLERK)
 def add_circulation(code: str, contractor_code: str):
+    """A circulation of the operation right (L-15..L-18; its end never after the contract's, L-16)."""
     village, org = load_village(code)
     contract = _contract(org, contractor_code)
     form = CirculationForm()
-    if not form.validate_on_submit():
-        return _household_page(code, contract.household.number, status=422, forms={"circulation": form})
-    check_version(contract, form)
-    try:
-        changes.add_circulation(
-            db.session, contract, parcel_codes=parse_code_list(form.parcel_codes.data) or [],
-            method=form.method.data, receiver_name=form.receiver_name.data,
-            receiver_id_number=form.receiver_id.data or None, area=form.area.data, starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data, price=form.price.data, signed_on=form.signed_on.data,
-            filed_on=form.filed_on.data, code=form.code.data or None, actor=current_user)
-    except DomainError as err:
-        refused(err)
-        return _household_page(code, contract.household.number, status=422, forms={"circulation": form})
-    return _done(code, contract, _("Circulation recorded"), "circulation", form)
+    return _change(code, "circulation", form, contract, contract, lambda: changes.add_circulation(
+        db.session, contract, parcel_codes=parse_code_list(form.parcel_codes.data) or [],
+        method=form.method.data, receiver_name=form.receiver_name.data,
+        receiver_id_number=form.receiver_id.data or None, area=form.area.data, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, price=form.price.data, signed_on=form.signed_on.data,
+        filed_on=form.filed_on.data, code=form.code.data or None, actor=current_user),
+        lambda: _("Circulation recorded"))
 
 
 @bp.post("/villages/<code>/land/parcels/<int:parcel_id>")
@@ -264,15 +250,8 @@ def change_parcel(code: str, parcel_id: int):
     parcel = db.session.get(Parcel, parcel_id)
     if parcel is None or parcel.contract.organization_id != org.id or parcel.valid_to is not None:
         abort(404)
-    number = parcel.contract.household.number
     form = ParcelForm()
-    if not form.validate_on_submit():
-        return _household_page(code, number, status=422, forms={"parcel": form})
-    check_version(parcel, form)
-    try:
-        changes.change_parcel(db.session, parcel, actor=current_user, name=(form.name.data or "").strip() or None,
-                              contract_area=form.contract_area.data, measured_area=form.measured_area.data)
-    except DomainError as err:
-        refused(err)
-        return _household_page(code, number, status=422, forms={"parcel": form})
-    return _done(code, parcel.contract, _("Parcel updated"), "parcel", form)
+    return _change(code, "parcel", form, parcel, parcel.contract, lambda: changes.change_parcel(
+        db.session, parcel, actor=current_user, name=(form.name.data or "").strip() or None,
+        contract_area=form.contract_area.data, measured_area=form.measured_area.data),
+        lambda: _("Parcel updated"))
