@@ -11,6 +11,10 @@ from flask import Flask, current_app
 
 from registry.cli_roster import _actor, _write
 from registry.extensions import db
+from registry.services.areas import area_by_code, organization_for_village
+from registry.services.land.export import export_land
+from registry.services.land.importer import import_land
+from registry.services.roster.importer import read_limits
 
 
 def register_land_cli(app: Flask) -> None:
@@ -29,10 +33,6 @@ def import_land_cmd(file: Path, village_code: str, dry_run: bool, partial: bool,
                     username: str | None) -> None:
     """Import a village's land contract register (承包方, 承包地块, 共有人, 流转合同; Chinese headings or
     NY/T 2539 field codes). The village roster must be imported first."""
-    from registry.services.areas import organization_for_village
-    from registry.services.land.importer import import_land
-    from registry.services.roster.importer import read_limits
-
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
@@ -74,9 +74,6 @@ def import_land_cmd(file: Path, village_code: str, dry_run: bool, partial: bool,
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_land_cmd(area_code: str, out: Path) -> None:
     """Export the land contract register of a village, a town or the district as .xlsx (import layout)."""
-    from registry.services.areas import area_by_code
-    from registry.services.land.export import export_land
-
     area = area_by_code(db.session, area_code)
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
