@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:32:33.583430
+Create Date: 2026-12-04 05:55:33.219373
 
 """
 from alembic import op
