@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:04:24.966823
+Create Date: 2026-12-04 06:06:49.970213
 
 """
 from alembic import op
@@ -298,6 +298,45 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_household_members_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_household_members_one_head', ['household_id'], unique=True, sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
 
+    op.create_table('land_contracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('representative_id', sa.Integer(), nullable=False),
+    sa.Column('contractor_code', sa.String(length=18), nullable=False),
+    sa.Column('issuer_code', sa.String(length=14), nullable=True),
+    sa.Column('method', sa.String(length=3), nullable=False),
+    sa.Column('contract_no', sa.String(length=40), nullable=True),
+    sa.Column('term_start', sa.Date(), nullable=False),
+    sa.Column('term_end', sa.Date(), nullable=False),
+    sa.Column('original_term_end', sa.Date(), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('certificate_no', sa.String(length=40), nullable=True),
+    sa.Column('certificate_status', sa.String(length=10), nullable=False),
+    sa.Column('member_count', sa.Integer(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("certificate_status IN ('issued','reissued','replaced','cancelled')", name=op.f('ck_land_contracts_certificate_status')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_contracts_ended')),
+    sa.CheckConstraint('issuer_code IS NULL OR length(issuer_code) = 14', name=op.f('ck_land_contracts_fbfbm')),
+    sa.CheckConstraint('length(contractor_code) = 18', name=op.f('ck_land_contracts_cbfbm')),
+    sa.CheckConstraint('member_count IS NULL OR member_count >= 0', name=op.f('ck_land_contracts_member_count')),
+    sa.CheckConstraint('term_end >= term_start', name=op.f('ck_land_contracts_term')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_land_contracts_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_land_contracts_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['representative_id'], ['persons.id'], name=op.f('fk_land_contracts_representative_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_contracts'))
+    )
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_contracts_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_representative_id'), ['representative_id'], unique=False)
+        batch_op.create_index('uq_land_contracts_current_code', ['contractor_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -444,6 +483,91 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filing_items_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_filing_items_membership_id'), ['membership_id'], unique=False)
 
+    op.create_table('land_circulations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('receiver_name', sa.String(length=120), nullable=False),
+    sa.Column('receiver_id_number', sa.String(length=20), nullable=True),
+    sa.Column('area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('filed_on', sa.Date(), nullable=True),
+    sa.Column('registrable', sa.Boolean(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("method IN ('lease','sublease','share_in','other')", name=op.f('ck_land_circulations_method')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_circulations_ended')),
+    sa.CheckConstraint('area > 0', name=op.f('ck_land_circulations_area')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_land_circulations_term')),
+    sa.CheckConstraint('price IS NULL OR price >= 0', name=op.f('ck_land_circulations_price')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_circulations_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulations'))
+    )
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulations_code'), ['code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_circulations_contract_id'), ['contract_id'], unique=False)
+
+    op.create_table('land_coholders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('relation', sa.String(length=2), nullable=True),
+    sa.Column('is_coholder', sa.Boolean(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_coholders_ended')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_coholders_contract_id_land_contracts')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_land_coholders_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_coholders'))
+    )
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_coholders_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_coholders_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('uq_land_coholders_current', ['contract_id', 'person_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
+    op.create_table('land_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=19), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=True),
+    sa.Column('contract_area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('measured_area', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('land_use_type', sa.String(length=4), nullable=True),
+    sa.Column('grade', sa.String(length=2), nullable=True),
+    sa.Column('land_use', sa.String(length=1), nullable=True),
+    sa.Column('basic_farmland', sa.Boolean(), nullable=True),
+    sa.Column('east', sa.String(length=60), nullable=True),
+    sa.Column('south', sa.String(length=60), nullable=True),
+    sa.Column('west', sa.String(length=60), nullable=True),
+    sa.Column('north', sa.String(length=60), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_parcels_ended')),
+    sa.CheckConstraint('contract_area > 0', name=op.f('ck_land_parcels_contract_area')),
+    sa.CheckConstraint('length(code) = 19', name=op.f('ck_land_parcels_dkbm')),
+    sa.CheckConstraint('measured_area IS NULL OR measured_area > 0', name=op.f('ck_land_parcels_measured_area')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_parcels_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_parcels'))
+    )
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_parcels_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index('uq_land_parcels_current_code', ['code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('public_notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -494,6 +618,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('land_circulation_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('circulation_id', sa.Integer(), nullable=False),
+    sa.Column('parcel_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['circulation_id'], ['land_circulations.id'], name=op.f('fk_land_circulation_parcels_circulation_id_land_circulations')),
+    sa.ForeignKeyConstraint(['parcel_id'], ['land_parcels.id'], name=op.f('fk_land_circulation_parcels_parcel_id_land_parcels')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulation_parcels'))
+    )
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulation_parcels_parcel_id'), ['parcel_id'], unique=False)
+        batch_op.create_index('uq_land_circulation_parcels', ['circulation_id', 'parcel_id'], unique=True)
+
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
@@ -525,6 +661,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_circulation_parcels')
+        batch_op.drop_index(batch_op.f('ix_land_circulation_parcels_parcel_id'))
+
+    op.drop_table('land_circulation_parcels')
     with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
         batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
@@ -535,6 +676,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
 
     op.drop_table('public_notices')
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_parcels_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_parcels_contract_id'))
+
+    op.drop_table('land_parcels')
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_coholders_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_person_id'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_contract_id'))
+
+    op.drop_table('land_coholders')
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_land_circulations_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_land_circulations_code'))
+
+    op.drop_table('land_circulations')
     with op.batch_alter_table('filing_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filing_items_membership_id'))
         batch_op.drop_index(batch_op.f('ix_filing_items_filing_id'))
@@ -562,6 +719,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_household_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_contracts_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_representative_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_household_id'))
+
+    op.drop_table('land_contracts')
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.drop_index('uq_household_members_one_head', sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))

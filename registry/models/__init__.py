@@ -6,6 +6,7 @@ from registry.models.charter import CharterSettings
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
 from registry.models.homesteads import Homestead
+from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
@@ -18,4 +19,5 @@ __all__ = [
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "RightsReview", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
+    "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
 ]

@@ -22,6 +22,7 @@ from registry.views import (
     households,
     imports,
     jobs,
+    land,
     main,
     member_search,
     members,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(charter.bp)  # issue 16: the collective's charter settings
     app.register_blueprint(homesteads.bp)  # issue 15: the homestead register
     app.register_blueprint(homestead_imports.bp)
+    app.register_blueprint(land.bp)  # issue 15: the land contract register
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs

@@ -172,6 +172,26 @@ ROUTES: dict[str, Route] = {
     "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
     **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
+    # land contract register (issue 15): the clerk imports and changes, everyone in scope reads
+    "land.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "land.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                        outside={"code": V_OUT, "token": NO_TOKEN}),
+    "land.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                 outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "land.household": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
+    "land.member": Route(roles=ALL, inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                         outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    "land.village_rights": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "land.town_rights": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    "land.district_rights": Route(roles=frozenset({DISTRICT, ADMIN})),
+    # the village is checked before the contract, so any contractor code shows the area rule
+    **{f"land.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "contractor_code": V1 + "010001"},
+                             outside={"code": V_OUT, "contractor_code": V_OUT + "010001"})
+       for name in ("extend", "certificate", "add_circulation")},
+    "land.change_parcel": Route(roles=frozenset({CLERK}), inside={"code": V1, "parcel_id": 999999},
+                                outside={"code": V_OUT, "parcel_id": 999999}),
+    "land.end_coholder": Route(roles=frozenset({CLERK}), inside={"code": V1, "coholder_id": 999999},
+                               outside={"code": V_OUT, "coholder_id": 999999}),
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
