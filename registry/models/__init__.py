@@ -7,6 +7,7 @@ from registry.models.holidays import Holiday
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
+from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
 from registry.models.users import User
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
+    "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
 ]

@@ -77,7 +77,7 @@ def test_s11_reserve_rounds_half_up_not_half_even():
 
 
 def test_s12_leftover_to_largest_remainders_ties_by_holder_code():
-    """S-12: 1 fen over three equal holders goes to the smallest holder code; the order read does not matter."""
+    """S-12: 1 fen over three equal holders goes to the smallest holder code, whatever the order."""
     lines = split(1, {"c": Decimal(1), "a": Decimal(1), "b": Decimal(1)})
     assert [(x.holder, x.amount_fen) for x in lines] == [("a", 1), ("b", 0), ("c", 0)]
     lines = split(10, {"x": Decimal(2), "y": Decimal(1)})  # 6.67 / 3.33 → 7 / 3
