@@ -31,6 +31,10 @@ def register_cli(app: Flask) -> None:
 
     register_ops_cli(app)
 
+    from registry.cli_shares import register_shares_cli  # issue 16: shares and dividends
+
+    register_shares_cli(app)
+
 
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="加载演示区划（临淄区12个镇街、演示村）和各角色演示用户")
