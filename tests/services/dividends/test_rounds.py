@@ -35,7 +35,8 @@ def test_S11_reserve_at_the_charter_rate_half_up_and_never_below(db, village):
     with pytest.raises(DomainError) as err:
         compute(db.session, village, record_date=RECORD, net_income=Decimal(100), reserve_rate=Decimal("0.2"))
     assert err.value.rule == "S-11"
-    higher = compute(db.session, village, record_date=RECORD, net_income=Decimal(100), reserve_rate=Decimal("0.4"))
+    higher = compute(db.session, village, record_date=RECORD, net_income=Decimal(100),
+                     reserve_rate=Decimal("0.4"))
     assert higher.allocation.reserve == Decimal("40.00")
 
 
@@ -68,7 +69,8 @@ def test_S13_art15_grantee_takes_part_with_the_resolution_units(db, village):
     person = Person(id_number="370305198001010013", name="外来贡献", sex="1")
     db.session.add(person)
     db.session.flush()
-    db.session.add(NonMemberGrant(organization_id=village.id, area_code=village.area_code, person_id=person.id,
+    db.session.add(NonMemberGrant(organization_id=village.id, area_code=village.area_code,
+                                  person_id=person.id,
                                   resolution_id=grant_resolution.id, rights="income_distribution",
                                   units=Decimal("64.25"), valid_from=dt.date(2026, 1, 10), reason="长期贡献"))
     db.session.flush()
@@ -76,7 +78,8 @@ def test_S13_art15_grantee_takes_part_with_the_resolution_units(db, village):
     line = next(x for x in result["lines"] if x["holder"] == person.id_number)
     assert line["units"] == "64.25" and line["name"] == "外来贡献"
     assert Decimal(result["total_units"]) == Decimal("6422.5") + Decimal("64.25")
-    before = compute(db.session, village, record_date=dt.date(2026, 1, 9), net_income=Decimal(100000)).to_json()
+    before = compute(db.session, village, record_date=dt.date(2026, 1, 9),
+                     net_income=Decimal(100000)).to_json()
     assert person.id_number not in {x["holder"] for x in before["lines"]}
 
 

@@ -32,7 +32,8 @@ def resolution(db, org, *, subject="distribution_plan", body="member_assembly", 
     """A passed resolution stored directly (its own rules are tested with the filing workflow)."""
     from registry.models import Resolution
 
-    r = Resolution(organization_id=org.id, body=body, subject=subject, notice_date=notice, meeting_date=meeting,
+    r = Resolution(organization_id=org.id, body=body, subject=subject, notice_date=notice,
+                   meeting_date=meeting,
                    base_members=base, attendees=votes, votes_for=votes, passed=True)
     db.session.add(r)
     db.session.flush()

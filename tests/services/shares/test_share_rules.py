@@ -50,7 +50,8 @@ def test_S05_static_a_death_changes_no_holding_and_no_round(db, demo, clock):
     db.session.commit()
     assert member.status == "lost"
     assert _open(db, org, household) == before  # 生不增、死不减
-    assert compute(db.session, org, record_date=TODAY, net_income=Decimal(10000)).to_json()["lines"] == lines_before
+    after = compute(db.session, org, record_date=TODAY, net_income=Decimal(10000)).to_json()["lines"]
+    assert after == lines_before
 
 
 def test_S05_static_refuses_an_adjustment(db, demo, clock):
@@ -73,7 +74,8 @@ def test_S04_dynamic_adjustment_is_an_event_linked_to_its_resolution(db, demo, c
                        actor=None, household_id=household.id, today=TODAY)
     assert err.value.rule == "S-04"
     plan = resolution(db, org, subject="quantification_plan")
-    new = adjust_holding(db.session, org, share_type="population", units=Decimal(6), on=TODAY, resolution=plan,
+    new = adjust_holding(db.session, org, share_type="population", units=Decimal(6), on=TODAY,
+                         resolution=plan,
                          actor=None, household_id=household.id, today=TODAY)
     db.session.commit()
     assert new.event == "dynamic_adjustment" and new.resolution_id == plan.id
