@@ -32,3 +32,8 @@ def register_blueprints(app: Flask) -> None:
     from registry.views import audit  # issue 4: the audit log page
 
     app.register_blueprint(audit.bp)
+
+    from registry.views import dividends, shares  # issue 16: share register and dividend rounds
+
+    app.register_blueprint(shares.bp)
+    app.register_blueprint(dividends.bp)

@@ -18,6 +18,7 @@ from registry.reports.roster.listing import (
     roster_select,
     row_extras,
 )
+from registry.reports.shares.units import member_payments
 from registry.services.filing.filings import member_filing_states
 
 bp = Blueprint("roster", __name__)
@@ -140,6 +141,7 @@ def member_page(code: str, membership_id: int, *, status: int = 200, **forms):
     filing = filing_states(org.id).get(membership_id, "unfiled")
     html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
                            person=detail.membership.person, shown_id=shown_id, filing=filing,
+                           payments=member_payments(db.session, detail.membership),
                            **member_actions(village, org, detail.membership, forms))
     if full_id:  # the person and the household members listed with them
         audit_full_ids(village, "view.member_full_id", "membership", membership_id,

@@ -88,7 +88,7 @@ def holder_history(session: Session, organization_id: int, *, household_id: int 
     payments = list(session.execute(
         select(DividendRound, DividendLine).join(DividendLine, DividendLine.round_id == DividendRound.id)
         .where(DividendRound.organization_id == organization_id, holder_l)
-        .order_by(DividendRound.record_date.desc())).tuples())
+        .order_by(DividendRound.record_date.desc())).all())
     return holdings, payments
 
 
@@ -101,4 +101,4 @@ def member_payments(session: Session, membership: Membership) -> list[tuple[Divi
         select(DividendRound, DividendLine).join(DividendLine, DividendLine.round_id == DividendRound.id)
         .where(DividendRound.organization_id == membership.organization_id, or_(*conditions),
                DividendRound.state != "cancelled")
-        .order_by(DividendRound.record_date.desc())).tuples())
+        .order_by(DividendRound.record_date.desc())).all())

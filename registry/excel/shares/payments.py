@@ -1,0 +1,59 @@
+"""The payment sheet of a dividend round (收益分配发放表): one row per holder with units, amount and a
+signature column, a total row, money as number cells with 2 decimals. XlsxWriter in constant-memory mode."""
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+import xlsxwriter
+
+from registry.excel.writer import neutralise
+
+HEADINGS = ("序号", "持股人编号", "户主/持股人", "股数", "金额（元）", "领款人签字", "备注")
+_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "default_format_properties": {"font_name": "宋体", "font_size": 11}}
+
+
+def write_payment_sheet(rows: Iterable[tuple[str, str, Decimal, Decimal]], *, organisation: str, title: str,
+                        subtitle: str, total_units: Decimal, total_amount: Decimal) -> bytes:
+    """``rows``: (holder code, name, units, amount in yuan) in holder order."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, _OPTIONS)
+    ws = wb.add_worksheet("发放表")
+    bold = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
+    head = wb.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#DDEBF7"})
+    text = wb.add_format({"border": 1, "num_format": "@"})
+    units_fmt = wb.add_format({"border": 1, "num_format": "0.####"})
+    money = wb.add_format({"border": 1, "num_format": "#,##0.00"})
+    cell = wb.add_format({"border": 1})
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 12)
+    ws.set_column(3, 4, 14)
+    ws.set_column(5, 5, 18)
+    ws.set_column(6, 6, 12)
+    ws.merge_range(0, 0, 0, len(HEADINGS) - 1, neutralise(f"{organisation}{title}"), bold)
+    ws.merge_range(1, 0, 1, len(HEADINGS) - 1, neutralise(subtitle))
+    for c, heading in enumerate(HEADINGS):
+        ws.write_string(2, c, heading, head)
+    r = 3
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    for n, (holder, name, units, amount) in enumerate(rows, start=1):
+        write_number(r, 0, n, cell)
+        write_string(r, 1, neutralise(holder), text)
+        write_string(r, 2, neutralise(name), text)
+        write_number(r, 3, float(units), units_fmt)
+        write_number(r, 4, float(amount), money)
+        write_blank(r, 5, None, cell)
+        write_blank(r, 6, None, cell)
+        r += 1
+    write_string(r, 2, "合计", head)
+    write_number(r, 3, float(total_units), units_fmt)
+    write_number(r, 4, float(total_amount), money)
+    ws.repeat_rows(2)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    wb.close()
+    return buffer.getvalue()
