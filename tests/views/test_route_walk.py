@@ -98,10 +98,12 @@ class World:
         from registry.services.areas import organization_for_village
 
         org = organization_for_village(_db.session, village_code)
-        rnd = DividendRound(organization_id=org.id, area_code=village_code, title="路由测试", record_date=dt.date(2026, 1, 1),
-                            net_income=Decimal(0), reserve_rate=Decimal("0.3"), reserve=Decimal(0),
-                            distributable=Decimal(0), total_units=Decimal(0), rounding_mode="largest_remainder",
-                            algorithm_version="S-12/1", holder_unit="household", source="roster", state="draft")
+        zero = Decimal(0)
+        rnd = DividendRound(organization_id=org.id, area_code=village_code, title="路由测试",
+                            record_date=dt.date(2026, 1, 1), net_income=zero, reserve_rate=Decimal("0.3"),
+                            reserve=zero, distributable=zero, total_units=zero,
+                            rounding_mode="largest_remainder", algorithm_version="S-12/1",
+                            holder_unit="household", source="roster", state="draft")
         _db.session.add(rnd)
         _db.session.commit()
         return {"code": village_code, "round_id": rnd.id}
