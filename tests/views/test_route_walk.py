@@ -114,8 +114,8 @@ class World:
         from registry.models.shares import ShareCertificate
 
         self.membership(village_code)
-        household = _db.session.scalar(select(Household).where(Household.number == "0001",
-                                                               Household.organization.has(area_code=village_code)))
+        in_village = Household.organization.has(area_code=village_code)
+        household = _db.session.scalar(select(Household).where(Household.number == "0001", in_village))
         self._seq += 1
         cert = ShareCertificate(organization_id=household.organization_id, area_code=village_code,
                                 number=f"路由{self._seq}", household_id=household.id, status="issued")
@@ -216,7 +216,8 @@ ROUTES: dict[str, Route] = {
     "shares.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
                                    outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
     "shares.export": Route(roles=frozenset({CLERK, DISTRICT}), inside={"code": V1}, outside={"code": V_OUT}),
-    "shares.household": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
+    "shares.household": Route(roles=ALL, inside=lambda w: w.household(V1),
+                              outside=lambda w: w.household(V_OUT)),
     "shares.certificate": Route(roles=ALL, inside=lambda w: w.certificate(V1),
                                 outside=lambda w: w.certificate(V_OUT)),
     "shares.change": Route(roles=frozenset({CLERK}), inside=lambda w: w.certificate(V1),
