@@ -31,22 +31,20 @@ def write_payment_sheet(rows: Iterable[tuple[str, str, Decimal, Decimal]], *, or
     ws.set_column(1, 1, 20)
     ws.set_column(2, 2, 12)
     ws.set_column(3, 4, 14)
-    ws.set_column(5, 5, 18)
-    ws.set_column(6, 6, 12)
+    ws.set_column(5, 5, 18, cell)  # signature and remark: empty cells framed by the column format
+    ws.set_column(6, 6, 12, cell)
     ws.merge_range(0, 0, 0, len(HEADINGS) - 1, neutralise(f"{organisation}{title}"), bold)
     ws.merge_range(1, 0, 1, len(HEADINGS) - 1, neutralise(subtitle))
     for c, heading in enumerate(HEADINGS):
         ws.write_string(2, c, heading, head)
     r = 3
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+    write_string, write_number = ws.write_string, ws.write_number
     for n, (holder, name, units, amount) in enumerate(rows, start=1):
         write_number(r, 0, n, cell)
         write_string(r, 1, neutralise(holder), text)
         write_string(r, 2, neutralise(name), text)
         write_number(r, 3, float(units), units_fmt)
         write_number(r, 4, float(amount), money)
-        write_blank(r, 5, None, cell)
-        write_blank(r, 6, None, cell)
         r += 1
     write_string(r, 2, "合计", head)
     write_number(r, 3, float(total_units), units_fmt)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from typing import NamedTuple
 
 from registry.services.errors import DomainError
 
@@ -25,8 +26,7 @@ ROUNDING_MODE = "largest_remainder"
 FEN = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Holding:
+class Holding(NamedTuple):
     """One entitled or non-entitled holding of a holder: ``units`` (Decimal, 4 places) of a type whose
     ``weight`` multiplies them; ``counts`` False leaves it out of S and out of the lines (a collective
     share the charter keeps out of the divisor, S-07)."""
@@ -37,8 +37,9 @@ class Holding:
     counts: bool = True
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One holder's line (a tuple: cheap for 100,000 holders)."""
+
     holder: str
     units: Decimal  # Σ units × weight of the holder's entitled holdings
     amount_fen: int
@@ -116,27 +117,35 @@ def holder_weights(holdings: Iterable[Holding]) -> dict[str, Decimal]:
 
 def split(distributable_fen: int, weights: dict[str, Decimal]) -> tuple[Line, ...]:
     """Split ``distributable_fen`` over ``weights`` by S-12; lines ordered by holder code."""
+    return _split(distributable_fen, weights)[0]
+
+
+def _split(distributable_fen: int, weights: dict[str, Decimal]) -> tuple[tuple[Line, ...], Decimal]:
+    """The lines and S (Σ weights, exact)."""
     if distributable_fen < 0:
         raise DomainError("dividend.amount_negative", "可分配金额不能为负数", rule="S-12")
     holders = sorted(weights)
-    places = _scale([weights[h] for h in holders])
-    scaled = [int(weights[h].scaleb(places)) for h in holders]
+    values = [weights[h] for h in holders]
+    places = _scale(values)
+    scaled = [int(v.scaleb(places)) for v in values]
     total = sum(scaled)
+    total_units = Decimal(total).scaleb(-places)
     if total == 0:
         if distributable_fen == 0:
-            return tuple(Line(h, weights[h], 0) for h in holders)
+            return tuple(Line(h, v, 0) for h, v in zip(holders, values)), total_units
         raise DomainError("dividend.no_units", "没有参与分配的股份，无法分配收益", rule="S-12")
     amounts = []
     remainders = []
     for i, w in enumerate(scaled):
         q, r = divmod(distributable_fen * w, total)
         amounts.append(q)
-        remainders.append((-r, holders[i], i))
+        if r:
+            remainders.append((-r, holders[i], i))
     leftover = distributable_fen - sum(amounts)
-    # leftover < number of holders with a non-zero remainder: each gets at most one fen
+    # leftover < number of holders with a non-zero remainder: each of the largest gets one fen
     for _, _, i in sorted(remainders)[:leftover]:
         amounts[i] += 1
-    return tuple(Line(h, weights[h], amounts[i]) for i, h in enumerate(holders))
+    return tuple(map(Line, holders, values, amounts)), total_units
 
 
 def allocate(net_income: Decimal, reserve_rate: Decimal, holdings: Iterable[Holding]) -> Allocation:
@@ -144,7 +153,5 @@ def allocate(net_income: Decimal, reserve_rate: Decimal, holdings: Iterable[Hold
     net = to_fen(net_income)
     reserve = reserve_fen(net, reserve_rate)
     distributable = net - reserve
-    weights = holder_weights(holdings)
-    lines = split(distributable, weights)
-    total = sum((line.units for line in lines), Decimal(0))
+    lines, total = _split(distributable, holder_weights(holdings))
     return Allocation(net, reserve, distributable, total, lines)

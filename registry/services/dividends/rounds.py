@@ -80,11 +80,12 @@ def compute(session: Session, organization: Organization, *, record_date: dt.dat
     by_code = {h.code: h for h in holders}
     if len(by_code) != len(holders):
         raise DomainError("dividend.holder_duplicate", "持股人编号重复，无法分配", rule="S-12")
+    weights = {"grant": (Decimal(1), True)}  # S-13: a grantee's units weigh 1 and count
     holdings = []
     for h in holders:
         for share_type, units in h.parts:
-            weight, counts = settings.weight(share_type) if share_type != "grant" else (Decimal(1), True)
-            holdings.append(Holding(h.code, units, weight, counts))
+            weight = weights.get(share_type) or weights.setdefault(share_type, settings.weight(share_type))
+            holdings.append(Holding(h.code, units, *weight))
     if not holdings:
         raise DomainError("dividend.no_units", "本村没有股权登记，名册中也没有股份，无法分配", rule="S-12")
     return Computed(source, allocate(net_income, rate, holdings), by_code, rate)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -60,8 +61,7 @@ def roster_households(session: Session, organization_id: int) -> dict[str, Roste
     return out
 
 
-@dataclass(frozen=True)
-class HolderUnits:
+class HolderUnits(NamedTuple):
     """One holder's entitled holdings on a record date: ``code`` (户编号 or ID number) orders the ties of
     S-12; ``parts`` lists (share type, units)."""
 
@@ -96,16 +96,19 @@ def units_as_of(session: Session, organization_id: int, day: dt.date,
 
 
 def _from_holdings(session: Session, organization_id: int, day: dt.date) -> list[HolderUnits]:
-    stmt = holdings_on(session, organization_id, day)
+    stmt = holdings_on(session, organization_id, day).with_only_columns(
+        ShareHolding.household_id, ShareHolding.person_id, ShareHolding.share_type, ShareHolding.units)
     parts: dict[tuple[int | None, int | None], list[tuple[str, Decimal]]] = {}
-    for h in session.scalars(stmt):
-        parts.setdefault((h.household_id, h.person_id), []).append((h.share_type, h.units))
+    for hid, pid, share_type, units in session.execute(stmt):
+        parts.setdefault((hid, pid), []).append((share_type, units))
     households = households_of(session, organization_id)
     persons = {}
     person_ids = [p for _, p in parts if p is not None]
     if person_ids:
         persons = {pid: (idn, name) for pid, idn, name in session.execute(
-            select(Person.id, Person.id_number, Person.name).where(Person.id.in_(person_ids)))}
+            select(Person.id, Person.id_number, Person.name)
+            .join(ShareHolding, ShareHolding.person_id == Person.id)
+            .where(ShareHolding.organization_id == organization_id).distinct())}
     out = []
     for (hid, pid), items in parts.items():
         code, name = households[hid] if hid is not None else persons[pid]
