@@ -78,7 +78,8 @@ def main(argv: list[str]) -> None:
                            today=dt.date(2026, 6, 1))
         db.session.commit()
         apply, apply_cpu = time.perf_counter() - t, time.process_time() - c
-        assert sum(line.amount_fen for line in computed.allocation.lines) == computed.allocation.distributable_fen
+        allocation = computed.allocation
+        assert sum(line.amount_fen for line in allocation.lines) == allocation.distributable_fen
         lines = [(x.holder_code, x.name, x.units, x.amount) for x in db.session.scalars(
             select(DividendLine).where(DividendLine.round_id == rnd.id).order_by(DividendLine.holder_code))]
         t, c = time.perf_counter(), time.process_time()
@@ -98,7 +99,8 @@ def main(argv: list[str]) -> None:
         wb.close()
         raw, raw_cpu = time.perf_counter() - t, time.process_time() - c
     print(json.dumps({"holders": holders, "lines": len(lines), "dry_run": dry_run,
-                      "dry_run_cpu": dry_run_cpu, "apply": apply, "apply_cpu": apply_cpu, "sheet": sheet, "sheet_cpu": sheet_cpu,
+                      "dry_run_cpu": dry_run_cpu, "apply": apply, "apply_cpu": apply_cpu, "sheet": sheet,
+                      "sheet_cpu": sheet_cpu,
                       "raw": raw, "raw_cpu": raw_cpu}))
 
 
