@@ -73,6 +73,12 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
     run = import_roster if village_code is not None else import_area_roster
     report = run(db.session, data, target, actor=actor, filename=file.name, dry_run=dry_run, partial=partial,
                  **read_limits(current_app.config))
+    finish_import(report, as_json)
+
+
+def finish_import(report, as_json: bool) -> None:
+    """Commit or roll back an import, print its report (JSON or text) and exit 2 for a file error, 1 when
+    rows have errors and nothing was written (every register's import command)."""
     if report.committed:
         db.session.commit()
     else:

@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 
 from registry.clock import local_today
-from registry.cli_roster import _actor, _print_report
+from registry.cli_roster import _actor, finish_import
 from registry.extensions import db
 from registry.services.areas import organization_for_village
 from registry.services.dividends.rounds import compute, create_round
@@ -63,18 +63,7 @@ def import_shares_cmd(file: Path, village_code: str, dry_run: bool, partial: boo
         sys.exit(2)
     report = import_shares(db.session, data, organization, actor=actor, filename=file.name, dry_run=dry_run,
                            partial=partial, **read_limits(current_app.config))
-    if report.committed:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
-    else:
-        _print_report(report)
-    if report.file_error:
-        sys.exit(2)
-    if report.errors and not report.committed:
-        sys.exit(1)
+    finish_import(report, as_json)
 
 
 @click.command("export-shares")

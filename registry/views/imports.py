@@ -40,20 +40,24 @@ def upload(code: str):
     org = _organization(code)
     form = UploadForm()
     if form.validate_on_submit():
-        storage = form.file.data
-        data = storage.read()
-        filename = Path(storage.filename or "roster.xlsx").name
-        # The preview always plans the partial import too, so it can say what that would import.
-        report = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                               partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        token = None if report.file_error else save_upload(
-            _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
-        status = 200 if not report.file_error else 422
-        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=False, apply_form=ApplyForm(),
-                               error_limit=PREVIEW_ERROR_LIMIT), status
+        return preview(org, form.file.data, lambda data, **kw: import_roster(db.session, data, org,
+                                                                           actor=current_user, **kw))
     return render_template("imports/upload.html", org=org, form=form), 400 if form.errors else 200
+
+
+def preview(org, storage, run):
+    """The preview of an uploaded village register (roster, shares): ``run(data, filename=, dry_run=,
+    partial=, **limits)`` is the import's dry run; the file is kept for the apply step under a token."""
+    data = storage.read()
+    filename = Path(storage.filename or "upload.xlsx").name
+    # The preview always plans the partial import too, so it can say what that would import.
+    report = run(data, filename=filename, dry_run=True, partial=True, **read_limits(current_app.config))
+    db.session.rollback()
+    token = None if report.file_error else save_upload(
+        _folder(), data, user_id=current_user.id, area_code=org.area_code, filename=filename)
+    status = 200 if not report.file_error else 422
+    return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
+                           partial=False, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT), status
 
 
 @bp.route("/villages/<code>/import/<token>/apply", methods=["POST"])

@@ -27,14 +27,13 @@ from registry.reports.roster.listing import find_area
 from registry.reports.shares.units import holder_history, units_by_village
 from registry.services.errors import DomainError
 from registry.services.people import current_links
-from registry.services.roster.importer import read_limits
 from registry.services.shares.certificates import STATUS_LABELS, change_certificate
 from registry.services.shares.export import export_shares, register_rows
 from registry.services.shares.importer import import_shares
 from registry.services.shares.settings import SHARE_TYPE_LABELS, share_settings
-from registry.services.uploads import load_upload, save_upload, upload_folder
+from registry.services.uploads import load_upload, upload_folder
 from registry.views.downloads import xlsx_response
-from registry.views.imports import Applied, apply_stored
+from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, apply_stored, preview
 from registry.views.members import commit, refused
 from registry.views.roster import load_village, shows_full_id
 
@@ -47,7 +46,6 @@ def shares_filter(value) -> str:
     return "" if value is None or value == "" else format_decimal(Decimal(value))
 
 READERS = (CLERK, TOWN, DISTRICT, ADMIN)
-PREVIEW_ERROR_LIMIT = 500
 
 
 def _folder() -> Path:
@@ -78,17 +76,8 @@ def upload(code: str):
     village, org = load_village(code)
     form = ShareUploadForm()
     if form.validate_on_submit():
-        storage = form.file.data
-        data = storage.read()
-        filename = Path(storage.filename or "shares.xlsx").name
-        report = import_shares(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                               partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        token = None if report.file_error else save_upload(
-            _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
-        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=False, apply_form=ApplyForm(),
-                               error_limit=PREVIEW_ERROR_LIMIT), 200 if not report.file_error else 422
+        return preview(org, form.file.data, lambda data, **kw: import_shares(db.session, data, org,
+                                                                           actor=current_user, **kw))
     status = 400 if form.errors else 200
     return render_template("shares/upload.html", org=org, village=village, form=form), status
 

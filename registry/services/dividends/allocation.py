@@ -150,8 +150,15 @@ def _split(distributable_fen: int, weights: dict[str, Decimal]) -> tuple[tuple[L
 
 def allocate(net_income: Decimal, reserve_rate: Decimal, holdings: Iterable[Holding]) -> Allocation:
     """The whole round: reserve (S-11), D, and the lines (S-12). Σ line amounts == distributable."""
+    return allocate_weights(net_income, reserve_rate, holder_weights(holdings))
+
+
+def allocate_weights(net_income: Decimal, reserve_rate: Decimal, weights: dict[str, Decimal]) -> Allocation:
+    """:func:`allocate` over the holders' weighted units already summed (``{holder: Σ units × weight}``)."""
     net = to_fen(net_income)
     reserve = reserve_fen(net, reserve_rate)
     distributable = net - reserve
-    lines, total = _split(distributable, holder_weights(holdings))
+    if any(w < 0 for w in weights.values()):
+        raise DomainError("shares.invalid", "股份数与权重不能为负数", rule="S-12")
+    lines, total = _split(distributable, weights)
     return Allocation(net, reserve, distributable, total, lines)

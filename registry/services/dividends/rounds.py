@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.orm import Session
@@ -19,8 +19,8 @@ from registry.clock import local_today, utc_naive_now
 from registry.models import Organization, Resolution
 from registry.models.shares import DividendLine, DividendRound
 from registry.services import audit
-from registry.services.dividends.allocation import (ALGORITHM_VERSION, ROUNDING_MODE, Allocation, Holding,
-                                                    allocate)
+from registry.services.dividends.allocation import (ALGORITHM_VERSION, ROUNDING_MODE, Allocation,
+                                                    allocate_weights)
 from registry.services.errors import DomainError
 from registry.services.shares.holders import HolderUnits, units_as_of
 from registry.services.shares.settings import share_settings
@@ -80,15 +80,23 @@ def compute(session: Session, organization: Organization, *, record_date: dt.dat
     by_code = {h.code: h for h in holders}
     if len(by_code) != len(holders):
         raise DomainError("dividend.holder_duplicate", "持股人编号重复，无法分配", rule="S-12")
-    weights = {"grant": (Decimal(1), True)}  # S-13: a grantee's units weigh 1 and count
-    holdings = []
-    for h in holders:
-        for share_type, units in h.parts:
-            weight = weights.get(share_type) or weights.setdefault(share_type, settings.weight(share_type))
-            holdings.append(Holding(h.code, units, *weight))
-    if not holdings:
+    types = {"grant": (Decimal(1), True)}  # S-13: a grantee's units weigh 1 and count
+    weights: dict[str, Decimal] = {}
+    with localcontext() as ctx:
+        ctx.prec = 80  # exact sums (see allocation.holder_weights)
+        for h in holders:
+            total = None
+            for share_type, units in h.parts:
+                weight, counts = types.get(share_type) or types.setdefault(share_type,
+                                                                           settings.weight(share_type))
+                if counts:
+                    part = units if weight == 1 else units * weight
+                    total = part if total is None else total + part
+            if total is not None:
+                weights[h.code] = total
+    if not holders:
         raise DomainError("dividend.no_units", "本村没有股权登记，名册中也没有股份，无法分配", rule="S-12")
-    return Computed(source, allocate(net_income, rate, holdings), by_code, rate)
+    return Computed(source, allocate_weights(net_income, rate, weights), by_code, rate)
 
 
 def create_round(session: Session, organization: Organization, *, record_date: dt.date, net_income: Decimal,

@@ -112,7 +112,7 @@ def _from_holdings(session: Session, organization_id: int, day: dt.date) -> list
     out = []
     for (hid, pid), items in parts.items():
         code, name = households[hid] if hid is not None else persons[pid]
-        out.append(HolderUnits(code, name, hid, pid, tuple(sorted(items))))
+        out.append(HolderUnits(code, name, hid, pid, tuple(items)))
     return out
 
 
