@@ -130,14 +130,15 @@ def create_round(session: Session, organization: Organization, *, record_date: d
 
 
 def _write_lines(session: Session, rnd: DividendRound, computed: Computed) -> None:
+    holders, round_id = computed.holders, rnd.id
     rows = []
-    for line in computed.allocation.lines:
-        h = computed.holders[line.holder]
-        rows.append({"round_id": rnd.id, "holder_code": line.holder, "household_id": h.household_id,
-                     "person_id": h.person_id, "name": h.name[:60], "units": line.units,
-                     "amount": line.amount})
-    if rows:
-        session.execute(insert(DividendLine), rows)
+    for holder, units, fen in computed.allocation.lines:
+        h = holders[holder]
+        rows.append({"round_id": round_id, "holder_code": holder, "household_id": h.household_id,
+                     "person_id": h.person_id, "name": h.name[:60], "units": units,
+                     "amount": Decimal(fen).scaleb(-2)})
+    if rows:  # a Core insert of the table: no ORM bookkeeping for 100,000 lines
+        session.execute(insert(DividendLine.__table__), rows)
     session.expire(rnd, ["lines"])
 
 
