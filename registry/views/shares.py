@@ -18,7 +18,6 @@ from registry.excel.roster.types import Issue
 from registry.excel.shares.columns import SHARES, SHEET_NAMES
 from registry.excel.writer import write_error_workbook
 from registry.extensions import db
-from registry.forms.imports import ApplyForm
 from registry.forms.shares import CertificateForm, ShareUploadForm
 from registry.models import Area, Household
 from registry.models.shares import ShareCertificate
@@ -33,7 +32,7 @@ from registry.services.shares.importer import import_shares
 from registry.services.shares.settings import SHARE_TYPE_LABELS, share_settings
 from registry.services.uploads import load_upload, upload_folder
 from registry.views.downloads import xlsx_response
-from registry.views.imports import PREVIEW_ERROR_LIMIT, Applied, apply_stored, preview
+from registry.views.imports import apply_stored, finish_apply, preview
 from registry.views.members import commit, refused
 from registry.views.roster import load_village, shows_full_id
 
@@ -88,16 +87,7 @@ def apply(code: str, token: str):
     village, org = load_village(code)
     done = apply_stored(code, token, "shares.upload",
                         lambda data, **kw: import_shares(db.session, data, org, actor=current_user, **kw))
-    if not isinstance(done, Applied):
-        return done
-    report = done.report
-    if not done.committed:
-        return render_template("imports/preview.html", org=org, report=report, token=token,
-                               filename=done.filename, partial=done.partial, apply_form=ApplyForm(),
-                               error_limit=PREVIEW_ERROR_LIMIT), 422
-    flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
-            created=report.created, updated=report.updated, unchanged=report.unchanged), "success")
-    return redirect(url_for("shares.index", code=code))
+    return finish_apply(org, token, done) or redirect(url_for("shares.index", code=code))
 
 
 @bp.route("/villages/<code>/shares/import/<token>/errors.xlsx")
