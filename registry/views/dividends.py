@@ -19,8 +19,7 @@ from registry.reports.shares.units import rounds_with_totals
 from registry.services.dividends.rounds import STATE_LABELS, TRANSITIONS, create_round, transition
 from registry.services.errors import DomainError
 from registry.views.downloads import xlsx_response
-from registry.views.members import commit, refused
-from registry.views.roster import load_village, shows_full_id
+from registry.views.member_page import commit, load_village, refused, shows_full_id
 
 bp = Blueprint("dividends", __name__)
 

@@ -33,8 +33,7 @@ from registry.services.shares.settings import SHARE_TYPE_LABELS, share_settings
 from registry.services.uploads import load_upload, upload_folder
 from registry.views.downloads import xlsx_response
 from registry.views.imports import apply_stored, finish_apply, preview
-from registry.views.members import commit, refused
-from registry.views.roster import load_village, shows_full_id
+from registry.views.member_page import commit, load_village, refused, shows_full_id
 
 bp = Blueprint("shares", __name__)
 
