@@ -10,6 +10,7 @@ from flask import Flask
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
+from registry.cli_shares import register_shares_cli
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
@@ -35,10 +36,7 @@ def register_cli(app: Flask) -> None:
     register_members_cli(app)
 
     register_ops_cli(app)
-
-    from registry.cli_shares import register_shares_cli  # issue 16: shares and dividends
-
-    register_shares_cli(app)
+    register_shares_cli(app)  # issue 16: shares and dividends
 
 
 @click.command("init-db")
