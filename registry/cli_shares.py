@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from registry.clock import local_today
 from registry.cli_roster import _actor, finish_import
+from registry.clock import local_today
 from registry.extensions import db
 from registry.services.areas import organization_for_village
 from registry.services.dividends.rounds import compute, create_round

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Optional
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Numeric, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.base import Base, Money, ShareUnits, TimestampMixin, VersionedMixin
@@ -48,21 +56,21 @@ class ShareHolding(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     area_code: Mapped[str] = mapped_column(String(12), index=True)
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("persons.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     share_type: Mapped[str] = mapped_column(String(20))  # population farm_age collective contribution other
     units: Mapped[ShareUnits]
     valid_from: Mapped[dt.date] = mapped_column(Date)
-    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
     event: Mapped[str] = mapped_column(String(20), default="quantification")
     ground: Mapped[str] = mapped_column(Text)  # why it was created (file name, plan, transfer)
-    end_ground: Mapped[Optional[str]] = mapped_column(Text)
-    resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    end_ground: Mapped[str | None] = mapped_column(Text)
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    household: Mapped[Optional["Household"]] = relationship()  # noqa: F821
-    person: Mapped[Optional["Person"]] = relationship()  # noqa: F821
-    resolution: Mapped[Optional["Resolution"]] = relationship()  # noqa: F821
+    household: Mapped[Household | None] = relationship()  # noqa: F821
+    person: Mapped[Person | None] = relationship()  # noqa: F821
+    resolution: Mapped[Resolution | None] = relationship()  # noqa: F821
 
 
 class ShareCertificate(TimestampMixin, VersionedMixin, Base):
@@ -82,18 +90,18 @@ class ShareCertificate(TimestampMixin, VersionedMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     number: Mapped[str] = mapped_column(String(40))
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("persons.id"), index=True)
-    issued_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="issued")
-    ended_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    reason: Mapped[Optional[str]] = mapped_column(Text)
-    replaced_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("share_certificates.id"))
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("share_certificates.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    household: Mapped[Optional["Household"]] = relationship()  # noqa: F821
-    person: Mapped[Optional["Person"]] = relationship()  # noqa: F821
-    replaced_by: Mapped[Optional["ShareCertificate"]] = relationship(remote_side=[id])
+    household: Mapped[Household | None] = relationship()  # noqa: F821
+    person: Mapped[Person | None] = relationship()  # noqa: F821
+    replaced_by: Mapped[ShareCertificate | None] = relationship(remote_side=[id])
 
 
 class DividendRound(TimestampMixin, VersionedMixin, Base):
@@ -126,18 +134,18 @@ class DividendRound(TimestampMixin, VersionedMixin, Base):
     holder_unit: Mapped[str] = mapped_column(String(10))  # household / person (S-06)
     source: Mapped[str] = mapped_column(String(10))  # holdings (股权台账) / roster (股份合计)
     state: Mapped[str] = mapped_column(String(20), default="draft")
-    resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
-    inspection_from: Mapped[Optional[dt.date]] = mapped_column(Date)  # plan open for inspection (S-14)
-    town_recorded_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    town_recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    paid_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    cancel_reason: Mapped[Optional[str]] = mapped_column(Text)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    inspection_from: Mapped[dt.date | None] = mapped_column(Date)  # plan open for inspection (S-14)
+    town_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    town_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    organization: Mapped["Organization"] = relationship()  # noqa: F821
-    resolution: Mapped[Optional["Resolution"]] = relationship()  # noqa: F821
-    lines: Mapped[list["DividendLine"]] = relationship(
+    organization: Mapped[Organization] = relationship()  # noqa: F821
+    resolution: Mapped[Resolution | None] = relationship()  # noqa: F821
+    lines: Mapped[list[DividendLine]] = relationship(
         back_populates="round", order_by="DividendLine.holder_code")
 
 
@@ -154,8 +162,8 @@ class DividendLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("dividend_rounds.id"))
     holder_code: Mapped[str] = mapped_column(String(40))  # 户编号, or the person's ID number
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("persons.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
     name: Mapped[str] = mapped_column(String(60))
     units: Mapped[Decimal] = mapped_column(WeightedUnits)
     amount: Mapped[Money]

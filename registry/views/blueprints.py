@@ -7,10 +7,10 @@ from registry.views import (
     BoundedIntConverter,
     area_imports,
     audit,
-    dividends,
     auth,
     calendar,
     disputes,
+    dividends,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,

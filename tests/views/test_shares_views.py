@@ -13,8 +13,14 @@ from sqlalchemy import func, select
 
 from registry.models import Membership, NonMemberGrant, Person
 from registry.models.shares import DividendLine, DividendRound, ShareHolding
-from tests.services.shares.helpers import (RIGHTS, TODAY, resolution, roster_imported, shares_file,
-                                         use_settings)
+from tests.services.shares.helpers import (
+    RIGHTS,
+    TODAY,
+    resolution,
+    roster_imported,
+    shares_file,
+    use_settings,
+)
 
 V = "370305100201"
 BASE = f"/villages/{V}"

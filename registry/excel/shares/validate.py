@@ -12,10 +12,16 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from registry.excel.normalise import (INVALID, format_decimal, parse_date, parse_household_no, parse_name,
-                                      parse_shares, parse_text)
-from registry.excel.roster.types import MESSAGES as ROSTER_MESSAGES
-from registry.excel.roster.types import Issue, RowResult
+from registry.excel.normalise import (
+    INVALID,
+    format_decimal,
+    parse_date,
+    parse_household_no,
+    parse_name,
+    parse_shares,
+    parse_text,
+)
+from registry.excel.roster.types import MESSAGES as ROSTER_MESSAGES, Issue, RowResult
 from registry.excel.shares.columns import HEADINGS
 from registry.identity import normalise_resident_id
 

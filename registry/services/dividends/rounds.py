@@ -19,8 +19,12 @@ from registry.clock import local_today, utc_naive_now
 from registry.models import Organization, Resolution
 from registry.models.shares import DividendLine, DividendRound
 from registry.services import audit
-from registry.services.dividends.allocation import (ALGORITHM_VERSION, ROUNDING_MODE, Allocation,
-                                                    allocate_weights)
+from registry.services.dividends.allocation import (
+    ALGORITHM_VERSION,
+    ROUNDING_MODE,
+    Allocation,
+    allocate_weights,
+)
 from registry.services.errors import DomainError
 from registry.services.shares.holders import HolderUnits, units_as_of
 from registry.services.shares.settings import share_settings

@@ -13,7 +13,7 @@ from registry.excel.shares.columns import SHARE_COLUMNS
 from registry.excel.writer import write_table_xlsx
 from registry.models import Household, HouseholdMember, Organization, Person
 from registry.services import audit
-from registry.services.shares.holders import households_of, holdings_on
+from registry.services.shares.holders import holdings_on, households_of
 from registry.services.shares.importer import valid_certificates
 
 ZERO = Decimal(0)
