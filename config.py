@@ -28,8 +28,6 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
-    # Q-02 / F-04: roster public notice length in working days (to confirm).
-    ROSTER_NOTICE_WORKING_DAYS = 7
     ROSTER_PAGE_SIZE = 50
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True

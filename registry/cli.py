@@ -38,6 +38,10 @@ def register_cli(app: Flask) -> None:
     register_ops_cli(app)
     register_shares_cli(app)  # issue 16: shares and dividends
 
+    from registry.cli_charter import register_charter_cli  # issue 16: charter settings
+
+    register_charter_cli(app)
+
 
 @click.command("init-db")
 @click.option("--demo", is_flag=True, help="加载演示区划（临淄区12个镇街、演示村）和各角色演示用户")

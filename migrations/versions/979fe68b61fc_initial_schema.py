@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:35:09.562993
+Create Date: 2026-12-04 06:06:40.143597
 
 """
 from alembic import op
@@ -109,6 +109,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_target', ['target_type', 'target_id'], unique=False)
 
+    op.create_table('charter_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('article', sa.String(length=200), nullable=False),
+    sa.Column('confirmation_threshold', sa.String(length=12), nullable=False),
+    sa.Column('art15_threshold', sa.String(length=12), nullable=False),
+    sa.Column('quorum_threshold', sa.String(length=12), nullable=False),
+    sa.Column('notice_working_days', sa.Integer(), nullable=False),
+    sa.Column('withdrawal_consent_body', sa.String(length=20), nullable=False),
+    sa.Column('state_payroll_loss_ground', sa.Boolean(), nullable=False),
+    sa.Column('allow_nested_membership', sa.Boolean(), nullable=False),
+    sa.Column('holder_unit', sa.String(length=10), nullable=False),
+    sa.Column('management', sa.String(length=10), nullable=False),
+    sa.Column('adjustment_years', sa.Integer(), nullable=True),
+    sa.Column('share_types', sa.JSON(), nullable=False),
+    sa.Column('holding_cap_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('reserve_rate', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('death_treatment', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("death_treatment IN ('full_year','pro_rata','excluded')", name=op.f('ck_charter_settings_death')),
+    sa.CheckConstraint("holder_unit IN ('household','person')", name=op.f('ck_charter_settings_holder_unit')),
+    sa.CheckConstraint("management IN ('static','dynamic')", name=op.f('ck_charter_settings_management')),
+    sa.CheckConstraint("withdrawal_consent_body IN ('member_assembly','representative')", name=op.f('ck_charter_settings_consent_body')),
+    sa.CheckConstraint('holding_cap_percent > 0 AND holding_cap_percent <= 100', name=op.f('ck_charter_settings_cap')),
+    sa.CheckConstraint('notice_working_days >= 7', name=op.f('ck_charter_settings_notice_days')),
+    sa.CheckConstraint('reserve_rate > 0 AND reserve_rate < 1', name=op.f('ck_charter_settings_reserve')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_charter_settings_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_charter_settings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_charter_settings_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_charter_settings'))
+    )
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_charter_settings_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charter_settings_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_charter_settings_current', ['organization_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -153,6 +195,7 @@ def upgrade():
     sa.Column('passed', sa.Boolean(), nullable=False),
     sa.Column('party_pre_discussion_date', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('thresholds', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
@@ -620,6 +663,12 @@ def downgrade():
 
     op.drop_table('hukou_records')
     op.drop_table('households')
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.drop_index('uq_charter_settings_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_area_code'))
+
+    op.drop_table('charter_settings')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_target')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

@@ -2,6 +2,7 @@
 from registry.models.areas import Area, AreaLevel, Organization
 from registry.models.audit import AuditEvent
 from registry.models.base import Base
+from registry.models.charter import CharterSettings
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
@@ -11,7 +12,7 @@ from registry.models.shares import DividendLine, DividendRound, ShareCertificate
 from registry.models.users import User
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEvent", "Base", "Filing", "FilingItem", "Holiday", "Household",
+    "Area", "AreaLevel", "AuditEvent", "Base", "CharterSettings", "Filing", "FilingItem", "Holiday", "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",

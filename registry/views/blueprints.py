@@ -9,6 +9,7 @@ from registry.views import (
     audit,
     auth,
     calendar,
+    charter,
     disputes,
     dividends,
     exports,
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
                    filing_review, grants, disputes, history, member_search):
         app.register_blueprint(module.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(charter.bp)  # issue 16: the collective's charter settings
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs

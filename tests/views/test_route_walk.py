@@ -181,6 +181,10 @@ ROUTES: dict[str, Route] = {
     # needs a stored upload to answer 200; the made-up token gives 404 (covered by the area import tests)
     "area_imports.error_workbook": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
                                          outside={"code": T_OUT, "token": NO_TOKEN}, ok=None),
+    # charter settings (issue 16): everyone in scope reads, the district officer or administrator changes
+    "charter.show": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "charter.update": Route(roles=frozenset({DISTRICT, ADMIN}), inside={"code": V1}, outside={"code": V_OUT},
+                            ok=None),
     # membership changes (issue 3): the clerk acts, everyone in scope reads
     "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     **{f"members.{name}": Route(roles=frozenset({CLERK}),
