@@ -1,5 +1,8 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 from registry.models.areas import Area, AreaLevel, Organization
+from registry.models.assembly import (
+    CapacityFlag, Representative, RepresentativeAssembly, ResolutionBasis, ResolutionMember,
+)
 from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.filings import Filing, FilingItem
@@ -14,4 +17,5 @@ __all__ = [
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
+    "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",
 ]

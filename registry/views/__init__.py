@@ -32,3 +32,7 @@ def register_blueprints(app: Flask) -> None:
     from registry.views import audit  # issue 4: the audit log page
 
     app.register_blueprint(audit.bp)
+
+    from registry.views import assembly  # issue 14: the member assembly, capacity, representatives
+
+    app.register_blueprint(assembly.bp)

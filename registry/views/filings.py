@@ -34,7 +34,7 @@ from registry.services.filing.queries import (
 )
 from registry.services.filing.notices import notice_ended, open_objections, raise_objection, resolve_objection
 from registry.services.filing.notices import start_notice as start_notice_service
-from registry.services.filing.resolutions import capacity_counts
+from registry.services.assembly.capacity import meeting_base
 from registry.views.concurrency import check_version, stale_message
 from registry.views.filing_labels import (
     audit_action_label, audit_details, filing_change_label, filing_state_label,
@@ -155,15 +155,14 @@ def _village_page(village: Area, org: Organization, **forms):
     resolve_forms = {o.id: with_version(forms.get("resolve_forms", {}).get(o.id)
                                         or ResolveObjectionForm(prefix=f"objection-{o.id}"), o)
                      for o in objections if not o.resolved}
-    # the base is pre-filled with the adults on the roster; both bounds are shown by the field.
-    capacity = capacity_counts(db.session, org.id, today) if can["resolution"] else None
-    resolution_form = forms.get("resolution_form") or (
-        ResolutionForm(base_members=capacity.adults or None) if capacity else ResolutionForm())
+    # the base is derived for the meeting date; today's is shown, with a link to the list.
+    base = meeting_base(db.session, org.id, today) if can["resolution"] else None
+    resolution_form = forms.get("resolution_form") or ResolutionForm()
     base_note = None
-    if capacity is not None:
-        base_note = _("On the roster today: %(adults)s aged 18 or over, %(aged16)s aged 16 or over (A-07); "
-                      "the base must lie between the two.", adults=capacity.adults, aged16=capacity.aged_16)
-        if capacity.among_candidates:
+    if base is not None:
+        base_note = _("On the roster today %(n)s members have full civil capacity (A-07); the base is counted "
+                      "for the meeting date from the roster as it stood that day.", n=base.size)
+        if base.among_candidates:
             base_note += " " + _("No member is confirmed yet: the pending candidates are counted.")
     note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(

@@ -22,6 +22,7 @@ from registry.models.filings import TOWN_REVIEW
 from registry.permissions import CLERK, require_role
 from registry.reports.households import household_choices
 from registry.services.errors import DomainError
+from registry.views.assembly_context import capacity_context
 from registry.services.households import move_member
 from registry.services.membership.hukou import record_hukou_change
 from registry.services.membership.changes import (
@@ -87,7 +88,8 @@ def member_actions(village, org: Organization, m: Membership, forms: dict) -> di
     from registry.reports.history import member_timeline
 
     ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
-           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms)}
+           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms),
+           **capacity_context(m, can_edit, forms)}
     if not can_edit:
         return ctx
     ctx.update(

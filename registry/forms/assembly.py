@@ -1,0 +1,28 @@
+"""Forms of the member assembly screens: civil-capacity flags (A-07), the representative assembly
+(A-08). Field rules only; the rules are in ``registry.services.assembly``."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+_TOO_LONG = _l("At most %(max)d characters")
+_DATE = _l("Enter a date as YYYY-MM-DD")
+
+
+class CapacityForm(FlaskForm):
+    limited = BooleanField(_l("Limited civil capacity (out of the assembly's base)"))
+    limited_basis = StringField(_l("Basis (e.g. court ruling)"), validators=[
+        Optional(), Length(max=500, message=_TOO_LONG)])
+    limited_since = DateField(_l("Since"), validators=[Optional()])
+    self_supporting = BooleanField(_l("Aged 16–17, living mainly on own labour income"))
+    self_supporting_basis = StringField(_l("Basis (e.g. labour contract, income proof)"), validators=[
+        Optional(), Length(max=500, message=_TOO_LONG)])
+
+
+class RepresentativesForm(FlaskForm):
+    elected_on = DateField(_l("Election date"), validators=[InputRequired(_DATE)])
+    members = TextAreaField(_l("Representatives (names or ID numbers, one per line)"), validators=[
+        InputRequired(_l("Please list the representatives")), Length(max=60_000, message=_TOO_LONG)])
+    note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500, message=_TOO_LONG)])
