@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:12:04.333036
+Create Date: 2026-12-04 05:20:51.324014
 
 """
 from alembic import op

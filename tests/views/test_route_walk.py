@@ -148,6 +148,16 @@ ROUTES: dict[str, Route] = {
                                 inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
                                 outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)})
        for name in ("end", "withdrawal", "rejection", "flags", "hukou", "move")},
+    # the member assembly (issue 14): the base, a resolution's frozen basis, representatives, capacity flags
+    "assembly.base": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    # the village is checked before the resolution, so any resolution id shows the area rule
+    "assembly.resolution": Route(roles=ALL, inside={"code": V1, "resolution_id": 999999},
+                                 outside={"code": V_OUT, "resolution_id": 999999}, ok=(404,)),
+    "assembly.representatives": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.elect_representatives": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.capacity": Route(roles=frozenset({CLERK}),
+                               inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                               outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
     "grants.resolutions": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "grants.record": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     "grants.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
