@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from registry.models import AuditEvent, Resolution
+from registry.services.assembly.capacity import meeting_base
 from registry.services.errors import DomainError
 from registry.services.filing.resolutions import FULL_ONLY, evaluate, record_resolution, required
-from registry.services.assembly.capacity import meeting_base
 from tests.services.assembly.helpers import flag, representatives
 from tests.services.filing_helpers import add_household, adults, org, user
 
