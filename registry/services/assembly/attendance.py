@@ -16,6 +16,7 @@ from registry.services.errors import DomainError
 IN_PERSON, ONLINE, PROXY = "in_person", "online", "proxy"
 MODE_LABELS = {IN_PERSON: "现场出席", ONLINE: "线上参会", PROXY: "书面委托"}
 
+MAX_COUNT_DIGITS = 7
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 _PROXY_SEPARATORS = re.compile(r"\s*(?:→|->|=>|委托|[\s,，、:：;；])+\s*")
 
@@ -51,7 +52,7 @@ def _split(text: str | int | None) -> int | list[str]:
     text = text.strip()
     if not text:
         return 0
-    if text.isdigit():
+    if text.isdigit() and len(text) <= MAX_COUNT_DIGITS:  # a 15/18-digit ID number is a name
         return int(text)
     return [t for t in _SEPARATORS.split(text) if t]
 
