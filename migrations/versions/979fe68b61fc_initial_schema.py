@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:20:51.324014
+Create Date: 2026-12-04 05:25:43.246943
 
 """
 from alembic import op
@@ -268,6 +268,7 @@ def upgrade():
     sa.Column('loss_evidence', sa.Text(), nullable=True),
     sa.Column('withdrawal_applied_on', sa.Date(), nullable=True),
     sa.Column('loss_resolution_id', sa.Integer(), nullable=True),
+    sa.Column('declared_no_other_membership', sa.Boolean(), nullable=True),
     sa.Column('ended_by_membership_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -19,6 +19,17 @@ class CapacityForm(FlaskForm):
     self_supporting = BooleanField(_l("Aged 16–17, living mainly on own labour income"))
     self_supporting_basis = StringField(_l("Basis (e.g. labour contract, income proof)"), validators=[
         Optional(), Length(max=500, message=_TOO_LONG)])
+
+
+class DeclarationForm(FlaskForm):
+    declared = SelectField(_l("Signed declaration of no other membership (M-17)"), default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.declared.choices = [("", _l("Not recorded")), ("yes", _l("Signed")), ("no", _l("Not signed"))]
+
+    def value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.declared.data)
 
 
 class RepresentativesForm(FlaskForm):

@@ -84,6 +84,9 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     loss_evidence: Mapped[Optional[str]] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
     withdrawal_applied_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-18 written application
     loss_resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))  # consent
+    # M-17: the member signed a declaration of holding no other membership (duplicates across
+    # districts cannot be checked); None = not recorded.
+    declared_no_other_membership: Mapped[Optional[bool]]
     # M-15 hand-over: the membership elsewhere whose confirmation ended this one.
     ended_by_membership_id: Mapped[Optional[int]] = mapped_column(ForeignKey("memberships.id"))
 

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from registry.clock import local_today
 from registry.extensions import db
-from registry.forms.assembly import CapacityForm, RepresentativesForm
+from registry.forms.assembly import CapacityForm, DeclarationForm, RepresentativesForm
 from registry.models import Resolution
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.services.assembly.attendance import MODE_LABELS
@@ -19,6 +19,7 @@ from registry.services.assembly.basis import basis_of, members_of
 from registry.services.assembly.capacity import meeting_base, set_capacity
 from registry.services.assembly.representatives import bodies_of, elect, household_count, in_office
 from registry.services.errors import DomainError
+from registry.services.membership.declarations import set_declaration
 from registry.services.filing.resolutions import SUBJECTS
 from registry.views.members import commit, load_membership, load_village, member_page, refused
 
@@ -109,4 +110,22 @@ def capacity(code: str, membership_id: int):
         refused(err)
         return member_page(code, membership_id, capacity_form=form)
     commit(_("Civil capacity saved (A-07)"))
+    return redirect(url_for("roster.member", code=code, membership_id=membership_id))
+
+
+@bp.post("/villages/<code>/members/<int:membership_id>/declaration")
+@require_role(CLERK)
+def declaration(code: str, membership_id: int):
+    """M-17: the signed declaration of holding no other membership."""
+    _village, org = load_village(code)
+    m = load_membership(org, membership_id)
+    form = DeclarationForm()
+    if not form.validate_on_submit():
+        return member_page(code, membership_id, declaration_form=form)
+    try:
+        set_declaration(db.session, org, m, form.value(), actor=current_user)
+    except DomainError as err:
+        refused(err)
+        return member_page(code, membership_id, declaration_form=form)
+    commit(_("Declaration of no other membership saved (M-17)"))
     return redirect(url_for("roster.member", code=code, membership_id=membership_id))

@@ -217,3 +217,17 @@ def test_A09_A11_full_assembly_subjects_stay_refused_for_representatives(login_a
             assert resp.status_code == 302
         else:
             assert resp.status_code == 422 and "[A-09]" in text(resp), subject
+
+
+def test_M17_declaration_on_the_member_page(login_as, db, village):
+    clerk = login_as("clerk")
+    m = village["甲"]
+    page = f"/villages/{V1}/members/{m.id}"
+    assert "未登记" in text(clerk.get(page)).split('id="declaration"')[1][:200]
+    assert clerk.post(f"{page}/declaration", data={"declared": "yes"}).status_code == 302
+    assert "已签署" in text(clerk.get(page)).split('id="declaration"')[1][:200]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.declaration"))
+    assert (event.detail["old"], event.detail["new"], event.detail["rule"]) == (None, True, "M-17")
+    town = login_as("town")
+    assert town.post(f"{page}/declaration", data={"declared": "no"}).status_code == 403
+    assert "已签署" in text(town.get(page)).split('id="declaration"')[1][:200]
