@@ -19,8 +19,8 @@ from registry.services.assembly.basis import basis_of, members_of
 from registry.services.assembly.capacity import meeting_base, set_capacity
 from registry.services.assembly.representatives import bodies_of, elect, household_count, in_office
 from registry.services.errors import DomainError
-from registry.services.membership.declarations import set_declaration
 from registry.services.filing.resolutions import SUBJECTS
+from registry.services.membership.declarations import set_declaration
 from registry.views.members import commit, load_membership, load_village, member_page, refused
 
 bp = Blueprint("assembly", __name__)
