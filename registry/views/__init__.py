@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(audit.bp)
 
-    from registry.views import assembly  # issue 14: the member assembly, capacity, representatives
+    from registry.views import assembly, equality_report  # issue 14: the member assembly; W-07 report
 
     app.register_blueprint(assembly.bp)
+    app.register_blueprint(equality_report.bp)

@@ -179,6 +179,9 @@ ROUTES: dict[str, Route] = {
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
+    # W-07 (issue 14): every role, any level of area inside its scope
+    "equality.w07": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "equality.w07_xlsx": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
     # audit log (issue 4): district users, no area in the URL
