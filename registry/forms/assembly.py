@@ -37,3 +37,9 @@ class RepresentativesForm(FlaskForm):
     members = TextAreaField(_l("Representatives (names or ID numbers, one per line)"), validators=[
         InputRequired(_l("Please list the representatives")), Length(max=60_000, message=_TOO_LONG)])
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500, message=_TOO_LONG)])
+
+
+class NestedMembershipForm(FlaskForm):
+    allowed = BooleanField(_l("A group-level member may also be a village-level member (M-16)"))
+    basis = StringField(_l("Basis (charter article or resolution)"), validators=[
+        Optional(), Length(max=500, message=_TOO_LONG)])

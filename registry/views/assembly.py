@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from registry.clock import local_today
 from registry.extensions import db
-from registry.forms.assembly import CapacityForm, DeclarationForm, RepresentativesForm
+from registry.forms.assembly import CapacityForm, DeclarationForm, NestedMembershipForm, RepresentativesForm
 from registry.models import Resolution
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.services.assembly.attendance import MODE_LABELS
@@ -21,6 +21,7 @@ from registry.services.assembly.representatives import bodies_of, elect, househo
 from registry.services.errors import DomainError
 from registry.services.filing.resolutions import SUBJECTS
 from registry.services.membership.declarations import set_declaration
+from registry.services.membership.nesting import set_nested_membership
 from registry.views.members import commit, load_membership, load_village, member_page, refused
 
 bp = Blueprint("assembly", __name__)
@@ -129,3 +130,33 @@ def declaration(code: str, membership_id: int):
         return member_page(code, membership_id, declaration_form=form)
     commit(_("Declaration of no other membership saved (M-17)"))
     return redirect(url_for("roster.member", code=code, membership_id=membership_id))
+
+
+def _settings_page(code: str, form=None, status: int = 200):
+    village, org = load_village(code)
+    can_edit = current_user.role == CLERK and current_user.area.code == village.code
+    return render_template("assembly/settings.html", village=village, org=org, can_edit=can_edit,
+                           form=form or NestedMembershipForm(data={"allowed": org.allow_nested_membership})), status
+
+
+@bp.get("/villages/<code>/settings")
+@require_role(*READERS)
+def settings(code: str):
+    """The organisation's exception settings (M-16)."""
+    return _settings_page(code)
+
+
+@bp.post("/villages/<code>/settings")
+@require_role(CLERK)
+def save_settings(code: str):
+    _village, org = load_village(code)
+    form = NestedMembershipForm()
+    if not form.validate_on_submit():
+        return _settings_page(code, form, 422)
+    try:
+        set_nested_membership(db.session, org, form.allowed.data, basis=form.basis.data, actor=current_user)
+    except DomainError as err:
+        refused(err)
+        return _settings_page(code, form, 422)
+    commit(_("Settings saved"))
+    return redirect(url_for("assembly.settings", code=code))

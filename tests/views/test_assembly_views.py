@@ -231,3 +231,25 @@ def test_M17_declaration_on_the_member_page(login_as, db, village):
     town = login_as("town")
     assert town.post(f"{page}/declaration", data={"declared": "no"}).status_code == 403
     assert "已签署" in text(town.get(page)).split('id="declaration"')[1][:200]
+
+
+def test_M16_nested_membership_setting_off_by_default_and_audited(login_as, db, village):
+    from registry.models import Organization
+    from registry.services.membership.nesting import may_hold_both
+
+    clerk = login_as("clerk")
+    assert "否（默认）" in text(clerk.get(f"/villages/{V1}/settings"))
+    o = org(db.session)
+    assert o.allow_nested_membership is False
+    group = Organization(area_id=o.area_id, name="第一村民小组", level="group", area_code=o.area_code)
+    assert not may_hold_both(o, group)
+    resp = clerk.post(f"/villages/{V1}/settings", data={"allowed": "y", "basis": ""})
+    assert resp.status_code == 422 and "[M-16]" in text(resp)
+    assert clerk.post(f"/villages/{V1}/settings", data={"allowed": "y", "basis": "章程第十二条"}).status_code == 302
+    db.session.expire_all()
+    o = org(db.session)
+    assert o.allow_nested_membership is True and may_hold_both(o, group)
+    assert not may_hold_both(o, org(db.session, "370305100202"))  # peers never (M-15)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organization.nested_membership"))
+    assert (event.detail["old"], event.detail["new"], event.detail["basis"]) == (False, True, "章程第十二条")
+    assert login_as("town").post(f"/villages/{V1}/settings", data={"allowed": ""}).status_code == 403

@@ -158,6 +158,8 @@ ROUTES: dict[str, Route] = {
     "assembly.declaration": Route(roles=frozenset({CLERK}),
                                   inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
                                   outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    "assembly.settings": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.save_settings": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     "assembly.capacity": Route(roles=frozenset({CLERK}),
                                inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
                                outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
