@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
 from registry.excel.writer import write_table_xlsx
 from registry.extensions import db
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.equality import HEADINGS, w07_report, w07_sheets
-from registry.services.areas import area_by_code
 from registry.views.downloads import xlsx_response
+from registry.views.exports import load_area
 
 bp = Blueprint("equality", __name__)
 
@@ -20,12 +19,7 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 
 def _load(code: str):
-    if not code.isdigit() or len(code) != 12:
-        abort(404)
-    ensure_in_scope(current_user, code)
-    area = area_by_code(db.session, code)
-    if area is None:
-        abort(404)
+    area = load_area(code)
     start, end = (_date(request.args.get(k)) for k in ("start", "end"))
     return area, start, end, w07_report(db.session, area, start=start, end=end)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import CapacityFlag, Membership, Organization, Person
 from registry.services import audit
+from registry.services.clerks import require_village_clerk
 from registry.services.errors import DomainError
 from registry.services.membership.handover import active_on_clause
 
@@ -125,8 +126,7 @@ def set_capacity(session: Session, organization: Organization, membership: Membe
 
     ``limited`` needs a basis and a date not after ``today``; ``self_supporting`` needs a basis and is
     refused for a member known to be under 16 or 18 or over today (it only matters at 16–17)."""
-    if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
-        raise DomainError("capacity.role", "只有本村文书可以登记民事行为能力情况")
+    require_village_clerk(actor, organization.area_code, "capacity.role", "只有本村文书可以登记民事行为能力情况")
     if membership.organization_id != organization.id:
         raise DomainError("capacity.not_found", "本村没有这名成员")
     limited_basis = (limited_basis or "").strip() or None

@@ -14,6 +14,7 @@ from registry.models import Household, Membership, Organization, Representative,
 from registry.services import audit
 from registry.services.assembly.attendance import Finder
 from registry.services.assembly.capacity import BaseEntry, MeetingBase, meeting_base
+from registry.services.clerks import require_village_clerk
 from registry.services.errors import DomainError
 
 TERM_YEARS = 5  # RCEO Law Art. 28
@@ -98,8 +99,7 @@ def elect(session: Session, organization: Organization, *, elected_on: dt.date, 
     """Record an elected representative assembly: ``members`` are names or ID numbers (one per line
     or separated by commas), each a member of the organisation with full civil capacity on the
     election day (A-07, A-08). The term is 5 years. Audited."""
-    if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
-        raise DomainError("representatives.role", "只有本村文书可以登记成员代表大会")
+    require_village_clerk(actor, organization.area_code, "representatives.role", "只有本村文书可以登记成员代表大会")
     if elected_on > today:
         raise DomainError("representatives.future", "选举日期不能晚于今天", rule="A-08")
     tokens = [t for t in _SEPARATORS.split(members or "") if t]

@@ -7,14 +7,15 @@ from sqlalchemy.orm import Session
 
 from registry.models import Membership, Organization
 from registry.services import audit
+from registry.services.clerks import require_village_clerk
 from registry.services.errors import DomainError
 
 
 def set_declaration(session: Session, organization: Organization, membership: Membership,
                     declared: bool | None, *, actor) -> Membership:
     """``declared``: True signed, False refused to sign / withdrawn, None not recorded."""
-    if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
-        raise DomainError("declaration.role", "只有本村文书可以登记无其他成员身份声明", rule="M-17")
+    require_village_clerk(actor, organization.area_code, "declaration.role", "只有本村文书可以登记无其他成员身份声明",
+                          "M-17")
     if membership.organization_id != organization.id:
         raise DomainError("declaration.not_found", "本村没有这名成员")
     old = membership.declared_no_other_membership

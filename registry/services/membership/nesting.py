@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Organization
 from registry.services import audit
+from registry.services.clerks import require_village_clerk
 from registry.services.errors import DomainError
 
 GROUP, VILLAGE = "group", "village"
@@ -21,8 +22,7 @@ def set_nested_membership(session: Session, organization: Organization, allowed:
                           basis: str | None = None) -> Organization:
     """Turn the M-16 exception on or off; turning it on needs its basis (the charter article or the
     resolution). Audited old → new."""
-    if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
-        raise DomainError("nesting.role", "只有本村文书可以登记本组织的设置", rule="M-16")
+    require_village_clerk(actor, organization.area_code, "nesting.role", "只有本村文书可以登记本组织的设置", "M-16")
     basis = (basis or "").strip() or None
     if allowed and not basis:
         raise DomainError("nesting.basis", "允许组级成员同时为村级成员须写明依据（章程条款或成员大会决议）", rule="M-16")
