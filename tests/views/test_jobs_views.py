@@ -4,17 +4,15 @@ lost its worker is reported as failed and wrote nothing; only its starter may se
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import json
 import threading
 import time
-import warnings
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
-from sqlalchemy import func, select
 
 from bench.district_data import People
 from bench.make_district import write_roster_workbook
@@ -34,12 +32,7 @@ def district_file(tmp_path_factory) -> tuple[bytes, int]:
     for v in villages:
         rows.extend(people.village(v["code"], v["name"], "", 20_000 // len(villages)))
     path = tmp_path_factory.mktemp("jobs") / "district.xlsx"
-    # The bench writer's constant-memory XlsxWriter leaves its temporary files to the garbage collector:
-    # collect them here, not in whichever test happens to run next (warnings are errors).
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        n = write_roster_workbook(path, rows, title="临淄区成员名册")
-        gc.collect()
+    n = write_roster_workbook(path, rows, title="临淄区成员名册")
     return path.read_bytes(), n
 
 
