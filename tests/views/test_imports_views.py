@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.models import Membership, Person
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, make_id
 
 URL = "/villages/370305100201/import"
 
@@ -125,3 +125,26 @@ def test_template_download(login_as):
     assert resp.status_code == 200
     assert "filename*=UTF-8''%E6%88%90%E5%91%98" in resp.headers["Content-Disposition"]
     assert resp.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize("bad_number", [None, "#?"])
+def test_partial_import_leaves_out_only_the_row_without_a_household_number(login_as, db, bad_number):
+    """Issue 10 item 8 (M-25): a row with a blank or invalid 户编号 is left out alone; it used to put
+    "no household" into the left-out set, which matched every new person, so nothing was imported."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户编号", "成员姓名", "证件号码", "与户主关系"])
+    ws.append(["0001", "张三", make_id(seq="101"), "户主"])
+    ws.append(["0001", "张小三", make_id(birth="20100101", seq="103"), "子"])
+    ws.append(["0002", "李四", make_id(seq="105"), "户主"])
+    ws.append([bad_number, "王五", make_id(seq="107"), "户主"])
+    ws.append(["0003", "赵六", make_id(seq="109"), "户主"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    client = login_as("clerk")
+    html = _upload(client, buf.getvalue()).get_data(as_text=True)
+    assert "将导入 4 行（共 5 行）" in html, re.findall(r"将导入[^<]*", html)
+    resp = client.post(f"{URL}/{_token(html)}/apply", data={"partial": "1"})
+    assert resp.status_code == 302
+    names = set(db.session.scalars(select(Person.name)))
+    assert names == {"张三", "张小三", "李四", "赵六"}
