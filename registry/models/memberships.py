@@ -125,6 +125,8 @@ class Resolution(TimestampMixin, VersionedMixin, Base):
     passed: Mapped[bool] = mapped_column(default=False)
     party_pre_discussion_date: Mapped[Optional[dt.date]] = mapped_column(Date)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    # The form's one-time token (registry/forms/concurrency.SubmissionField): a repeated POST is refused.
+    submission_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
 
 class PublicNotice(TimestampMixin, Base):
@@ -156,5 +158,6 @@ class Objection(TimestampMixin, VersionedMixin, Base):
     raised_by: Mapped[str] = mapped_column(String(60))
     resolved: Mapped[bool] = mapped_column(default=False)
     resolution_note: Mapped[Optional[str]] = mapped_column(Text)
+    submission_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)  # as Resolution's
 
     notice: Mapped[PublicNotice] = relationship(back_populates="objections")

@@ -224,14 +224,16 @@ def record_resolution(session: Session, organization: Organization, *, body: str
                       subject: str = "membership_confirmation", title: str | None = None,
                       notice_date: dt.date, meeting_date: dt.date, base_members: int, attendees: int,
                       votes_for: int, party_pre_discussion_date: dt.date | None = None,
-                      threshold: Fraction = PASS, actor, today: dt.date | None = None) -> Resolution:
+                      threshold: Fraction = PASS, actor, today: dt.date | None = None,
+                      submission: str | None = None) -> Resolution:
     """Store a passed resolution of ``organization`` and return it.
 
     Refuses with DomainError carrying the FIRST failing rule id (A-01, A-02, A-03, A-04, A-05,
     A-09); the error's ``failures`` attribute lists every ``(rule, message)``. Also refuses
     inconsistent counts, a member-assembly base that contradicts the roster (A-07,
     :func:`check_base`), a meeting after ``today`` (Beijing date) and a Party pre-discussion after
-    the meeting (A-12). Only the clerk of the organisation's village may record."""
+    the meeting (A-12). Only the clerk of the organisation's village may record. ``submission`` is the
+    form's one-time token: the same token twice fails the unique constraint (IntegrityError, a 409)."""
     today = today or local_today()
     if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
         raise DomainError("resolution.role", "只有本村文书可以录入成员大会决议")
@@ -260,7 +262,7 @@ def record_resolution(session: Session, organization: Organization, *, body: str
     resolution = Resolution(
         organization_id=organization.id, title=(title or "").strip() or None, passed=True,
         party_pre_discussion_date=party_pre_discussion_date, recorded_by_id=getattr(actor, "id", None),
-        **facts,
+        submission_token=submission, **facts,
     )
     session.add(resolution)
     session.flush()
