@@ -62,6 +62,15 @@ def commit(message: str) -> bool:
     return True
 
 
+def chosen_id(value: str | None) -> int | None:
+    """The record id a select posted, or None when it is missing or tampered with (not ASCII digits,
+    beyond a 64-bit integer): the handler then answers 422, never 500."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
+
+
 def refused(err: DomainError) -> None:
     db.session.rollback()
     flash(str(err), "error")
@@ -243,7 +252,8 @@ def move(code: str, membership_id: int):
     form = MoveForm(households=household_choices(db.session, org.id, exclude=m.household_id))
 
     def run(m):
-        target = db.session.get(Household, int(form.household_id.data)) if form.household_id.data.isdigit() else None
+        chosen = chosen_id(form.household_id.data)
+        target = db.session.get(Household, chosen) if chosen is not None else None
         if target is None or target.organization_id != org.id:
             raise DomainError("household.not_found", _("Please choose a household of this village"))
         return move_member(db.session, m, target, form.relation.data, on_date=form.on_date.data,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -148,3 +149,24 @@ def test_partial_import_leaves_out_only_the_row_without_a_household_number(login
     assert resp.status_code == 302
     names = set(db.session.scalars(select(Person.name)))
     assert names == {"张三", "张小三", "李四", "赵六"}
+
+
+def test_error_workbook_of_a_file_named_with_cr_lf_downloads(login_as, db):
+    """Issue 10 item 10: an uploaded file name holding CR/LF made the error-workbook download a 500
+    (a newline in the Content-Disposition header). Control characters are stripped from every
+    download name (registry/views/downloads.py)."""
+    client = login_as("clerk4")
+    url = "/villages/370305100203/import"
+    # A client can send any name: RFC 2231 ``filename*`` percent-encodes CR, LF, NUL and U+202E.
+    name = quote("名册\r\nSet-Cookie: x=1\t\x00\u202e.xlsx", safe="")
+    boundary = "hostile-boundary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'{name}\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + (SAMPLES / "roster_messy.xlsx").read_bytes() \
+        + f"\r\n--{boundary}--\r\n".encode()
+    html = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}").get_data(as_text=True)
+    resp = client.get(f"{url}/{_token(html)}/errors.xlsx")
+    assert resp.status_code == 200
+    disposition = resp.headers["Content-Disposition"]
+    assert not any(ord(c) < 32 or c == "\u202e" for c in disposition), disposition
+    assert "Set-Cookie" not in resp.headers
+    assert "filename*=UTF-8''" in disposition and "_%E9%94%99%E8%AF%AF%E8%AF%B4%E6%98%8E.xlsx" in disposition
