@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
+from pathlib import Path
 from urllib.parse import quote
 
 import openpyxl
@@ -170,3 +173,16 @@ def test_error_workbook_of_a_file_named_with_cr_lf_downloads(login_as, db):
     assert not any(ord(c) < 32 or c == "\u202e" for c in disposition), disposition
     assert "Set-Cookie" not in resp.headers
     assert "filename*=UTF-8''" in disposition and "_%E9%94%99%E8%AF%AF%E8%AF%B4%E6%98%8E.xlsx" in disposition
+
+
+def test_stored_uploads_are_readable_by_their_owner_only(app, login_as, db):
+    """Issue 10 item 11: uploads kept between preview and apply were written 0644."""
+    previous = os.umask(0o022)
+    try:
+        assert _upload(login_as("clerk"), SAMPLES / "roster_370305100201.xlsx").status_code == 200
+    finally:
+        os.umask(previous)
+    stored = list(Path(app.config["UPLOAD_FOLDER"]).iterdir())
+    assert {p.suffix for p in stored} == {".bin", ".json"}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in stored} == {0o600}
+    assert stat.S_IMODE(Path(app.config["UPLOAD_FOLDER"]).stat().st_mode) == 0o700
