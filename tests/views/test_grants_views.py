@@ -92,3 +92,14 @@ def test_resolution_posted_twice_from_one_page_is_recorded_once(login_as, db, de
     again = clerk.post(f"/villages/{V1}/resolutions", data=form)
     assert again.status_code == 409 and "重复提交" in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Resolution)) == 1
+
+
+def test_a_tampered_choice_gets_a_chinese_message(login_as, db, demo):
+    """Issue 10 item 11: a right outside the checkbox list gave WTForms' English "'x' is not a valid
+    choice for this field."; the form answers in Chinese."""
+    resp = login_as("clerk").post(f"/villages/{V1}/grants", data={
+        "name": "孙老师", "id_type": "1", "id_number": new_id(dt.date(1965, 9, 10), "1"), "resolution_id": "",
+        "rights": ["income_distribution", "<script>"], "reason": "在村小学任教三十年"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "请从列表中选择" in html and "not a valid choice" not in html
