@@ -25,6 +25,9 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(10))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator created the account or reset its password: the password was shown to
+    # the administrator once, so the user must choose their own at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     area: Mapped[Area] = relationship()
 
