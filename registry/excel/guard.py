@@ -95,8 +95,13 @@ _PREFIXED = re.compile(rb":(?:row|c)[\s/>]")  # <x:c …>: a namespace prefix (o
 _VALUE_COLUMN = re.compile(rb"""<c r="([^0-9"]*)[^"]*+"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
 _VALUE_ROW = re.compile(rb"""<c r="[^0-9"]*([^"]*+)"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)\s*([0-9]*)""")
-_SHARED_STRINGS = re.compile(r"(?i)(?:.*/)?sharedstrings[^/]*\.xml")
-_BINARY = re.compile(r"(?i)(?:.*/)?media/.*|.*\.(?:png|jpe?g|gif|emf|wmf|bmp|tiff?|bin)")
+# For blocks of empty formatted rows without references (Excel writes them down to row 1,048,576):
+_VALUE_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?c(?:\s(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+)?>""")
+_ANY_REF = re.compile(rb"\sr\s*=")
+_ROW_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
+_CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+# The root of a shared-strings part, wherever the relationships put it and whatever its name.
+_SHARED_STRINGS_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst[\s>]")
 _MAX_TAG = _CHUNK
 
 
@@ -108,15 +113,16 @@ def check_xlsx(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_unco
         raise TooLarge()
     max_cells = max_cells if max_cells is not None else max_rows * max_columns
     inflated = 0
+    # Every part is scanned, whatever its name: the relationships, not the names, tell calamine which
+    # parts are worksheets (a sheet may be stored as "xl/media/x.bin"). Binary parts cost a little time.
     for info in infos:
-        if _BINARY.fullmatch(info.filename):
-            continue
         scan = _SheetScan(Extent(max_rows, max_columns, max_cells), max_cells // 2)
-        part_limit = max_uncompressed // 4 if _SHARED_STRINGS.fullmatch(info.filename) else max_uncompressed
-        part = 0
+        part_limit, part = max_uncompressed, 0
         with zf.open(info) as stream:
             tail = b""
             while chunk := stream.read(_CHUNK):
+                if part == 0 and _SHARED_STRINGS_ROOT.search(chunk, 0, 65_536):
+                    part_limit = max_uncompressed // 4
                 inflated += len(chunk)
                 part += len(chunk)
                 if inflated > max_uncompressed or part > part_limit:
@@ -161,11 +167,32 @@ class _SheetScan:
                                                        if b":si" in block else 0)
         if self.strings > self.max_strings:
             self.extent.refuse()
+        if self._empty_unreferenced(block, end):
+            return
         last_row = block.rfind(b"<row", 0, end)
         if last_row < 0 or not self._fast(block, end):
             self._walk(block, 0, end)
         else:
             self._walk(block, last_row, end)
+
+    def _empty_unreferenced(self, block: bytes, end: int) -> bool:
+        """A block without a value cell and without any ``r=`` only moves the position: the rows by
+        their number, the column by the cells after the last row. False: walk it."""
+        if _VALUE_TAG.search(block, 0, end) or _ANY_REF.search(block, 0, end):
+            return False
+        rows = len(_ROW_OPEN.findall(block, 0, end))
+        if rows:
+            last = None
+            for last in _ROW_OPEN.finditer(block, max(0, end - 65_536), end):
+                pass
+            if last is None:
+                return False  # a last row of more than 64 KB of empty cells: walk it
+            self.row, self.col = self.row + rows, len(_CELL_OPEN.findall(block, last.end(), end))
+        else:
+            self.col += len(_CELL_OPEN.findall(block, 0, end))
+        if self.row > EXCEL_ROWS or self.col > EXCEL_COLUMNS:
+            self.extent.refuse()
+        return True
 
     def _fast(self, block: bytes, end: int) -> bool:
         if _PREFIXED.search(block, 0, end):

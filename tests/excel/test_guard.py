@@ -279,3 +279,28 @@ def test_xlsb_is_refused_with_a_clear_message(no_calamine):
     with pytest.raises(FileError) as info:
         read_roster(xlsb(), "roster.xlsb")
     assert info.value.code == "file.not_excel" and ".xlsb" in info.value.message and ".xlsx" in info.value.message
+
+
+def test_a_worksheet_or_shared_strings_part_under_another_name_is_checked_too(no_calamine):
+    """The relationships, not the part names, say which part is a worksheet: a sheet stored as
+    ``xl/media/image1.bin`` and shared strings named otherwise are scanned and bounded the same."""
+    rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "media/image1.bin")
+    bomb = unreferenced_bomb()
+    with zipfile.ZipFile(io.BytesIO(bomb)) as src:
+        sheet = src.read("xl/worksheets/sheet1.xml")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS,
+                           "xl/workbook.xml": WORKBOOK, "xl/_rels/workbook.xml.rels": rels}.items():
+            z.writestr(name, text)
+        z.writestr("xl/media/image1.bin", sheet)
+    assert code_of(buf.getvalue()) == "file.too_large"
+    strings = shared_strings(["x" * (3 * 1024 * 1024)])["xl/sharedStrings.xml"]
+    data = xlsx_of(data_rows(HEADER, ROW), extra={"xl/strings.dat": strings})
+    assert code_of(data, max_uncompressed=10 * 1024 * 1024) == "file.too_large"
+
+
+def test_empty_unreferenced_rows_over_many_blocks_still_move_the_position(no_calamine):
+    # 16 MB of empty rows without r="…" (two scan blocks skipped by count), then a value: row 1,000,003.
+    data = xlsx_of(data_rows(HEADER, ROW) + "<row><c/></row>" * 1_000_000 + f"<row>{VALUE}</row>")
+    assert code_of(data) == "file.too_large"
