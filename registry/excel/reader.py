@@ -1,8 +1,9 @@
 """Read a member roster workbook (DESIGN §4 steps 1-2): detect the real file type from its bytes,
 find the header row by its headings, stream data rows as ``(excel_row_number, {key: raw value})``.
 
-Reading uses python-calamine (xlsx, xls, ods; .xlsb is refused, see :func:`guard`). Calamine holds the sheet's cell range in memory;
-rows are converted to Python one at a time, so a 100k-row sheet builds no extra list of rows here.
+Reading uses python-calamine (xlsx, xls, ods; .xlsb is refused, see :func:`guard`). Calamine holds the
+sheet's cell range in memory (bounded by the guard: ``MAX_CELLS``); rows are converted to Python one at a
+time, so a 100k-row sheet builds no extra list of rows here.
 """
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ def throttled(session: Session, *, username: str | None, address: str | None, no
               per_account: RateLimitItem, per_address: RateLimitItem) -> bool:
     """Whether a login attempt must be refused before its password is checked."""
     name, addr = normalised(username), (address or "")[:64]
-    for column, value, rule in ((LoginFailure.username, name, per_account), (LoginFailure.address, addr, per_address)):
+    checks = ((LoginFailure.username, name, per_account), (LoginFailure.address, addr, per_address))
+    for column, value, rule in checks:
         since = now - dt.timedelta(seconds=rule.get_expiry())
         failures = session.scalar(select(func.count()).select_from(LoginFailure)
                                   .where(column == value, LoginFailure.at > since))

@@ -25,8 +25,8 @@ def save_upload(folder: Path, data: bytes, *, user_id: int, area_code: str, file
     token = secrets.token_hex(16)
     # Rosters hold ID numbers: owner-only files (0600).
     write_private(folder / f"{token}.bin", data)
-    write_private(folder / f"{token}.json", json.dumps(
-        {"user_id": user_id, "area_code": area_code, "filename": filename}, ensure_ascii=False).encode("utf-8"))
+    meta = {"user_id": user_id, "area_code": area_code, "filename": filename}
+    write_private(folder / f"{token}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return token
 
 

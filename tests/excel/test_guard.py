@@ -232,7 +232,8 @@ def test_rows_without_references_count_against_the_row_bound(no_calamine):
 def test_namespaced_and_unreferenced_cells_are_placed_too(no_calamine):
     prefixed = data_rows(HEADER, ROW).replace("<row", "<x:row").replace("</row>", "</x:row>")
     prefixed = prefixed.replace("<c ", "<x:c ").replace("</c>", "</x:c>")
-    far = '<x:row r="3">' + "<x:c/>" * 100 + VALUE.replace("<c", "<x:c").replace("</c>", "</x:c>") + "</x:row>"
+    value = VALUE.replace("<c", "<x:c").replace("</c>", "</x:c>")
+    far = '<x:row r="3">' + "<x:c/>" * 100 + value + "</x:row>"
     assert code_of(xlsx_of(prefixed + far), max_columns=64) == "file.too_large"
 
 
@@ -278,7 +279,8 @@ def xlsb() -> bytes:
 def test_xlsb_is_refused_with_a_clear_message(no_calamine):
     with pytest.raises(FileError) as info:
         read_roster(xlsb(), "roster.xlsb")
-    assert info.value.code == "file.not_excel" and ".xlsb" in info.value.message and ".xlsx" in info.value.message
+    assert info.value.code == "file.not_excel"
+    assert ".xlsb" in info.value.message and ".xlsx" in info.value.message
 
 
 def test_a_worksheet_or_shared_strings_part_under_another_name_is_checked_too(no_calamine):

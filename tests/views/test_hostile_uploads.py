@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from registry.models import Person
 from tests.conftest import SAMPLES
-from tests.excel.test_guard import (HEADER, ROW, cell, data_rows, rectangle_bomb, shared_strings, unreferenced_bomb,
-                                    xlsb, xlsx_of)
+from tests.excel.test_guard import (HEADER, ROW, cell, data_rows, rectangle_bomb, shared_strings,
+                                    unreferenced_bomb, xlsb, xlsx_of)
 from tests.excel.test_reader import cfb
 
 URL = "/villages/370305100201/import"

@@ -163,10 +163,11 @@ def test_error_workbook_of_a_file_named_with_cr_lf_downloads(login_as, db):
     # A client can send any name: RFC 2231 ``filename*`` percent-encodes CR, LF, NUL and U+202E.
     name = quote("名册\r\nSet-Cookie: x=1\t\x00\u202e.xlsx", safe="")
     boundary = "hostile-boundary"
-    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'{name}\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + (SAMPLES / "roster_messy.xlsx").read_bytes() \
-        + f"\r\n--{boundary}--\r\n".encode()
-    html = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}").get_data(as_text=True)
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'{name}\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n")
+    body = head.encode() + (SAMPLES / "roster_messy.xlsx").read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    resp = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    html = resp.get_data(as_text=True)
     resp = client.get(f"{url}/{_token(html)}/errors.xlsx")
     assert resp.status_code == 200
     disposition = resp.headers["Content-Disposition"]

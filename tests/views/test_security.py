@@ -25,7 +25,8 @@ def limited_apps(tmp_path):
     5 per address, per minute."""
     from registry.services.demo import load_demo
 
-    overrides = {} if dbtest.current().is_postgres else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'l.db'}"}
+    overrides = ({} if dbtest.current().is_postgres
+                 else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'l.db'}"})
     apps = [create_app("testing", RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
                        LOGIN_ADDRESS_RATE_LIMIT="5 per minute", **overrides) for _ in range(2)]
     for app in apps:
