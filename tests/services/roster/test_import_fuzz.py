@@ -209,7 +209,7 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
         finally:
             db.session.rollback()  # every example starts from the same database
 
-    _peak_rss_mb(reset=True)
+    start_mb = _peak_rss_mb(reset=True)
     started = time.perf_counter()
     import_one()
     elapsed = time.perf_counter() - started
@@ -222,4 +222,4 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
     peak_mb = _peak_rss_mb()
     assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
     print(f"\nfuzz: {seen['examples']} examples, {seen['committed']} committed, {len(seen['codes'])} codes, "
-          f"{elapsed:.1f} s, peak RSS {peak_mb:.0f} MB")
+          f"{elapsed:.1f} s, peak RSS {peak_mb:.0f} MB (at the start {start_mb:.0f} MB)")
