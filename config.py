@@ -28,8 +28,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
-    # Q-02 / F-04: roster public notice length in working days (to confirm).
-    ROSTER_NOTICE_WORKING_DAYS = 7
+    # D-02: homestead area cap in m² (Shandong plains value for 临淄区; DOMAIN Q-03, to confirm).
+    HOMESTEAD_AREA_CAP_M2 = 132
     ROSTER_PAGE_SIZE = 50
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
@@ -43,6 +43,15 @@ class Config:
     LOGIN_ADDRESS_RATE_LIMIT = "30 per minute"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Background jobs (registry/jobs.py): a town/district roster file over this size (≈ 2,000 rows) is
+    # checked and imported by a job with a progress page. Queue: None = SQLite file in <instance>/jobs,
+    # or redis://…; JOB_WORKER_THREAD: the web process runs one worker thread (turn off when
+    # `flask --app registry jobs-worker` runs as a process of its own).
+    JOB_THRESHOLD_BYTES = 150_000
+    JOB_QUEUE_URL: str | None = None
+    JOB_FOLDER: str | None = None
+    JOB_WORKER_THREAD = True
+    JOB_STALE_SECONDS = 60  # a running job silent this long has lost its worker: reported as failed
 
 
 class DevelopmentConfig(Config):
@@ -55,6 +64,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
+    JOB_QUEUE_URL = "memory://"  # tests run queued jobs with jobs.run_pending()
 
 
 class ProductionConfig(Config):

@@ -9,6 +9,11 @@ import click
 from flask import Flask, current_app
 
 from registry.extensions import db
+from registry.models import User
+from registry.services.areas import area_by_code, organization_for_village
+from registry.services.exports import export_roster, export_summary
+from registry.services.roster.area_import import import_area_roster
+from registry.services.roster.importer import import_roster, read_limits
 
 
 def register_roster_cli(app: Flask) -> None:
@@ -19,8 +24,6 @@ def register_roster_cli(app: Flask) -> None:
 
 def _actor(username: str | None):
     from sqlalchemy import select
-
-    from registry.models import User
 
     if not username:
         return None
@@ -43,10 +46,6 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
                       as_json: bool, username: str | None) -> None:
     """Import a roster workbook: one village (--village) or a town/the district (--area, 村代码 per row).
     Exit 0 when committed or a clean dry run, 1 when rows have errors, 2 for file errors."""
-    from registry.services.areas import area_by_code, organization_for_village
-    from registry.services.roster.area_import import import_area_roster
-    from registry.services.roster.importer import import_roster, read_limits
-
     if (village_code is None) == (area_code is None):
         raise click.UsageError("请指定 --village（一个村）或 --area（全镇或全区）其中之一")
     if village_code is not None:
@@ -59,20 +58,36 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
         if target is None:
             raise click.ClickException(f"区划不存在：{area_code}")
         code = target.code
-    actor = _actor(username)
-    if actor is not None and actor.role not in ("clerk", "town", "district"):
-        raise click.ClickException(f"用户 {actor.username} 的角色不能导入名册（管理员只读）")
-    if actor is not None and not code.startswith(actor.scope):
-        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        # A file that cannot be read is a file error: exit 2, like the file.* codes.
-        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
-        sys.exit(2)
+    actor = importing_actor(username, code, "名册")
+    data = read_file(file)
     run = import_roster if village_code is not None else import_area_roster
     report = run(db.session, data, target, actor=actor, filename=file.name, dry_run=dry_run, partial=partial,
                  **read_limits(current_app.config))
+    finish_import(report, as_json)
+
+
+def importing_actor(username: str | None, code: str, what: str):
+    """The ``--user`` of an import: a clerk, town or district user whose scope holds ``code``."""
+    actor = _actor(username)
+    if actor is not None and actor.role not in ("clerk", "town", "district"):
+        raise click.ClickException(f"用户 {actor.username} 的角色不能导入{what}（管理员只读）")
+    if actor is not None and not code.startswith(actor.scope):
+        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
+    return actor
+
+
+def read_file(file: Path) -> bytes:
+    """The file's bytes; a file that cannot be read is a file error: exit 2, like the file.* codes."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
+        sys.exit(2)
+
+
+def finish_import(report, as_json: bool) -> None:
+    """Commit or roll back, print the report (text or JSON) and exit: 0 committed or a clean dry run,
+    1 rows with errors, 2 a file error (the CLI contract of every register import)."""
     if report.committed:
         db.session.commit()
     else:
@@ -108,9 +123,6 @@ def _print_report(report) -> None:
 @click.option("--all", "include_unfiled", is_flag=True, help="包含未备案的当前名册（默认只导出已备案名册）")
 def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
     """Export the filed roster of a village, a town or the district as .xlsx."""
-    from registry.services.areas import area_by_code
-    from registry.services.exports import export_roster
-
     area = area_by_code(db.session, area_code)
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
@@ -125,9 +137,6 @@ def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_summary_cmd(area_code: str, out: Path) -> None:
     """Export the summary workbook by town and village."""
-    from registry.services.areas import area_by_code
-    from registry.services.exports import export_summary
-
     area = area_by_code(db.session, area_code)
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")

@@ -22,7 +22,8 @@ from typing import Any
 __all__ = [
     "CodeTable", "label", "lookup",
     "RELATION", "HEAD_RELATIONS", "SEX", "ID_TYPE", "RESIDENT_NUMBER_ID_TYPES", "MEMBER_STATUS",
-    "ACQUISITION_GROUND", "LOSS_GROUND", "RETENTION_FLAG", "MEMBER_REMARK", "YES_NO", "TABLES",
+    "ACQUISITION_GROUND", "LOSS_GROUND", "RETENTION_FLAG", "MEMBER_REMARK", "YES_NO",
+    "HOMESTEAD_STATUS", "TABLES",
 ]
 
 # Characters that never carry meaning in a code or label cell: whitespace of every width, BOM and
@@ -227,7 +228,12 @@ YES_NO = _table("yes_no", {"1": "是", "2": "否"},
                 {"Y": "1", "YES": "1", "√": "1", "✓": "1", "✔": "1", "N": "2", "NO": "2",
                  "×": "2", "✗": "2", "✘": "2"})
 
+# --- Homestead status (DOMAIN §2.8) ---------------------------------------------------------------------
+HOMESTEAD_STATUS = _table("homestead_status", {
+    "in_use": "使用中", "withdrawn_paid": "已有偿退出", "transferred": "已流转", "lost_disaster": "灾毁灭失",
+}, {"有偿退出": "withdrawn_paid", "流转": "transferred", "已灾毁灭失": "lost_disaster"})
+
 #: All tables by name, for templates and generic select fields.
 TABLES: Mapping[str, CodeTable] = MappingProxyType({t.name: t for t in (
     RELATION, SEX, ID_TYPE, MEMBER_STATUS, ACQUISITION_GROUND, LOSS_GROUND, RETENTION_FLAG,
-    MEMBER_REMARK, YES_NO)})
+    MEMBER_REMARK, YES_NO, HOMESTEAD_STATUS)})

@@ -22,8 +22,12 @@ from flask import g, request_started
 from registry import create_app
 from registry.extensions import db as _db
 from tests import dbtest
-from tests.dbtest import pytest_addoption, pytest_configure, pytest_unconfigure  # noqa: F401
-from tests.dbtest import pytest_report_header as _database_header
+from tests.dbtest import (  # noqa: F401
+    pytest_addoption,
+    pytest_configure,
+    pytest_report_header as _database_header,
+    pytest_unconfigure,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -90,7 +94,7 @@ def _fast_password_hashing(monkeypatch):
 @pytest.fixture
 def app(tmp_path):
     # Uploads of this test only: two test runs in one checkout never sweep each other's files.
-    app = create_app("testing", UPLOAD_FOLDER=str(tmp_path / "uploads"))
+    app = create_app("testing", UPLOAD_FOLDER=str(tmp_path / "uploads"), JOB_FOLDER=str(tmp_path / "jobs"))
     request_started.connect(_fresh_g, app)
     with app.app_context():
         dbtest.current().prepare(_db)
@@ -123,14 +127,14 @@ class FixedClock:
     BEIJING = dt.timezone(dt.timedelta(hours=8))
 
     def __init__(self, when: dt.date | dt.datetime):
-        self.now = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.timezone.utc)
+        self.now = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)
         self.set(when)
 
     def set(self, when: dt.date | dt.datetime) -> FixedClock:
         if not isinstance(when, dt.datetime):
             when = dt.datetime(when.year, when.month, when.day, 10, 0, tzinfo=self.BEIJING)
         assert when.tzinfo is not None, "give an aware datetime"
-        self.now = when.astimezone(dt.timezone.utc)
+        self.now = when.astimezone(dt.UTC)
         return self
 
     def advance(self, **delta) -> FixedClock:

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:35:39.242377
+Create Date: 2026-12-04 06:07:11.755848
 
 """
 from alembic import op
@@ -121,6 +121,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_target', ['target_type', 'target_id'], unique=False)
 
+    op.create_table('charter_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('article', sa.String(length=200), nullable=False),
+    sa.Column('confirmation_threshold', sa.String(length=12), nullable=False),
+    sa.Column('art15_threshold', sa.String(length=12), nullable=False),
+    sa.Column('quorum_threshold', sa.String(length=12), nullable=False),
+    sa.Column('notice_working_days', sa.Integer(), nullable=False),
+    sa.Column('withdrawal_consent_body', sa.String(length=20), nullable=False),
+    sa.Column('state_payroll_loss_ground', sa.Boolean(), nullable=False),
+    sa.Column('allow_nested_membership', sa.Boolean(), nullable=False),
+    sa.Column('holder_unit', sa.String(length=10), nullable=False),
+    sa.Column('management', sa.String(length=10), nullable=False),
+    sa.Column('adjustment_years', sa.Integer(), nullable=True),
+    sa.Column('share_types', sa.JSON(), nullable=False),
+    sa.Column('holding_cap_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('reserve_rate', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('death_treatment', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("death_treatment IN ('full_year','pro_rata','excluded')", name=op.f('ck_charter_settings_death')),
+    sa.CheckConstraint("holder_unit IN ('household','person')", name=op.f('ck_charter_settings_holder_unit')),
+    sa.CheckConstraint("management IN ('static','dynamic')", name=op.f('ck_charter_settings_management')),
+    sa.CheckConstraint("withdrawal_consent_body IN ('member_assembly','representative')", name=op.f('ck_charter_settings_consent_body')),
+    sa.CheckConstraint('holding_cap_percent > 0 AND holding_cap_percent <= 100', name=op.f('ck_charter_settings_cap')),
+    sa.CheckConstraint('notice_working_days >= 7', name=op.f('ck_charter_settings_notice_days')),
+    sa.CheckConstraint('reserve_rate > 0 AND reserve_rate < 1', name=op.f('ck_charter_settings_reserve')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_charter_settings_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_charter_settings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_charter_settings_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_charter_settings'))
+    )
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_charter_settings_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charter_settings_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_charter_settings_current', ['organization_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -165,6 +207,7 @@ def upgrade():
     sa.Column('passed', sa.Boolean(), nullable=False),
     sa.Column('party_pre_discussion_date', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('thresholds', sa.JSON(), nullable=True),
     sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -211,6 +254,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filings_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_filings_state'), ['state'], unique=False)
         batch_op.create_index('uq_filings_one_open', ['organization_id'], unique=True, sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
+
+    op.create_table('homesteads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('plot_code', sa.String(length=19), nullable=False),
+    sa.Column('certificate_no', sa.String(length=80), nullable=True),
+    sa.Column('plot_area', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('building_area', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('location', sa.String(length=200), nullable=True),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('approval_doc', sa.String(length=120), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('east', sa.String(length=120), nullable=True),
+    sa.Column('south', sa.String(length=120), nullable=True),
+    sa.Column('west', sa.String(length=120), nullable=True),
+    sa.Column('north', sa.String(length=120), nullable=True),
+    sa.Column('remarks', sa.Text(), nullable=True),
+    sa.Column('exception_reason', sa.Text(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.String(length=20), nullable=True),
+    sa.Column('end_note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("status IN ('in_use','withdrawn_paid','transferred','lost_disaster')", name=op.f('ck_homesteads_status')),
+    sa.CheckConstraint('exception_reason IS NULL OR length(exception_reason) > 0', name=op.f('ck_homesteads_exception_reason')),
+    sa.CheckConstraint('length(plot_code) = 19', name=op.f('ck_homesteads_plot_code_length')),
+    sa.CheckConstraint('plot_area > 0 AND coalesce(building_area, 0) >= 0', name=op.f('ck_homesteads_areas_nonneg')),
+    sa.CheckConstraint('valid_to IS NULL OR (end_ground IS NOT NULL AND valid_to >= coalesce(valid_from, valid_to))', name=op.f('ck_homesteads_end_recorded')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_homesteads_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_homesteads_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homesteads'))
+    )
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_homesteads_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_homesteads_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_homesteads_current_plot', ['plot_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.create_index('uq_homesteads_one_in_use', ['household_id'], unique=True, sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
 
     op.create_table('household_members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -397,6 +480,34 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_public_notices_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_public_notices_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('rights_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('membership_id', sa.Integer(), nullable=True),
+    sa.Column('cause', sa.String(length=30), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('closed_act', sa.Text(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('closed_on IS NULL OR closed_act IS NOT NULL', name=op.f('ck_rights_reviews_closed_with_act')),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_rights_reviews_closed_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_rights_reviews_household_id_households')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_rights_reviews_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_rights_reviews_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_rights_reviews_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_reviews'))
+    )
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
@@ -430,6 +541,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
+
+    op.drop_table('rights_reviews')
     with op.batch_alter_table('public_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_public_notices_organization_id'))
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
@@ -467,6 +583,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))
 
     op.drop_table('household_members')
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.drop_index('uq_homesteads_one_in_use', sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
+        batch_op.drop_index('uq_homesteads_current_plot', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_household_id'))
+
+    op.drop_table('homesteads')
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_index('uq_filings_one_open', sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
         batch_op.drop_index(batch_op.f('ix_filings_state'))
@@ -483,6 +606,12 @@ def downgrade():
 
     op.drop_table('hukou_records')
     op.drop_table('households')
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.drop_index('uq_charter_settings_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_area_code'))
+
+    op.drop_table('charter_settings')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_target')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

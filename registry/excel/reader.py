@@ -14,8 +14,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from python_calamine import (CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum,
-                             SheetVisibleEnum)
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from registry.excel.columns import ROSTER, ColumnSet, clean_heading
 from registry.excel.guard import TooLarge, check_ods, check_xlsx
@@ -176,6 +182,11 @@ class RosterSheet:
     filename: str | None = None
     ignored: tuple[str, ...] = ()
     _sheet: CalamineSheet | None = field(default=None, repr=False)
+
+    @property
+    def height(self) -> int:
+        """Rows of the sheet as stored (header and title rows included, blank rows too)."""
+        return self._sheet.height if self._sheet is not None else 0
 
     def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """``(excel_row_number, cells)`` for every non-blank row below the header (cells as calamine

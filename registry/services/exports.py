@@ -14,6 +14,8 @@ from registry.codes import ACQUISITION_GROUND
 from registry.excel.writer import write_roster_xlsx, write_table_xlsx
 from registry.models import Area, Filing, FilingItem
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
+from registry.reports.roster.listing import mask_id_number
+from registry.reports.roster.rows import iter_roster_rows
 from registry.reports.summary import GROUNDS, district_summary
 from registry.services import audit
 
@@ -60,8 +62,6 @@ def filed_rows(session: Session, filing_ids: list[int], *, with_village_code: bo
 
 def current_rows(session: Session, scope: str, *, with_village_code: bool):
     """Yield the display rows of the current (not necessarily filed) rosters within ``scope``."""
-    from registry.reports.roster.rows import iter_roster_rows
-
     for _, row in iter_roster_rows(session, scope, with_village_code=with_village_code):
         yield row
 
@@ -97,8 +97,6 @@ ID_HEADING = "证件号码"
 
 def masked_rows(rows):
     """The display rows with the ID number column masked (first 6 + last 4)."""
-    from registry.reports.roster.listing import mask_id_number
-
     for row in rows:
         if row.get(ID_HEADING):
             row = {**row, ID_HEADING: mask_id_number(str(row[ID_HEADING]))}

@@ -15,11 +15,11 @@ from registry.models import EqualityFlag, Filing, Membership, Person
 from registry.models.filings import TOWN_REVIEW
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.reports.roster.listing import mask_id_number
+from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
 from registry.services.membership.equality import acknowledge, flags_of
-from registry.services.errors import DomainError
 from registry.services.roster.diff import filing_diff
-from registry.views.members import commit, load_village, refused
+from registry.views.member_page import commit, load_village, refused
 
 bp = Blueprint("review", __name__)
 

@@ -14,11 +14,11 @@ from wtforms.validators import Optional
 from registry.clock import local_today
 from registry.extensions import db
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
-from registry.reports.roster.listing import mask_id_number
 from registry.reports.roster.as_of import filed_version_on, roster_as_of
+from registry.reports.roster.listing import mask_id_number
 from registry.services.roster.as_of_export import export_roster_as_of
 from registry.views.downloads import xlsx_response
-from registry.views.members import load_village
+from registry.views.member_page import load_village
 
 bp = Blueprint("history", __name__)
 

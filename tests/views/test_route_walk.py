@@ -146,6 +146,10 @@ ROUTES: dict[str, Route] = {
     # needs a stored upload to answer 200; the made-up token gives 404 (covered by the area import tests)
     "area_imports.error_workbook": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
                                          outside={"code": T_OUT, "token": NO_TOKEN}, ok=None),
+    # charter settings (issue 16): everyone in scope reads, the district officer or administrator changes
+    "charter.show": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "charter.update": Route(roles=frozenset({DISTRICT, ADMIN}), inside={"code": V1}, outside={"code": V_OUT},
+                            ok=None),
     # membership changes (issue 3): the clerk acts, everyone in scope reads
     "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     **{f"members.{name}": Route(roles=frozenset({CLERK}),
@@ -172,6 +176,22 @@ ROUTES: dict[str, Route] = {
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # homestead register (issue 15); a made-up record id answers 404 inside (covered by the homestead tests)
+    "homesteads.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.new": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"homesteads.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "homestead_id": 999999},
+                                   outside={"code": V_OUT, "homestead_id": 999999}, ok=None)
+       for name in ("edit", "end")},
+    "homesteads.summary": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.export": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                     outside={"code": V_OUT, "token": NO_TOKEN}),
+    "homestead_imports.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                              outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "homestead_imports.reviews": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.close": Route(roles=frozenset({CLERK}), inside={"code": V1, "review_id": 999999},
+                                     outside={"code": V_OUT, "review_id": 999999}),
     # audit log (issue 4): district users, no area in the URL
     "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
     # the administrator's holiday calendar (issue 13); the district's, so no area in the URL
@@ -185,6 +205,9 @@ ROUTES: dict[str, Route] = {
     "users.reset": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
     "users.active": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
     "users.password": Route(roles=ALL),
+    # a job's progress: its starter's only (a made-up id is 404 for everyone; tests/views/test_jobs_views.py)
+    "jobs.show": Route(roles=ALL, inside={"job_id": NO_TOKEN}, ok=(404,)),
+    "jobs.state": Route(roles=ALL, inside={"job_id": NO_TOKEN}, ok=(404,)),
     # member search over the user's own area (no area in the URL: the scope filters the results)
     "search.members": Route(roles=ALL),
 }

@@ -27,6 +27,7 @@ from registry.clock import local_today
 from registry.excel.roster.validate import Issue
 from registry.models import Area, Membership, Organization
 from registry.models.filings import Filing
+from registry.services.filing import filings
 from registry.services.roster.apply import plan_rows
 from registry.services.roster.checks import (
     check_other_villages,
@@ -35,10 +36,10 @@ from registry.services.roster.checks import (
     households_to_leave_out,
 )
 from registry.services.roster.endings import check_endings, not_in_file
-from registry.services.roster.preview import LIMIT, preview_diff
 from registry.services.roster.importer import (
     LOCKED_STATES,
     ImportReport,
+    Progress,
     _file_issue,
     _issue,
     _row_issue,
@@ -46,6 +47,7 @@ from registry.services.roster.importer import (
     read_checked,
     refuse,
 )
+from registry.services.roster.preview import LIMIT, preview_diff
 
 _SHOW = 10
 
@@ -53,7 +55,7 @@ _SHOW = 10
 def import_area_roster(session: Session, data: bytes, area: Area, *, actor, filename: str | None = None,
                        dry_run: bool = False, partial: bool = False, today: dt.date | None = None,
                        max_rows: int | None = None, max_columns: int | None = None,
-                       max_uncompressed: int | None = None) -> ImportReport:
+                       max_uncompressed: int | None = None, progress: Progress | None = None) -> ImportReport:
     """Import a multi-village roster workbook (.xlsx/.xls/.ods bytes) into the villages of ``area``
     (a town or the district; a village area works too) named by each row's 村代码.
 
@@ -61,11 +63,12 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     of villages with rows in the file and whose ``skipped_households`` read ``村代码/户编号``. Nothing is
     written when ``dry_run`` is set, the file is refused, or any row has an error and ``partial`` is
     False. Flushes, never commits; a unique constraint failing at write time is the file error
-    ``roster.conflict`` (everything is rolled back to before the import)."""
+    ``roster.conflict`` (everything is rolled back to before the import). ``progress`` (see
+    :data:`~registry.services.roster.importer.Progress`) hears of rows read and of villages planned/written."""
     report = ImportReport(dry_run=dry_run, villages=0)
     today = today or local_today()
     results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
-                           max_uncompressed=max_uncompressed)
+                           max_uncompressed=max_uncompressed, progress=progress)
     if results is None:
         return report
 
@@ -141,10 +144,12 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     missing: list[tuple[str, int]] = []
     headless: list[str] = []
     try:
-        for org in villages:
+        for done, org in enumerate(villages, start=1):
             headless += _village(session, org, by_village[org.area_code], endings[org.id], report, missing,
                                  name=names[org.area_code], partial=partial, writing=writing, actor=actor,
                                  filename=filename, today=today)
+            if progress is not None:
+                progress("write" if writing else "check", done, len(villages))
     except IntegrityError:
         return refuse(savepoint, report, "roster.conflict")
     # Rows with an error outside any village (村代码 missing, unknown or outside) are skipped too.
@@ -154,7 +159,8 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
         shown = "、".join(f"{name} {n} 人" for name, n in missing[:_SHOW])
         report.warnings.append(_file_issue(
             "roster.not_in_file",
-            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中（{shown}{'等' if len(missing) > _SHOW else ''}），"
+            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中"
+            f"（{shown}{'等' if len(missing) > _SHOW else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
     if savepoint is None:
         return report
@@ -168,8 +174,6 @@ def _village(session: Session, org: Organization, rows: list, endings: dict, rep
              missing: list, *, name: str, partial: bool, writing: bool, actor, filename, today) -> list[str]:
     """Plan one village's rows (counts and warnings into ``report``) and, when ``writing``, apply
     them. Returns the village's households left without exactly one head (``村代码/户编号``)."""
-    from registry.services.filing import filings
-
     file_ids = {r.values["id_number"] for r in rows if r.values.get("id_number")}
     if partial:
         current = current_households(session, org, file_ids)

@@ -9,6 +9,7 @@ F-09). All or nothing by default; ``partial=True`` leaves out every household wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -16,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
+from registry.excel import reader
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster.validate import validate_roster
 from registry.models import Membership, Organization
 from registry.models.filings import TOWN_REVIEW, Filing
 from registry.services import audit
+from registry.services.filing import filings
 from registry.services.roster.apply import apply_plan, plan_rows
 from registry.services.roster.checks import (
     check_other_villages,
@@ -33,6 +36,11 @@ from registry.services.roster.endings import apply_endings, check_endings, not_i
 from registry.services.roster.preview import preview_diff
 
 LOCKED_STATES = (TOWN_REVIEW,)
+
+
+#: ``progress(stage, done, total)``: "read" = rows read and checked of the sheet's rows, "write" / "check" =
+#: villages planned (and written) of the villages in the file. Used by background jobs and the CLI bar.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -80,8 +88,6 @@ class ImportReport:
 def read_limits(config) -> dict:
     """The import bounds from the app config (a mapping), as keyword arguments of :func:`import_roster`:
     ``ROSTER_MAX_ROWS``, ``ROSTER_MAX_COLUMNS``, ``ROSTER_MAX_UNCOMPRESSED`` (bytes inflated)."""
-    from registry.excel import reader
-
     return {"max_rows": config.get("ROSTER_MAX_ROWS"),
             "max_columns": config.get("ROSTER_MAX_COLUMNS", reader.MAX_COLUMNS),
             "max_uncompressed": config.get("ROSTER_MAX_UNCOMPRESSED", reader.MAX_UNCOMPRESSED)}
@@ -152,8 +158,6 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
             f"名册中有 {missing} 名成员不在本文件中（{'、'.join(names)}{'等' if missing > len(names) else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
 
-    from registry.services.filing import filings
-
     open_filing = filings.open_filing(session, organization.id)
     changes = bool(plan.created or plan.updated or plan.ended)
     renotice = changes and filings.notice_would_be_voided(open_filing)
@@ -199,13 +203,15 @@ def refuse(savepoint, report: ImportReport, code: str, households: list[str] | N
 
 def read_checked(data: bytes, filename: str | None, report: ImportReport, *, today: dt.date,
                  max_rows: int | None = None, max_columns: int | None = None,
-                 max_uncompressed: int | None = None) -> list | None:
+                 max_uncompressed: int | None = None, progress: Progress | None = None) -> list | None:
     """Read and validate a roster file: the row results (``registry.excel.roster.validate.RowResult``) in file
-    order, or None after adding the file error (``file.*``) to ``report``. Sets ``report.rows_read``."""
+    order, or None after adding the file error (``file.*``) to ``report``. Sets ``report.rows_read``.
+    ``progress("read", rows done, rows in the sheet)`` is called every few hundred rows."""
     try:
         limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
         sheet = read_roster(data, filename, max_rows=max_rows, **limits)
-        check = validate_roster(sheet.rows(), today=today)
+        rows = sheet.rows() if progress is None else _reporting(sheet.rows(), progress, sheet.height - sheet.header_row)
+        check = validate_roster(rows, today=today)
     except FileError as exc:
         report.file_error = True
         report.errors.append(_file_issue(exc.code, exc.message))
@@ -223,14 +229,25 @@ def read_checked(data: bytes, filename: str | None, report: ImportReport, *, tod
     return results
 
 
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+def _reporting(rows, progress: Progress, total: int):
+    """``rows`` unchanged, calling ``progress("read", n, total)`` every PROGRESS_EVERY rows and at the end."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress("read", count, max(total, count))
+        yield row
+    progress("read", count, count)
+
+
 def apply_village(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
                   renotice: bool, changes: bool, first_roster: bool, today, rows_read: int | None = None,
                   skipped: list[str] | None = None) -> list[str]:
     """Write one village's plan, date its roster, void a posted notice, run the endings through the
     membership workflow and audit (``rows_read``/``skipped``: the village's share of an area import).
     Returns the households left without exactly one head (the caller rolls back)."""
-    from registry.services.filing import filings
-
     apply_plan(session, organization, plan, today=today)
     headless = headless_households(session, organization)
     if headless:
