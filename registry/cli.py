@@ -9,9 +9,11 @@ from flask import Flask
 
 from registry.cli_charter import register_charter_cli
 from registry.cli_homesteads import register_homesteads_cli
+from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
+from registry.cli_shares import register_shares_cli
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
@@ -36,8 +38,10 @@ def register_cli(app: Flask) -> None:
     register_roster_cli(app)
     register_members_cli(app)
     register_homesteads_cli(app)  # issue 15: homestead register
+    register_land_cli(app)  # issue 15: land contract register
     register_ops_cli(app)  # issue 4: backup / restore
     register_charter_cli(app)  # issue 16: charter settings
+    register_shares_cli(app)  # issue 16: shares and dividends
 
 
 @click.command("init-db")

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:07:11.755848
+Create Date: 2026-12-04 06:17:58.639988
 
 """
 from alembic import op
@@ -221,6 +221,48 @@ def upgrade():
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resolutions_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('dividend_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('record_date', sa.Date(), nullable=False),
+    sa.Column('net_income', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('reserve_rate', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('reserve', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('distributable', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('total_units', sa.Numeric(precision=20, scale=6), nullable=False),
+    sa.Column('rounding_mode', sa.String(length=20), nullable=False),
+    sa.Column('algorithm_version', sa.String(length=10), nullable=False),
+    sa.Column('holder_unit', sa.String(length=10), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('inspection_from', sa.Date(), nullable=True),
+    sa.Column('town_recorded_at', sa.DateTime(), nullable=True),
+    sa.Column('town_recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("state <> 'cancelled' OR cancel_reason IS NOT NULL", name=op.f('ck_dividend_rounds_cancel_reason')),
+    sa.CheckConstraint("state IN ('draft','cancelled') OR resolution_id IS NOT NULL", name=op.f('ck_dividend_rounds_resolution')),
+    sa.CheckConstraint("state IN ('draft','resolution_linked','town_recorded','paid','closed','cancelled')", name=op.f('ck_dividend_rounds_state')),
+    sa.CheckConstraint('net_income >= 0 AND reserve >= 0 AND distributable >= 0', name=op.f('ck_dividend_rounds_money_nonneg')),
+    sa.CheckConstraint('reserve_rate >= 0 AND reserve_rate <= 1', name=op.f('ck_dividend_rounds_rate')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_dividend_rounds_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_dividend_rounds_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_dividend_rounds_resolution_id_resolutions')),
+    sa.ForeignKeyConstraint(['town_recorded_by_id'], ['users.id'], name=op.f('fk_dividend_rounds_town_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dividend_rounds'))
+    )
+    with op.batch_alter_table('dividend_rounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dividend_rounds_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dividend_rounds_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('filings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -312,6 +354,45 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_household_members_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_household_members_one_head', ['household_id'], unique=True, sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
 
+    op.create_table('land_contracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('representative_id', sa.Integer(), nullable=False),
+    sa.Column('contractor_code', sa.String(length=18), nullable=False),
+    sa.Column('issuer_code', sa.String(length=14), nullable=True),
+    sa.Column('method', sa.String(length=3), nullable=False),
+    sa.Column('contract_no', sa.String(length=40), nullable=True),
+    sa.Column('term_start', sa.Date(), nullable=False),
+    sa.Column('term_end', sa.Date(), nullable=False),
+    sa.Column('original_term_end', sa.Date(), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('certificate_no', sa.String(length=40), nullable=True),
+    sa.Column('certificate_status', sa.String(length=10), nullable=False),
+    sa.Column('member_count', sa.Integer(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("certificate_status IN ('issued','reissued','replaced','cancelled')", name=op.f('ck_land_contracts_certificate_status')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_contracts_ended')),
+    sa.CheckConstraint('issuer_code IS NULL OR length(issuer_code) = 14', name=op.f('ck_land_contracts_fbfbm')),
+    sa.CheckConstraint('length(contractor_code) = 18', name=op.f('ck_land_contracts_cbfbm')),
+    sa.CheckConstraint('member_count IS NULL OR member_count >= 0', name=op.f('ck_land_contracts_member_count')),
+    sa.CheckConstraint('term_end >= term_start', name=op.f('ck_land_contracts_term')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_land_contracts_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_land_contracts_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['representative_id'], ['persons.id'], name=op.f('fk_land_contracts_representative_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_contracts'))
+    )
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_contracts_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_representative_id'), ['representative_id'], unique=False)
+        batch_op.create_index('uq_land_contracts_current_code', ['contractor_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -393,6 +474,74 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_non_member_grants_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_non_member_grants_person_id'), ['person_id'], unique=False)
 
+    op.create_table('share_certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('issued_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("status IN ('issued','reissued','replaced','cancelled')", name=op.f('ck_share_certificates_status')),
+    sa.CheckConstraint("status NOT IN ('replaced','cancelled') OR (ended_on IS NOT NULL AND reason IS NOT NULL)", name=op.f('ck_share_certificates_ended')),
+    sa.CheckConstraint('(household_id IS NULL) <> (person_id IS NULL)', name=op.f('ck_share_certificates_one_holder')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_share_certificates_created_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_share_certificates_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_share_certificates_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_share_certificates_person_id_persons')),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['share_certificates.id'], name=op.f('fk_share_certificates_replaced_by_id_share_certificates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_share_certificates')),
+    sa.UniqueConstraint('organization_id', 'number', name='uq_share_certificates_org_number')
+    )
+    with op.batch_alter_table('share_certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_share_certificates_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_certificates_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_certificates_person_id'), ['person_id'], unique=False)
+
+    op.create_table('share_holdings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('share_type', sa.String(length=20), nullable=False),
+    sa.Column('units', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('event', sa.String(length=20), nullable=False),
+    sa.Column('ground', sa.Text(), nullable=False),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint("event <> 'dynamic_adjustment' OR resolution_id IS NOT NULL", name=op.f('ck_share_holdings_adjustment_resolution')),
+    sa.CheckConstraint("event IN ('quantification','transfer','gift','buy_back','inheritance','dynamic_adjustment')", name=op.f('ck_share_holdings_event')),
+    sa.CheckConstraint('(household_id IS NULL) <> (person_id IS NULL)', name=op.f('ck_share_holdings_one_holder')),
+    sa.CheckConstraint('units >= 0', name=op.f('ck_share_holdings_units_nonneg')),
+    sa.CheckConstraint('valid_to IS NULL OR end_ground IS NOT NULL', name=op.f('ck_share_holdings_end_ground')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_share_holdings_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_share_holdings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_share_holdings_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_share_holdings_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_share_holdings_person_id_persons')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_share_holdings_resolution_id_resolutions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_share_holdings'))
+    )
+    with op.batch_alter_table('share_holdings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_share_holdings_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_holdings_household_id'), ['household_id'], unique=False)
+        batch_op.create_index('ix_share_holdings_org_current', ['organization_id', 'valid_to'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_holdings_person_id'), ['person_id'], unique=False)
+
     op.create_table('disputes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('membership_id', sa.Integer(), nullable=False),
@@ -422,6 +571,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_disputes_area_code'), ['area_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_disputes_membership_id'), ['membership_id'], unique=False)
         batch_op.create_index('uq_disputes_one_open', ['membership_id'], unique=True, sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
+
+    op.create_table('dividend_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('holder_code', sa.String(length=40), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('units', sa.Numeric(precision=20, scale=6), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.CheckConstraint('amount >= 0 AND units >= 0', name=op.f('ck_dividend_lines_nonneg')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_dividend_lines_household_id_households')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_dividend_lines_person_id_persons')),
+    sa.ForeignKeyConstraint(['round_id'], ['dividend_rounds.id'], name=op.f('fk_dividend_lines_round_id_dividend_rounds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dividend_lines')),
+    sa.UniqueConstraint('round_id', 'holder_code', name='uq_dividend_lines_round_holder')
+    )
+    with op.batch_alter_table('dividend_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dividend_lines_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dividend_lines_person_id'), ['person_id'], unique=False)
 
     op.create_table('equality_flags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -457,6 +626,91 @@ def upgrade():
     with op.batch_alter_table('filing_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_filing_items_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_filing_items_membership_id'), ['membership_id'], unique=False)
+
+    op.create_table('land_circulations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('receiver_name', sa.String(length=120), nullable=False),
+    sa.Column('receiver_id_number', sa.String(length=20), nullable=True),
+    sa.Column('area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('filed_on', sa.Date(), nullable=True),
+    sa.Column('registrable', sa.Boolean(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("method IN ('lease','sublease','share_in','other')", name=op.f('ck_land_circulations_method')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_circulations_ended')),
+    sa.CheckConstraint('area > 0', name=op.f('ck_land_circulations_area')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_land_circulations_term')),
+    sa.CheckConstraint('price IS NULL OR price >= 0', name=op.f('ck_land_circulations_price')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_circulations_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulations'))
+    )
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulations_code'), ['code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_circulations_contract_id'), ['contract_id'], unique=False)
+
+    op.create_table('land_coholders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('relation', sa.String(length=2), nullable=True),
+    sa.Column('is_coholder', sa.Boolean(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_coholders_ended')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_coholders_contract_id_land_contracts')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_land_coholders_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_coholders'))
+    )
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_coholders_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_coholders_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('uq_land_coholders_current', ['contract_id', 'person_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
+    op.create_table('land_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=19), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=True),
+    sa.Column('contract_area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('measured_area', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('land_use_type', sa.String(length=4), nullable=True),
+    sa.Column('grade', sa.String(length=2), nullable=True),
+    sa.Column('land_use', sa.String(length=1), nullable=True),
+    sa.Column('basic_farmland', sa.Boolean(), nullable=True),
+    sa.Column('east', sa.String(length=60), nullable=True),
+    sa.Column('south', sa.String(length=60), nullable=True),
+    sa.Column('west', sa.String(length=60), nullable=True),
+    sa.Column('north', sa.String(length=60), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_parcels_ended')),
+    sa.CheckConstraint('contract_area > 0', name=op.f('ck_land_parcels_contract_area')),
+    sa.CheckConstraint('length(code) = 19', name=op.f('ck_land_parcels_dkbm')),
+    sa.CheckConstraint('measured_area IS NULL OR measured_area > 0', name=op.f('ck_land_parcels_measured_area')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_parcels_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_parcels'))
+    )
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_parcels_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index('uq_land_parcels_current_code', ['code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
 
     op.create_table('public_notices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -508,6 +762,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('land_circulation_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('circulation_id', sa.Integer(), nullable=False),
+    sa.Column('parcel_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['circulation_id'], ['land_circulations.id'], name=op.f('fk_land_circulation_parcels_circulation_id_land_circulations')),
+    sa.ForeignKeyConstraint(['parcel_id'], ['land_parcels.id'], name=op.f('fk_land_circulation_parcels_parcel_id_land_parcels')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulation_parcels'))
+    )
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulation_parcels_parcel_id'), ['parcel_id'], unique=False)
+        batch_op.create_index('uq_land_circulation_parcels', ['circulation_id', 'parcel_id'], unique=True)
+
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('notice_id', sa.Integer(), nullable=False),
@@ -541,6 +807,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_circulation_parcels')
+        batch_op.drop_index(batch_op.f('ix_land_circulation_parcels_parcel_id'))
+
+    op.drop_table('land_circulation_parcels')
     with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
         batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
@@ -551,6 +822,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
 
     op.drop_table('public_notices')
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_parcels_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_parcels_contract_id'))
+
+    op.drop_table('land_parcels')
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_coholders_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_person_id'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_contract_id'))
+
+    op.drop_table('land_coholders')
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_land_circulations_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_land_circulations_code'))
+
+    op.drop_table('land_circulations')
     with op.batch_alter_table('filing_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filing_items_membership_id'))
         batch_op.drop_index(batch_op.f('ix_filing_items_filing_id'))
@@ -560,12 +847,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_equality_flags_filing_id'))
 
     op.drop_table('equality_flags')
+    with op.batch_alter_table('dividend_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dividend_lines_person_id'))
+        batch_op.drop_index(batch_op.f('ix_dividend_lines_household_id'))
+
+    op.drop_table('dividend_lines')
     with op.batch_alter_table('disputes', schema=None) as batch_op:
         batch_op.drop_index('uq_disputes_one_open', sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
         batch_op.drop_index(batch_op.f('ix_disputes_membership_id'))
         batch_op.drop_index(batch_op.f('ix_disputes_area_code'))
 
     op.drop_table('disputes')
+    with op.batch_alter_table('share_holdings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_share_holdings_person_id'))
+        batch_op.drop_index('ix_share_holdings_org_current')
+        batch_op.drop_index(batch_op.f('ix_share_holdings_household_id'))
+        batch_op.drop_index(batch_op.f('ix_share_holdings_area_code'))
+
+    op.drop_table('share_holdings')
+    with op.batch_alter_table('share_certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_share_certificates_person_id'))
+        batch_op.drop_index(batch_op.f('ix_share_certificates_household_id'))
+        batch_op.drop_index(batch_op.f('ix_share_certificates_area_code'))
+
+    op.drop_table('share_certificates')
     with op.batch_alter_table('non_member_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_non_member_grants_person_id'))
         batch_op.drop_index(batch_op.f('ix_non_member_grants_organization_id'))
@@ -578,6 +883,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_household_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_contracts_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_representative_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_household_id'))
+
+    op.drop_table('land_contracts')
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.drop_index('uq_household_members_one_head', sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))
@@ -597,6 +909,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_filings_area_code'))
 
     op.drop_table('filings')
+    with op.batch_alter_table('dividend_rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dividend_rounds_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_dividend_rounds_area_code'))
+
+    op.drop_table('dividend_rounds')
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resolutions_organization_id'))
 

@@ -6,11 +6,13 @@ from registry.models.charter import CharterSettings
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
 from registry.models.homesteads import Homestead
+from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.logins import LoginFailure
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
+from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
 from registry.models.users import User
 
 __all__ = [
@@ -19,4 +21,6 @@ __all__ = [
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "RightsReview", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant", "LoginFailure",
+    "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
+    "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
 ]

@@ -11,6 +11,7 @@ from registry.views import (
     calendar,
     charter,
     disputes,
+    dividends,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
@@ -22,10 +23,12 @@ from registry.views import (
     households,
     imports,
     jobs,
+    land,
     main,
     member_search,
     members,
     roster,
+    shares,
     users,
 )
 
@@ -39,6 +42,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(charter.bp)  # issue 16: the collective's charter settings
     app.register_blueprint(homesteads.bp)  # issue 15: the homestead register
     app.register_blueprint(homestead_imports.bp)
+    app.register_blueprint(land.bp)  # issue 15: the land contract register
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs
+    app.register_blueprint(shares.bp)  # issue 16: share register
+    app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
