@@ -34,10 +34,13 @@ class Config:
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    # Security (registry/security.py). The in-memory limiter counts per process: with several gunicorn
-    # workers set RATELIMIT_STORAGE_URI to a shared store (e.g. redis://…) for an exact limit.
+    # Security (registry/security.py). Login throttle (services/logins.py): failed logins are counted in
+    # the database, so every worker shares the count; refused (429) beyond these many failures per
+    # username (from any address) and per client address (for any username). RATELIMIT_ENABLED=False
+    # switches it off; RATELIMIT_STORAGE_URI serves routes limited with Flask-Limiter (none at present).
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "10 per minute"  # per client address and username, POST /login only
+    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ADDRESS_RATE_LIMIT = "30 per minute"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Background jobs (registry/jobs.py): a town/district roster file over this size (≈ 2,000 rows) is

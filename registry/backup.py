@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import Engine, make_url
 
+from registry.private_files import create_private
+
 
 class BackupError(RuntimeError):
     """The backup or restore could not be done; the message (Chinese) says why."""
@@ -53,7 +55,7 @@ def table_fingerprint(engine: Engine, metadata: MetaData) -> dict[str, TableStat
 def backup_sqlite(engine: Engine, out: Path) -> None:
     """Write a consistent copy of the SQLite database to ``out`` (replaced if it exists)."""
     out = Path(out)
-    out.unlink(missing_ok=True)
+    create_private(out)  # 0600: the backup holds every ID number
     target = sqlite3.connect(out)
     try:
         with engine.connect() as conn:
@@ -113,6 +115,7 @@ def backup_postgres(engine: Engine, out: Path) -> None:
         raise BackupError("未找到 pg_dump（请安装 postgresql-client），或手工执行：\n  " +
                           pg_guidance(engine, "backup", out))
     args, env = _pg_args(engine)
+    create_private(Path(out))  # 0600 before pg_dump writes into it
     _run([program, "--format=custom", "--file", str(out), *args], env)
 
 

@@ -1,4 +1,5 @@
-"""Security hardening in one place (issue 4): the login rate limit (Flask-Limiter) and its 429 page,
+"""Security hardening in one place (issue 4): the 429 page of the login throttle (views/auth.py,
+services/logins.py: failed logins counted in the database, per account and per address),
 response headers (CSP without external sources, no framing, no sniffing, same-origin referrers, HSTS
 over HTTPS), ``Cache-Control: no-store`` on everything a signed-in user sees (pages and downloads hold
 personal information), and the production secret-key check."""
@@ -13,18 +14,6 @@ from registry.extensions import db, limiter
 DEFAULT_CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                "form-action 'self'; frame-ancestors 'none'")
 DEV_SECRET = "dev-only-not-secret"
-
-
-def login_rate_key() -> str:
-    """Rate-limit bucket of a login attempt: client address plus the username tried (so one office
-    behind a shared address is not locked out by one person's typos, and one account cannot be
-    guessed at from one address)."""
-    username = (request.form.get("username") or "").strip().lower()[:60]
-    return f"login|{request.remote_addr}|{username}"
-
-
-def login_rate_limit() -> str:
-    return current_app.config.get("LOGIN_RATE_LIMIT", "10 per minute")
 
 
 def init_security(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:16:14.759914
+Create Date: 2026-12-04 06:39:50.013668
 
 """
 from alembic import op
@@ -36,6 +36,18 @@ def upgrade():
     sa.Column('name', sa.String(length=40), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_holidays'))
     )
+    op.create_table('login_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('address', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+    )
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_failures_address'), ['address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_login_failures_username'), ['username'], unique=False)
+
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('id_type', sa.String(length=1), nullable=False),
@@ -229,13 +241,15 @@ def upgrade():
     sa.Column('party_pre_discussion_date', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('thresholds', sa.JSON(), nullable=True),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.CheckConstraint('base_members >= 0 AND attendees >= 0 AND votes_for >= 0 AND votes_for <= attendees AND attendees <= base_members', name=op.f('ck_resolutions_counts')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_resolutions_organization_id_organizations')),
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_resolutions_recorded_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_resolutions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resolutions')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_resolutions_submission_token'))
     )
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resolutions_organization_id'), ['organization_id'], unique=False)
@@ -853,11 +867,13 @@ def upgrade():
     sa.Column('raised_by', sa.String(length=60), nullable=False),
     sa.Column('resolved', sa.Boolean(), nullable=False),
     sa.Column('resolution_note', sa.Text(), nullable=True),
+    sa.Column('submission_token', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['public_notices.id'], name=op.f('fk_objections_notice_id_public_notices')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objections')),
+    sa.UniqueConstraint('submission_token', name=op.f('uq_objections_submission_token'))
     )
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_objections_notice_id'), ['notice_id'], unique=False)
@@ -1032,6 +1048,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_persons_id_tail'))
 
     op.drop_table('persons')
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_failures_username'))
+        batch_op.drop_index(batch_op.f('ix_login_failures_at'))
+        batch_op.drop_index(batch_op.f('ix_login_failures_address'))
+
+    op.drop_table('login_failures')
     op.drop_table('holidays')
     op.drop_table('areas')
     # ### end Alembic commands ###

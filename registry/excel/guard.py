@@ -1,19 +1,21 @@
 """Zip-bomb and cell-bomb guard for roster workbooks, run before python-calamine opens a file.
 
-calamine builds a dense cell range from the lowest to the highest cell it finds, so a 1.5 KB xlsx with
-one value in A1 and one in XFD1048576 asks for 17 billion cells and aborts the process, and a 1.4 KB
-.ods whose row repeats a million times takes 1.6 GB. The guard refuses such files with
-``file.too_large`` before calamine sees them:
+calamine builds a dense cell range from the lowest to the highest cell holding a value, so a 1.5 KB
+xlsx with one value in A1 and one in XFD1048576 asks for 17 billion cells and aborts the process; cells
+written without ``r="A1"`` references take the next position (a row of 16,383 empty ``<c/>`` puts the
+next value in column XFD); a 1.4 KB .ods whose row repeats a million times takes 1.6 GB. The guard
+refuses such files with ``file.too_large`` before calamine sees them:
 
-- **uncompressed size** — the sizes the zip declares, and the bytes really inflated from each
-  worksheet, must stay within ``max_uncompressed``;
-- **cell count** — no value may lie beyond row ``max_rows`` or column ``max_columns``, so the range
-  calamine allocates has at most ``max_rows × max_columns`` cells. Empty cells (formatted rows down to
-  row 1,048,576 are common) are ignored, as calamine ignores them.
+- **uncompressed size** — the sizes the zip declares, and the bytes really inflated from every part,
+  must stay within ``max_uncompressed``; the shared-strings part within a quarter of it;
+- **cell count** — every ``<row>`` and ``<c>`` element is placed as calamine places it (explicit
+  reference, or the position after the previous one); no value may lie beyond row ``max_rows`` or
+  column ``max_columns``, and the rectangle from the first to the last value may hold at most
+  ``max_cells`` cells (calamine keeps ~30 bytes per cell of it); at most ``max_cells // 2`` shared
+  strings. Empty cells (formatted rows down to row 1,048,576 are common) are placed but not counted,
+  as calamine ignores them; a position beyond Excel's grid is refused.
 
-The worksheet XML is scanned with one regular expression for references beyond the limits (a 100k-row
-roster: ~0.4 s against ~3 s for calamine to read it). Attribute syntax other than ``r="…"`` (single
-quotes, spaces around ``=``), which no spreadsheet program writes, falls back to a slower exact scan.
+.xlsb (binary records) is not read at all: the reader refuses it (``file.not_excel``) and asks for .xlsx.
 """
 from __future__ import annotations
 
@@ -22,7 +24,6 @@ import zipfile
 from collections.abc import Callable
 
 _CHUNK = 8 * 1024 * 1024
-_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
 class TooLarge(Exception):
@@ -34,17 +35,36 @@ class TooLarge(Exception):
         self.detail = detail
 
 
-# --- regular expressions for "a number / a column beyond the limit" ---------------------------------------
+# --- extent of the cells holding a value ---------------------------------------------------------------
 
-def _greater_number(n: int) -> str:
-    """Regex for a decimal integer (no leading zeros) greater than ``n``."""
-    digits = str(n)
-    alts = [f"[1-9][0-9]{{{len(digits)},}}"]
-    for i, ch in enumerate(digits):
-        if ch != "9":
-            rest = len(digits) - i - 1
-            alts.append(digits[:i] + f"[{int(ch) + 1}-9]" + (f"[0-9]{{{rest}}}" if rest else ""))
-    return "(?:" + "|".join(alts) + ")"
+EXCEL_ROWS = 1_048_576
+EXCEL_COLUMNS = 16_384
+
+
+class Extent:
+    """The rectangle calamine will allocate: from the lowest to the highest row and column holding a
+    value. :meth:`add` raises :class:`TooLarge` as soon as a value lies beyond ``max_rows`` or
+    ``max_columns`` or the rectangle would exceed ``max_cells``."""
+
+    __slots__ = ("max_rows", "max_columns", "max_cells", "top", "bottom", "left", "right")
+
+    def __init__(self, max_rows: int, max_columns: int, max_cells: int | None):
+        self.max_rows, self.max_columns = max_rows, max_columns
+        self.max_cells = max_cells if max_cells is not None else max_rows * max_columns
+        self.top = self.left = 1 << 62
+        self.bottom = self.right = 0
+
+    def refuse(self) -> None:
+        raise TooLarge(f"{self.max_rows} 行、{self.max_columns} 列或 {self.max_cells} 个单元格")
+
+    def add(self, first_row: int, last_row: int, first_col: int, last_col: int) -> None:
+        """Values in rows ``first_row..last_row`` and columns ``first_col..last_col`` (1-based)."""
+        if last_row > self.max_rows or last_col > self.max_columns:
+            self.refuse()
+        self.top, self.bottom = min(self.top, first_row), max(self.bottom, last_row)
+        self.left, self.right = min(self.left, first_col), max(self.right, last_col)
+        if (self.bottom - self.top + 1) * (self.right - self.left + 1) > self.max_cells:
+            self.refuse()
 
 
 def column_name(index: int) -> str:
@@ -56,95 +76,160 @@ def column_name(index: int) -> str:
     return name
 
 
-def _greater_column(n: int) -> str:
-    """Regex for column letters (either case, at most 3) of a column after column ``n``."""
-    name = column_name(n)
-    alts = [f"[A-Za-z]{{{len(name) + 1},3}}"] if len(name) < 3 else []
-    for i, ch in enumerate(name):
-        if ch != "Z":
-            rest = len(name) - i - 1
-            nxt = chr(ord(ch) + 1)
-            prefix = "".join(f"[{c}{c.lower()}]" for c in name[:i])
-            alts.append(prefix + f"[{nxt}-Z{nxt.lower()}-z]" + (f"[A-Za-z]{{{rest}}}" if rest else ""))
-    return "(?:" + "|".join(alts) + ")" if alts else "(?!)"
-
-
-# The rest of an opening tag that is not self-closing (quoted values may hold "/" or ">"), then what
-# follows it unless that is only empty self-closing cells up to </row>. Possessive quantifiers: no
-# backtracking into a shorter run of empty cells (that would match every formatted row).
-_OPEN_TAG_REST = r"""(?:[^>/"']++|"[^"]*+"|'[^']*+')*+>"""
-_NOT_ONLY_EMPTY_CELLS = r"(?:\s*<c\b[^>]*/>)*+\s*<(?!/row>)"
-
-
-def _beyond(max_rows: int, max_columns: int, quote: str, equals: str) -> re.Pattern[bytes]:
-    """``r="…"`` references beyond the limits in a tag that is not self-closing and is followed by
-    something other than empty cells and ``</row>``: a self-closing ``<c …/>`` is an empty cell, a
-    ``<row>`` holding only those is an empty row (Excel writes formatting that way down the sheet)."""
-    ref = f"(?:{_greater_column(max_columns)}[0-9]+|[A-Za-z]{{0,3}}{_greater_number(max_rows)})"
-    return re.compile(f"r{equals}{quote}{ref}{quote}{_OPEN_TAG_REST}{_NOT_ONLY_EMPTY_CELLS}".encode())
+def column_index(letters: bytes) -> int:
+    """b"A" → 1, b"AA" → 27 (either case; more than 3 letters give a number beyond Excel's grid)."""
+    index = 0
+    for ch in letters.upper()[:4]:
+        index = index * 26 + ch - 64
+    return index
 
 
 # --- xlsx -------------------------------------------------------------------------------------------------
 
-def check_xlsx(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncompressed: int) -> None:
+# An opening <row> or <c> tag (any namespace prefix) with its attributes (quoted values may hold ">");
+# closing tags do not match. Comments are not skipped: a cell inside one is over-counted, never missed.
+_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
+_PREFIXED_SI = re.compile(rb"<[A-Za-z_][\w.\-]*:si[\s/>]")
+_PREFIXED = re.compile(rb":(?:row|c)[\s/>]")  # <x:c …>: a namespace prefix (or such text)
+# A cell that is not self-closing ("/" only occurs unquoted in "/>"): its column letters, its row number.
+_VALUE_COLUMN = re.compile(rb"""<c r="([^0-9"]*)[^"]*+"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
+_VALUE_ROW = re.compile(rb"""<c r="[^0-9"]*([^"]*+)"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
+_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)\s*([0-9]*)""")
+# For blocks of empty formatted rows without references (Excel writes them down to row 1,048,576):
+_VALUE_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?c(?:\s(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+)?>""")
+_ANY_REF = re.compile(rb"\sr\s*=")
+_ROW_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s/>]")
+_CELL_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+# The root of a shared-strings part, wherever the relationships put it and whatever its name.
+_SHARED_STRINGS_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst[\s>]")
+_MAX_TAG = _CHUNK
+
+
+def check_xlsx(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncompressed: int,
+               max_cells: int | None = None) -> None:
     """Raise :class:`TooLarge` when the workbook exceeds the bounds (see the module docstring)."""
     infos = zf.infolist()
     if sum(i.file_size for i in infos) > max_uncompressed:
         raise TooLarge()
-    fast = _beyond(max_rows, max_columns, '"', "=")
-    exact = _beyond(max_rows, max_columns, "[\"']", r"\s*=\s*")
+    max_cells = max_cells if max_cells is not None else max_rows * max_columns
     inflated = 0
+    # Every part is scanned, whatever its name: the relationships, not the names, tell calamine which
+    # parts are worksheets (a sheet may be stored as "xl/media/x.bin"). Binary parts cost a little time.
     for info in infos:
-        if not _WORKSHEET.fullmatch(info.filename):
-            continue
+        scan = _SheetScan(Extent(max_rows, max_columns, max_cells), max_cells // 2)
+        part_limit, part = max_uncompressed, 0
         with zf.open(info) as stream:
             tail = b""
             while chunk := stream.read(_CHUNK):
+                if part == 0 and _SHARED_STRINGS_ROOT.search(chunk, 0, 65_536):
+                    part_limit = max_uncompressed // 4
                 inflated += len(chunk)
-                if inflated > max_uncompressed:
+                part += len(chunk)
+                if inflated > max_uncompressed or part > part_limit:
                     raise TooLarge()
                 block = tail + chunk
-                # Scan whole rows: cut after the last </row> (or, inside a huge row, at the last tag).
-                cut = block.rfind(b"</row>")
-                cut = cut + 6 if cut >= 0 else max(block.rfind(b"<"), 0)
-                _scan(block[:cut], fast, exact, max_rows, max_columns)
+                cut = block.rfind(b"<")  # a tag may continue in the next chunk ("<" never occurs in a value)
+                cut = len(block) if cut < 0 else cut
+                scan.feed(block, cut)
                 tail = block[cut:]
-            _scan(tail, fast, exact, max_rows, max_columns)
+                if len(tail) > _MAX_TAG:
+                    raise TooLarge()  # one tag of megabytes: nothing a spreadsheet program writes
+            scan.feed(tail, len(tail))
 
 
-def _scan(block: bytes, fast: re.Pattern[bytes], exact: re.Pattern[bytes], max_rows: int, max_columns: int) -> None:
-    pattern = exact if _unusual_attributes(block) else fast
-    for match in pattern.finditer(block):
-        if _holds_a_value(block, match.start()):
-            raise TooLarge(f"{max_rows} 行或 {max_columns} 列")
+def _all_referenced(block: bytes, name: bytes, end: int) -> bool:
+    """Whether every ``<name`` tag in the block is written ``<name r="`` (tags with longer names such
+    as ``<cols>`` or ``<rowBreaks>`` aside)."""
+    other = block.count(b"<" + name, 0, end) - block.count(b"<" + name + b' r="', 0, end)
+    if other:
+        other -= len(re.findall(b"<" + name + b"[A-Za-z]", block[:end]))
+    return other == 0
 
 
-def _unusual_attributes(block: bytes) -> bool:
-    """True when some ``=`` is not written as ``="`` (single quotes, white space around it)."""
-    if block.count(b"=") != block.count(b'="'):
+class _SheetScan:
+    """Walks the ``<row>`` and ``<c>`` tags of one part as calamine places them: a row without ``r``
+    follows the previous row, a cell without ``r`` follows the previous cell of its row. Cells that are
+    not self-closing count as values; ``<si>`` (shared strings, one per distinct text) count too.
+
+    A block in which every row and cell carries a plain ``r="…"`` first (what Excel, WPS and the
+    libraries write) takes a fast path: the extent of its values from one regular expression; only its
+    last row is walked tag by tag, to carry the position into the next block."""
+
+    __slots__ = ("extent", "max_strings", "row", "col", "strings")
+
+    def __init__(self, extent: Extent, max_strings: int):
+        self.extent, self.max_strings = extent, max_strings
+        self.row = self.col = self.strings = 0
+
+    def feed(self, block: bytes, end: int) -> None:
+        # Over-counted (any tag starting "<si"), never under-counted.
+        self.strings += block.count(b"<si", 0, end) + (len(_PREFIXED_SI.findall(block, 0, end))
+                                                       if b":si" in block else 0)
+        if self.strings > self.max_strings:
+            self.extent.refuse()
+        if self._empty_unreferenced(block, end):
+            return
+        last_row = block.rfind(b"<row", 0, end)
+        if last_row < 0 or not self._fast(block, end):
+            self._walk(block, 0, end)
+        else:
+            self._walk(block, last_row, end)
+
+    def _empty_unreferenced(self, block: bytes, end: int) -> bool:
+        """A block without a value cell and without any ``r=`` only moves the position: the rows by
+        their number, the column by the cells after the last row. False: walk it."""
+        if _VALUE_TAG.search(block, 0, end) or _ANY_REF.search(block, 0, end):
+            return False
+        rows = len(_ROW_OPEN.findall(block, 0, end))
+        if rows:
+            last = None
+            for match in _ROW_OPEN.finditer(block, max(0, end - 65_536), end):
+                last = match  # the last <row> start in the final 64 KB
+            if last is None:
+                return False  # a last row of more than 64 KB of empty cells: walk it
+            self.row, self.col = self.row + rows, len(_CELL_OPEN.findall(block, last.end(), end))
+        else:
+            self.col += len(_CELL_OPEN.findall(block, 0, end))
+        if self.row > EXCEL_ROWS or self.col > EXCEL_COLUMNS:
+            self.extent.refuse()
         return True
-    return any(s in block for s in (b" =", b"\t=", b"\n=", b"\r="))
 
-
-def _holds_a_value(block: bytes, at: int) -> bool:
-    """Whether the element whose ``r`` attribute starts at ``at`` places a value: a ``<c>`` that is
-    not self-closing, or a ``<row>`` with a value inside (cells without ``r`` take the row's number).
-    Other elements (and attributes merely ending in "r") do not count."""
-    if at == 0 or block[at - 1:at] not in (b" ", b"\t", b"\n", b"\r"):
-        return False
-    start = block.rfind(b"<", 0, at)
-    end = block.find(b">", at)
-    if start < 0:
-        return False
-    name = block[start + 1:at].split(None, 1)[0] if block[start + 1:at].strip() else b""
-    name = name.rsplit(b":", 1)[-1]
-    if name == b"c":
+    def _fast(self, block: bytes, end: int) -> bool:
+        if _PREFIXED.search(block, 0, end):
+            return False
+        if not (_all_referenced(block, b"c", end) and _all_referenced(block, b"row", end)):
+            return False
+        letters = set(_VALUE_COLUMN.findall(block, 0, end))
+        if not letters:
+            return True
+        digits = set(_VALUE_ROW.findall(block, 0, end))
+        if not all(c.isalpha() and c.isascii() for c in letters) or not all(d.isdigit() for d in digits):
+            return False  # "A", "5", " A1": let the exact walk place them
+        rows = [int(d) for d in digits]
+        columns = [column_index(c) for c in letters]
+        self.extent.add(min(rows), max(rows), min(columns), max(columns))
         return True
-    if name == b"row":
-        close = block.find(b"</row>", end)
-        body = block[end:close if close >= 0 else len(block)]
-        return b"<v" in body or b"<is" in body or b"<f" in body or close < 0
-    return False
+
+    def _walk(self, block: bytes, start: int, end: int) -> None:
+        extent, row, col = self.extent, self.row, self.col
+        for match in _TAG.finditer(block, start, end):
+            name, attrs = match.group(1, 2)
+            if name == b"c":
+                ref = _REF.search(attrs)
+                letters, digits = ref.group(1, 2) if ref else (b"", b"")
+                col = column_index(letters) if letters else col + 1
+                if col > EXCEL_COLUMNS:
+                    extent.refuse()
+                if not attrs.endswith(b"/"):
+                    at = int(digits) if digits else row
+                    extent.add(at, at, col, col)
+            else:
+                ref = _REF.search(attrs)
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+                if row > EXCEL_ROWS:
+                    extent.refuse()
+        self.row, self.col = row, col
 
 
 # --- ods --------------------------------------------------------------------------------------------------
@@ -156,7 +241,8 @@ _REPEAT_ROWS = re.compile(rb'table:number-rows-repeated\s*=\s*["\']([0-9]+)')
 _REPEAT_COLS = re.compile(rb'table:number-columns-repeated\s*=\s*["\']([0-9]+)')
 
 
-def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncompressed: int) -> None:
+def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncompressed: int,
+              max_cells: int | None = None) -> None:
     """The .ods counterpart of :func:`check_xlsx`: repeated rows and cells are counted as calamine
     expands them, up to the last row and column holding a value."""
     infos = zf.infolist()
@@ -170,20 +256,16 @@ def check_ods(zf: zipfile.ZipFile, *, max_rows: int, max_columns: int, max_uncom
         content = stream.read(max_uncompressed + 1)
     if len(content) > max_uncompressed:
         raise TooLarge()
-    _walk_ods(content, max_rows, max_columns, _raise_too_large)
+    _walk_ods(content, lambda: Extent(max_rows, max_columns, max_cells))
 
 
-def _raise_too_large(rows: int, columns: int) -> None:
-    raise TooLarge(f"{rows} 行或 {columns} 列")
-
-
-def _walk_ods(content: bytes, max_rows: int, max_columns: int, refuse: Callable[[int, int], None]) -> None:
+def _walk_ods(content: bytes, new_extent: Callable[[], Extent]) -> None:
     row, row_repeat = 0, 1  # rows before the current row element; its repeat count
     col, col_repeat = 0, 1  # cells before the current cell element; its repeat count
+    extent = new_extent()
 
     def value_here() -> None:
-        if row + row_repeat > max_rows or col + col_repeat > max_columns:
-            refuse(max_rows, max_columns)
+        extent.add(row + 1, row + row_repeat, col + 1, col + col_repeat)
 
     for m in _ODS_TOKEN.finditer(content):
         token = m.group(0)
@@ -203,5 +285,6 @@ def _walk_ods(content: bytes, max_rows: int, max_columns: int, refuse: Callable[
                 value_here()
         elif token.startswith(b"<table:table"):  # a new sheet
             row, row_repeat, col, col_repeat = 0, 1, 0, 0
+            extent = new_extent()
         else:  # <text:p> inside the current cell
             value_here()

@@ -1,8 +1,9 @@
 """Read a member roster workbook (DESIGN §4 steps 1-2): detect the real file type from its bytes,
 find the header row by its headings, stream data rows as ``(excel_row_number, {key: raw value})``.
 
-Reading uses python-calamine (xlsx, xlsb, xls, ods). Calamine holds the sheet's cell range in memory;
-rows are converted to Python one at a time, so a 100k-row sheet builds no extra list of rows here.
+Reading uses python-calamine (xlsx, xls, ods; .xlsb is refused, see :func:`guard`). Calamine holds the
+sheet's cell range in memory (bounded by the guard: ``MAX_CELLS``); rows are converted to Python one at a
+time, so a 100k-row sheet builds no extra list of rows here.
 """
 from __future__ import annotations
 
@@ -26,13 +27,16 @@ from registry.excel.columns import ROSTER, ColumnSet, clean_heading
 from registry.excel.guard import TooLarge, check_ods, check_xlsx
 
 __all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
-           "detect_kind", "MAX_BYTES", "HEADER_SCAN_ROWS"]
+           "detect_kind", "MAX_BYTES", "MAX_CELLS", "HEADER_SCAN_ROWS"]
 
 MAX_BYTES = 20 * 1024 * 1024  # same as the default upload limit (config.MAX_CONTENT_LENGTH)
 # Bomb guard defaults (config ROSTER_MAX_ROWS, ROSTER_MAX_COLUMNS, ROSTER_MAX_UNCOMPRESSED): a value beyond
 # row GUARD_ROWS + HEADER_SCAN_ROWS or column MAX_COLUMNS, or more inflated bytes, is file.too_large.
 GUARD_ROWS = 200_000
 MAX_COLUMNS = 64
+# calamine keeps ~30 bytes per cell of the rectangle from the first to the last value: 5M cells ≈ 150 MB
+# (200,000 rows × 25 columns); a wider or longer rectangle is file.too_large before calamine opens it.
+MAX_CELLS = 5_000_000
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 HEADER_SCAN_ROWS = 20
 
@@ -51,6 +55,7 @@ _MESSAGES = {
     "file.not_excel": "文件不是 Excel 表格（.xlsx/.xls/.ods），请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
     "file.encrypted": "文件设置了打开密码，请在 Excel 或 WPS 中取消密码、保存后再导入",
     "file.too_large": "文件太大，超过了导入上限 {limit}，请拆分后分批导入",
+    "file.xlsb": "不支持 Excel 二进制工作簿（.xlsb），请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
     "file.no_header": ("在表格的前 {rows} 行中没有找到表头，"
                        "表头应包含“户编号、成员姓名、证件号码、与户主关系”等列"),
     "file.no_header_of": "在表格的前 {rows} 行中没有找到表头，表头应包含“{expected}”等列",
@@ -120,15 +125,20 @@ def detect_kind(data: bytes, *, max_uncompressed: int | None = None) -> str:
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
 
 
-def guard(data: bytes, kind: str, *, max_rows: int, max_columns: int, max_uncompressed: int) -> None:
+def guard(data: bytes, kind: str, *, max_rows: int, max_columns: int, max_uncompressed: int,
+          max_cells: int = MAX_CELLS) -> None:
     """Refuse a zip bomb or a cell bomb (``registry.excel.guard``) with ``file.too_large``; a zip that
-    breaks while being inflated is ``file.not_excel``. xls is a compound file of at most 65,536 rows."""
+    breaks while being inflated is ``file.not_excel``. xls is a compound file of at most 65,536 rows.
+    .xlsb (binary records the guard cannot count) is refused as ``file.not_excel``: save it as .xlsx."""
+    if kind == "xlsb":
+        raise FileError("file.not_excel", _MESSAGES["file.xlsb"])
     check = {"xlsx": check_xlsx, "ods": check_ods}.get(kind)
     if check is None:
         return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            check(zf, max_rows=max_rows, max_columns=max_columns, max_uncompressed=max_uncompressed)
+            check(zf, max_rows=max_rows, max_columns=max_columns, max_uncompressed=max_uncompressed,
+                  max_cells=max_cells)
     except TooLarge as exc:
         limit = exc.detail or _size_text(max_uncompressed) + "（解压后）"
         raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=limit)) from None
@@ -297,7 +307,7 @@ class Workbook:
 
 def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
                   max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
-                  max_uncompressed: int = MAX_UNCOMPRESSED) -> Workbook:
+                  max_uncompressed: int = MAX_UNCOMPRESSED, max_cells: int = MAX_CELLS) -> Workbook:
     """Detect the file type from the bytes, run the bomb guard and open the workbook.
 
     Raises FileError ``file.empty``, ``file.not_excel``, ``file.encrypted`` or ``file.too_large`` (see
@@ -307,7 +317,7 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
         raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=_size_text(max_bytes)))
     kind = detect_kind(data, max_uncompressed=max_uncompressed)
     guard(data, kind, max_rows=(max_rows or GUARD_ROWS) + HEADER_SCAN_ROWS, max_columns=max_columns,
-          max_uncompressed=max_uncompressed)
+          max_uncompressed=max_uncompressed, max_cells=max_cells)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
@@ -319,11 +329,11 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
 
 def read_table(data: bytes, columns: ColumnSet, filename: str | None = None, *, names: tuple[str, ...] = (),
                max_bytes: int = MAX_BYTES, max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
-               max_uncompressed: int = MAX_UNCOMPRESSED) -> TableSheet:
+               max_uncompressed: int = MAX_UNCOMPRESSED, max_cells: int = MAX_CELLS) -> TableSheet:
     """Open a one-table workbook of the layout ``columns`` and locate its header row (see
     :meth:`Workbook.find_table`; the sheets named in ``names`` are tried first)."""
     book = open_workbook(data, filename, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns,
-                         max_uncompressed=max_uncompressed)
+                         max_uncompressed=max_uncompressed, max_cells=max_cells)
     table = book.find_table(columns, names=names, max_rows=max_rows)
     assert table is not None  # required=True raises instead
     return table
@@ -331,7 +341,7 @@ def read_table(data: bytes, columns: ColumnSet, filename: str | None = None, *, 
 
 def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
                 max_rows: int | None = None, max_columns: int = MAX_COLUMNS,
-                max_uncompressed: int = MAX_UNCOMPRESSED) -> RosterSheet:
+                max_uncompressed: int = MAX_UNCOMPRESSED, max_cells: int = MAX_CELLS) -> RosterSheet:
     """Open a roster workbook from its bytes and locate the header row.
 
     Reads the first visible worksheet whose first ``HEADER_SCAN_ROWS`` rows contain a header row
@@ -340,11 +350,12 @@ def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MA
 
     Raises FileError with code ``file.empty``, ``file.not_excel``, ``file.encrypted``,
     ``file.too_large`` (over ``max_bytes``, more than ``max_rows`` sheet rows, a value beyond row
-    ``max_rows`` + HEADER_SCAN_ROWS or column ``max_columns``, more than ``max_uncompressed`` bytes
+    ``max_rows`` + HEADER_SCAN_ROWS or column ``max_columns``, values spanning more than ``max_cells``
+    cells, more than ``max_uncompressed`` bytes
     inflated: see :func:`guard`), ``file.no_header`` or ``file.missing_column``.
     """
     book = open_workbook(data, filename, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns,
-                         max_uncompressed=max_uncompressed)
+                         max_uncompressed=max_uncompressed, max_cells=max_cells)
     table = book.find_table(ROSTER, max_rows=max_rows, required=False)
     if table is None:
         raise FileError("file.no_header", _MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))

@@ -4,6 +4,8 @@ version (``registry.views.concurrency.check_version``) so a stale page cannot ov
 meanwhile by someone else."""
 from __future__ import annotations
 
+import uuid
+
 from wtforms import HiddenField
 
 
@@ -18,3 +20,16 @@ def with_version(form, record):
     and return the form (for building page forms in one expression)."""
     form.version.data = "" if record is None else str(record.version)
     return form
+
+
+class SubmissionField:
+    """Mixin for a FlaskForm that creates a record: a hidden one-time ``submission`` token, new on every
+    rendered form and kept when an invalid form is shown again. The record stores it under a unique
+    constraint, so a double click or a repeated POST of the same page is refused (409) instead of
+    recording twice. A POST without a token (a script) is not protected."""
+
+    submission = HiddenField(default=lambda: uuid.uuid4().hex)
+
+    def submission_token(self) -> str | None:
+        value = (self.submission.data or "").strip()
+        return value[:64] or None

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from registry.forms.concurrency import VersionField
+from registry.forms.concurrency import SubmissionField, VersionField
 from registry.services.filing.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -54,7 +54,7 @@ class NoticeForm(VersionField, FlaskForm):
             raise ValidationError(_l("The end date must be after the date posted"))
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(SubmissionField, FlaskForm):
     text = TextAreaField(_l("Objection"), validators=[
         DataRequired(_l("Please describe the objection")), Length(max=2000, message=_TOO_LONG)])
     raised_by = StringField(_l("Raised by"), validators=[
@@ -66,7 +66,7 @@ class ResolveObjectionForm(VersionField, FlaskForm):
         DataRequired(_l("Please describe how the objection was handled")), Length(max=2000, message=_TOO_LONG)])
 
 
-class ResolutionForm(VersionField, FlaskForm):
+class ResolutionForm(SubmissionField, VersionField, FlaskForm):
     body = SelectField(_l("Meeting"), default=MEMBER_ASSEMBLY)
     subject = SelectField(_l("Subject"), default="membership_confirmation")
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200, message=_TOO_LONG)])
@@ -93,7 +93,7 @@ class ResolutionForm(VersionField, FlaskForm):
         """The resolution facts as keyword arguments for the services."""
         return {name: getattr(self, name).data for name in (
             "body", "subject", "title", "notice_date", "meeting_date", "in_person", "online", "proxies",
-            "votes_for", "party_pre_discussion_date")}
+            "votes_for", "party_pre_discussion_date")} | {"submission": self.submission_token()}
 
 
 class ReturnForm(VersionField, FlaskForm):

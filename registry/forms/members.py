@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.codes import (
@@ -42,6 +42,14 @@ class PrefixedForm(FlaskForm):
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        """A value outside the choices (a tampered form) gets a Chinese message: WTForms' zh catalogue
+        leaves "'x' is not a valid choice for this field." in English (issue 10 item 11)."""
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_l("Please choose from the list")) from None
 
 
 class AddMemberForm(FlaskForm):

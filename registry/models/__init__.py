@@ -15,6 +15,7 @@ from registry.models.holidays import Holiday
 from registry.models.homesteads import Homestead
 from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
+from registry.models.logins import LoginFailure
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
@@ -26,7 +27,7 @@ __all__ = [
     "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
     "PublicNotice", "Resolution", "RightsReview", "User",
-    "Dispute", "EqualityFlag", "NonMemberGrant",
+    "Dispute", "EqualityFlag", "NonMemberGrant", "LoginFailure",
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
     "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",

@@ -129,6 +129,8 @@ class Resolution(TimestampMixin, VersionedMixin, Base):
     # The thresholds in force on the meeting date: {"quorum": "2/3", "pass": "3/4",
     # "charter_settings_id": id or null, "article": the charter article or null}.
     thresholds: Mapped[dict | None] = mapped_column(JSON)
+    # The form's one-time token (registry/forms/concurrency.SubmissionField): a repeated POST is refused.
+    submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class PublicNotice(TimestampMixin, Base):
@@ -164,5 +166,6 @@ class Objection(TimestampMixin, VersionedMixin, Base):
     raised_by: Mapped[str] = mapped_column(String(60))
     resolved: Mapped[bool] = mapped_column(default=False)
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # as Resolution's
 
     notice: Mapped[PublicNotice] = relationship(back_populates="objections")

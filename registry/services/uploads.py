@@ -9,6 +9,8 @@ import secrets
 import time
 from pathlib import Path
 
+from registry.private_files import write_private
+
 MAX_AGE_SECONDS = 24 * 3600
 
 
@@ -18,13 +20,13 @@ def upload_folder(app) -> Path:
 
 
 def save_upload(folder: Path, data: bytes, *, user_id: int, area_code: str, filename: str) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     _sweep(folder)
     token = secrets.token_hex(16)
-    (folder / f"{token}.bin").write_bytes(data)
-    (folder / f"{token}.json").write_text(
-        json.dumps({"user_id": user_id, "area_code": area_code, "filename": filename}, ensure_ascii=False),
-        encoding="utf-8")
+    # Rosters hold ID numbers: owner-only files (0600).
+    write_private(folder / f"{token}.bin", data)
+    meta = {"user_id": user_id, "area_code": area_code, "filename": filename}
+    write_private(folder / f"{token}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
     return token
 
 

@@ -229,7 +229,8 @@ def add_objection(code: str):
     if not form.validate_on_submit():
         return _village_page(village_area, org, objection_form=form)
     try:
-        raise_objection(db.session, filing.notice, form.text.data, form.raised_by.data, actor=current_user)
+        raise_objection(db.session, filing.notice, form.text.data, form.raised_by.data, actor=current_user,
+                        submission=form.submission_token())
     except DomainError as err:
         refused(err)
         return _village_page(village_area, org, objection_form=form)

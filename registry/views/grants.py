@@ -17,7 +17,7 @@ from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.services.errors import DomainError
 from registry.services.filing.resolutions import SUBJECTS, record_resolution
 from registry.services.membership.grants import RIGHT_LABELS, grant_rights, grants_of
-from registry.views.member_page import commit, load_village, refused
+from registry.views.member_page import chosen_id, commit, load_village, refused
 
 bp = Blueprint("grants", __name__)
 
@@ -98,7 +98,8 @@ def create(code: str):
     form = _grant_form(org)
     if not form.validate_on_submit():
         return _grants_page(code, form, 422)
-    resolution = db.session.get(Resolution, int(form.resolution_id.data)) if form.resolution_id.data.isdigit() else None
+    chosen = chosen_id(form.resolution_id.data)
+    resolution = db.session.get(Resolution, chosen) if chosen is not None else None
     try:
         grant = grant_rights(db.session, org, resolution=resolution, id_number=form.id_number.data,
                              name=form.name.data, rights=form.rights.data, reason=form.reason.data,

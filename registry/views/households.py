@@ -16,7 +16,7 @@ from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.households import household_rows, member_choices
 from registry.services.errors import DomainError
 from registry.services.households import change_head, split_household
-from registry.views.member_page import commit, is_locked, load_village, refused
+from registry.views.member_page import chosen_id, commit, is_locked, load_village, refused
 
 bp = Blueprint("households", __name__)
 
@@ -89,10 +89,11 @@ def head(code: str, number: str):
     household = _household(org, number)
     rows = household_rows(db.session, household)
     form = HeadForm(members=member_choices(rows))
-    if not form.validate_on_submit() or not form.new_head.data.isdigit():
+    new_head = chosen_id(form.new_head.data)
+    if not form.validate_on_submit() or new_head is None:
         return _page(code, number, status=422, head_form=form)
     try:
-        change_head(db.session, org, household, int(form.new_head.data),
+        change_head(db.session, org, household, new_head,
                     old_head_relation=form.old_head_relation.data or None, relations=_relations(rows),
                     on_date=form.on_date.data, actor=current_user, today=local_today())
     except DomainError as err:

@@ -75,6 +75,15 @@ def commit(message: str) -> bool:
     return True
 
 
+def chosen_id(value: str | None) -> int | None:
+    """The record id a select posted, or None when it is missing or tampered with (not ASCII digits,
+    beyond a 64-bit integer): the handler then answers 422, never 500 (issue 10 item 10)."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value)
+
+
 def refused(err: DomainError) -> None:
     db.session.rollback()
     flash(str(err), "error")

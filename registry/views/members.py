@@ -37,6 +37,7 @@ from registry.services.membership.changes import (
 )
 from registry.services.membership.hukou import record_hukou_change
 from registry.views.member_page import (
+    chosen_id,
     commit,
     consent_resolutions,
     is_locked,
@@ -51,9 +52,7 @@ bp = Blueprint("members", __name__)
 
 # --- form helpers (the shared ones live in registry.views.member_page) -------------------------------
 
-def _int(value: str | None) -> int | None:
-    """A select's id value (None when blank or not a number: a tampered form is not a 500)."""
-    return int(value) if value and value.isdigit() else None
+_int = chosen_id  # a select's id value (None when blank or tampered: never a 500)
 
 
 def _act(code: str, membership_id: int, form_name: str, form, run, message: str):
@@ -180,7 +179,8 @@ def move(code: str, membership_id: int):
     form = MoveForm(households=household_choices(db.session, org.id, exclude=m.household_id))
 
     def run(m):
-        target = db.session.get(Household, int(form.household_id.data)) if form.household_id.data.isdigit() else None
+        chosen = chosen_id(form.household_id.data)
+        target = db.session.get(Household, chosen) if chosen is not None else None
         if target is None or target.organization_id != org.id:
             raise DomainError("household.not_found", _("Please choose a household of this village"))
         return move_member(db.session, m, target, form.relation.data, on_date=form.on_date.data,

@@ -3,7 +3,9 @@ survives a round trip — every table's row count and checksum equal — on SQLi
 on PostgreSQL (pg_dump / pg_restore); a file that is not a backup is refused and changes nothing."""
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 
 import pytest
 from flask import request_started
@@ -112,3 +114,16 @@ def test_a_backup_is_audited_like_an_export(seeded_app, tmp_path):
     assert seeded_app.test_cli_runner().invoke(args=["backup", str(out)]).exit_code == 0
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "backup.create"))
     assert event is not None and event.detail["file"] == str(out) and event.detail["bytes"] > 0
+
+
+def test_a_backup_is_readable_by_its_owner_only(seeded_app, tmp_path):
+    """Issue 10 item 11: backups were written 0644 (every ID number readable by any local account)."""
+    out = tmp_path / "registry.backup"
+    out.write_bytes(b"an older file, world-readable")
+    out.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        assert seeded_app.test_cli_runner().invoke(args=["backup", str(out)]).exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -46,13 +46,15 @@ def data_rows(*rows: list[str], start: int = 1) -> str:
     return "".join(out)
 
 
-def xlsx_of(sheet_data: str, *, strict: bool = False) -> bytes:
-    """A minimal xlsx around ``<sheetData>`` content (inline strings, no styles part needed)."""
+def xlsx_of(sheet_data: str, *, strict: bool = False, extra: dict[str, str] | None = None) -> bytes:
+    """A minimal xlsx around ``<sheetData>`` content (inline strings, no styles part needed); ``extra``
+    adds parts (e.g. ``xl/sharedStrings.xml``)."""
     parts = {
         "[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK,
         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
                                     f"<sheetData>{sheet_data}</sheetData></worksheet>",
+        **(extra or {}),
     }
     if strict:  # ISO/IEC 29500 Strict: other namespace URIs, same structure
         parts = {k: v.replace(NS, "http://purl.oclc.org/ooxml/spreadsheetml/main")
@@ -178,3 +180,129 @@ def test_truncated_zip_is_not_excel(keep):
 def test_strict_open_xml_workbook_reads_like_transitional():
     sheet = read_roster(xlsx_of(data_rows(HEADER, ROW), strict=True), "strict.xlsx")
     assert [v["name"] for _, v in sheet.rows()] == ["张三"]
+
+
+# --- issue 10 item 1: cells without references, the rectangle, shared strings, .xlsb ----------------------
+
+VALUE = '<c t="inlineStr"><is><t>x</t></is></c>'  # no r="…": the position after the previous cell
+
+
+def unreferenced_bomb() -> bytes:
+    """The attack of issue 10: a row of 16,383 empty cells puts the next value in column XFD, then a
+    value in row 200,000 (within the row bound): calamine would allocate 200,000 × 16,384 cells."""
+    return xlsx_of(data_rows(HEADER, ROW) + '<row r="3">' + "<c/>" * 16_383 + VALUE + "</row>"
+                   + f'<row r="200000">{VALUE}</row>')
+
+
+def rectangle_bomb() -> bytes:
+    """Every value within 200,000 rows and 64 columns, but the rectangle holds 12.8 million cells
+    (~400 MB in calamine; the issue's allowed 568 KB file cost 1.35 GB)."""
+    return xlsx_of(data_rows(HEADER, ROW) + f'<row r="200000">{cell("BL200000", "x")}</row>')
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """Fails the test if the reader gets as far as calamine (the guard must refuse first)."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("calamine opened a file the guard should have refused")
+    monkeypatch.setattr("registry.excel.reader.CalamineWorkbook.from_filelike", refuse)
+
+
+@pytest.mark.parametrize("make", [unreferenced_bomb, rectangle_bomb])
+def test_cells_without_references_and_wide_rectangles_are_too_large_before_calamine(no_calamine, make):
+    data = make()
+    assert len(data) < 2500
+    started = time.perf_counter()
+    with pytest.raises(FileError) as info:
+        read_roster(data, "bomb.xlsx")
+    assert info.value.code == "file.too_large" and "文件太大" in info.value.message
+    assert time.perf_counter() - started < 2
+
+
+def test_unreferenced_cells_count_per_row_against_the_column_bound(no_calamine):
+    row = '<row r="3">' + "<c/>" * 64 + VALUE + "</row>"  # the value lands in column 65
+    assert code_of(xlsx_of(data_rows(HEADER, ROW) + row), max_columns=64) == "file.too_large"
+
+
+def test_rows_without_references_count_against_the_row_bound(no_calamine):
+    rows = f"<row>{VALUE}</row>" * 1_100  # beyond 1,000 + the 20 header-scan rows
+    assert code_of(xlsx_of(data_rows(HEADER, ROW) + rows), max_rows=1_000) == "file.too_large"
+
+
+def test_namespaced_and_unreferenced_cells_are_placed_too(no_calamine):
+    prefixed = data_rows(HEADER, ROW).replace("<row", "<x:row").replace("</row>", "</x:row>")
+    prefixed = prefixed.replace("<c ", "<x:c ").replace("</c>", "</x:c>")
+    value = VALUE.replace("<c", "<x:c").replace("</c>", "</x:c>")
+    far = '<x:row r="3">' + "<x:c/>" * 100 + value + "</x:row>"
+    assert code_of(xlsx_of(prefixed + far), max_columns=64) == "file.too_large"
+
+
+def test_a_roster_written_without_references_reads_normally():
+    rows = "".join("<row>" + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in values) + "</row>"
+                   for values in (HEADER, ROW))
+    sheet = read_roster(xlsx_of(rows), max_rows=10)
+    assert [(n, v["name"]) for n, v in sheet.rows()] == [(2, "张三")]
+
+
+def test_the_rectangle_bound_is_a_setting():
+    data = xlsx_of(data_rows(HEADER, ROW) + f'<row r="30">{cell("D30", "x")}</row>')  # 30 × 4 cells
+    assert code_of(data, max_cells=100) == "file.too_large"
+    assert [n for n, _ in read_roster(data, max_cells=120).rows()] == [2, 30]
+
+
+def shared_strings(items: list[str]) -> dict[str, str]:
+    body = "".join(f"<si><t>{t}</t></si>" for t in items)
+    return {"xl/sharedStrings.xml": f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}">{body}</sst>'}
+
+
+def test_a_huge_shared_strings_part_is_too_large(no_calamine):
+    # 3 MB of one string: within the 10 MB inflated bound, beyond a quarter of it for shared strings.
+    data = xlsx_of(data_rows(HEADER, ROW), extra=shared_strings(["x" * (3 * 1024 * 1024)]))
+    assert len(data) < 20_000
+    assert code_of(data, max_uncompressed=10 * 1024 * 1024) == "file.too_large"
+
+
+def test_more_shared_strings_than_half_the_cell_bound_is_too_large(no_calamine):
+    data = xlsx_of(data_rows(HEADER, ROW), extra=shared_strings([str(n) for n in range(600)]))
+    assert code_of(data, max_cells=1_000) == "file.too_large"
+
+
+def xlsb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00" * 100)
+    return buf.getvalue()
+
+
+def test_xlsb_is_refused_with_a_clear_message(no_calamine):
+    with pytest.raises(FileError) as info:
+        read_roster(xlsb(), "roster.xlsb")
+    assert info.value.code == "file.not_excel"
+    assert ".xlsb" in info.value.message and ".xlsx" in info.value.message
+
+
+def test_a_worksheet_or_shared_strings_part_under_another_name_is_checked_too(no_calamine):
+    """The relationships, not the part names, say which part is a worksheet: a sheet stored as
+    ``xl/media/image1.bin`` and shared strings named otherwise are scanned and bounded the same."""
+    rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "media/image1.bin")
+    bomb = unreferenced_bomb()
+    with zipfile.ZipFile(io.BytesIO(bomb)) as src:
+        sheet = src.read("xl/worksheets/sheet1.xml")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in {"[Content_Types].xml": CONTENT_TYPES, "_rels/.rels": ROOT_RELS,
+                           "xl/workbook.xml": WORKBOOK, "xl/_rels/workbook.xml.rels": rels}.items():
+            z.writestr(name, text)
+        z.writestr("xl/media/image1.bin", sheet)
+    assert code_of(buf.getvalue()) == "file.too_large"
+    strings = shared_strings(["x" * (3 * 1024 * 1024)])["xl/sharedStrings.xml"]
+    data = xlsx_of(data_rows(HEADER, ROW), extra={"xl/strings.dat": strings})
+    assert code_of(data, max_uncompressed=10 * 1024 * 1024) == "file.too_large"
+
+
+def test_empty_unreferenced_rows_over_many_blocks_still_move_the_position(no_calamine):
+    # 16 MB of empty rows without r="…" (two scan blocks skipped by count), then a value: row 1,000,003.
+    data = xlsx_of(data_rows(HEADER, ROW) + "<row><c/></row>" * 1_000_000 + f"<row>{VALUE}</row>")
+    assert code_of(data) == "file.too_large"

@@ -4,6 +4,7 @@ the same roster, two villages importing the same people, two officers recording 
 through HTTP in threads started together. Unique constraints hold, nothing is duplicated, no 500."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import threading
@@ -14,10 +15,11 @@ from sqlalchemy import func, select, text
 
 from registry import create_app
 from registry.extensions import db
-from registry.models import AuditEvent, Filing, Household, Membership, Person
+from registry.models import AuditEvent, Filing, Household, Membership, Person, Resolution
 from registry.models.filings import TOWN_FILED, TOWN_REVIEW
 from tests import dbtest
 from tests.conftest import SAMPLES, _fresh_g, login
+from tests.services.filing_helpers import adults, org
 
 V1, V2 = "370305100201", "370305100202"
 ROSTER = SAMPLES / "roster_370305100201.xlsx"  # 347 members in 94 households
@@ -109,8 +111,6 @@ def test_two_villages_importing_the_same_people_at_once_never_duplicate_them(sha
 
 
 def test_two_officers_recording_one_filing_at_once_record_it_once(shared_app):
-    from tests.services.filing_helpers import org
-
     with shared_app.app_context():
         organization = org(db.session, V1)
         filing = Filing(organization_id=organization.id, version_no=1, state=TOWN_REVIEW, area_code=V1)
@@ -144,3 +144,30 @@ def test_sqlite_file_database_uses_wal_busy_timeout_and_foreign_keys(shared_app)
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10_000
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_five_simultaneous_posts_of_one_resolution_form_record_it_once(shared_app, clock):
+    """Issue 10 item 9: 5 simultaneous POSTs of the resolutions form made 5 identical resolutions. The
+    page's one-time token is stored under a unique constraint: one is recorded, the others get 409."""
+    clock.set(dt.date(2026, 6, 15))
+    with shared_app.app_context():
+        adults(db.session, org(db.session, V1), 100)  # the assembly's base (A-07)
+        db.session.commit()
+    page_client = shared_app.test_client()
+    login(page_client, "clerk")
+    page = page_client.get(f"/villages/{V1}/resolutions").get_data(as_text=True)
+    token = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    form = {"body": "member_assembly", "subject": "art15_grant", "title": "授予退休教师收益分配权",
+            "notice_date": "2026-05-16", "meeting_date": "2026-06-05", "base_members": "100",
+            "attendees": "90", "votes_for": "80", "submission": token}
+
+    def post(barrier):
+        client = shared_app.test_client()
+        login(client, "clerk")
+        barrier.wait()
+        return client.post(f"/villages/{V1}/resolutions", data=form).status_code
+
+    statuses = sorted(together(*[post] * 5))
+    assert statuses == [302, 409, 409, 409, 409], statuses
+    assert count(shared_app, Resolution) == 1
+    assert count(shared_app, AuditEvent, AuditEvent.action == "resolution.recorded") == 1

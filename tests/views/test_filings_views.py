@@ -423,3 +423,26 @@ def test_F04_page_names_the_earliest_posting_date_and_refuses_earlier(login_as, 
     assert resp.status_code == 200 and "[F-04]" in text(resp) and "早于变更日期" in text(resp)
     assert filing_of(db).notice_id is None
     assert post_notice(clerk, days_ago=0).status_code == 302
+
+
+def submission_on(page: str) -> str:
+    """The one-time token of the (first) form on ``page`` (registry/forms/concurrency.SubmissionField)."""
+    match = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page)
+    assert match, page[:2000]
+    return match.group(1)
+
+
+def test_objection_posted_twice_from_one_page_is_recorded_once(login_as, roster, db):
+    """Issue 10 item 9: a double click on 登记异议 recorded two objections; the page's one-time token
+    makes the second POST a 409 (as the grant form's unique constraint does)."""
+    clerk = login_as("clerk")
+    assert post_notice(clerk).status_code == 302
+    form = {"raised_by": "王某", "text": "王某之女漏登", "submission": submission_on(text(clerk.get(PAGE)))}
+    assert clerk.post(f"{PAGE}/objections", data=form).status_code == 302
+    again = clerk.post(f"{PAGE}/objections", data=form)
+    assert again.status_code == 409 and "重复提交" in text(again)
+    assert len(db.session.scalars(select(Objection)).all()) == 1
+    # A new page gives a new token: a second, real objection is recorded.
+    form["submission"] = submission_on(text(clerk.get(PAGE)))
+    assert clerk.post(f"{PAGE}/objections", data=form).status_code == 302
+    assert len(db.session.scalars(select(Objection)).all()) == 2

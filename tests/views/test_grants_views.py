@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -76,3 +77,29 @@ def test_M18_withdrawal_with_application_and_consent_over_http(login_as, db, dem
     m = db.session.get(Membership, m.id)
     assert (m.status, m.lost_at, m.loss_resolution_id) == ("withdrawn", TODAY - dt.timedelta(days=10), consent.id)
     assert "已自愿退出" in clerk.get(f"/villages/{V1}/members/{m.id}").get_data(as_text=True)
+
+
+def test_resolution_posted_twice_from_one_page_is_recorded_once(login_as, db, demo):
+    """Issue 10 item 9: two clicks on the resolutions form recorded two resolutions; the page's one-time
+    token makes the second POST a 409, like the grant form's unique constraint."""
+    adults(db.session, org(db.session), 100)
+    db.session.commit()
+    clerk = login_as("clerk")
+    page = clerk.get(f"/villages/{V1}/resolutions").get_data(as_text=True)
+    token = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+    form = {**RESOLUTION, "votes_for": "80", "submission": token}
+    assert clerk.post(f"/villages/{V1}/resolutions", data=form).status_code == 302
+    again = clerk.post(f"/villages/{V1}/resolutions", data=form)
+    assert again.status_code == 409 and "重复提交" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Resolution)) == 1
+
+
+def test_a_tampered_choice_gets_a_chinese_message(login_as, db, demo):
+    """Issue 10 item 11: a right outside the checkbox list gave WTForms' English "'x' is not a valid
+    choice for this field."; the form answers in Chinese."""
+    resp = login_as("clerk").post(f"/villages/{V1}/grants", data={
+        "name": "孙老师", "id_type": "1", "id_number": new_id(dt.date(1965, 9, 10), "1"), "resolution_id": "",
+        "rights": ["income_distribution", "<script>"], "reason": "在村小学任教三十年"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "请从列表中选择" in html and "not a valid choice" not in html

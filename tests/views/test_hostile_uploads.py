@@ -9,7 +9,17 @@ from sqlalchemy import func, select
 
 from registry.models import Person
 from tests.conftest import SAMPLES
-from tests.excel.test_guard import HEADER, ROW, cell, data_rows, xlsx_of
+from tests.excel.test_guard import (
+    HEADER,
+    ROW,
+    cell,
+    data_rows,
+    rectangle_bomb,
+    shared_strings,
+    unreferenced_bomb,
+    xlsb,
+    xlsx_of,
+)
 from tests.excel.test_reader import cfb
 
 URL = "/villages/370305100201/import"
@@ -26,6 +36,13 @@ CASES = {
                   "file.too_large"),
     # 20 MB of blanks deflate to ~20 KB; the limit is lowered to 10 MB below (400 MB by default).
     "zip_bomb": (xlsx_of(data_rows(HEADER, ROW) + "<!--" + " " * (20 * 1024 * 1024) + "-->"), "file.too_large"),
+    # Issue 10 item 1: cells without r="…" placing a value in column XFD, a 200,000 × 64 rectangle,
+    # a 3 MB shared-strings part (a quarter of the lowered 10 MB bound), a binary workbook.
+    "unreferenced_cell_bomb": (unreferenced_bomb(), "file.too_large"),
+    "rectangle_bomb": (rectangle_bomb(), "file.too_large"),
+    "shared_strings_bomb": (xlsx_of(data_rows(HEADER, ROW), extra=shared_strings(["x" * (3 * 1024 * 1024)])),
+                            "file.too_large"),
+    "xlsb": (xlsb(), "file.not_excel"),
 }
 
 

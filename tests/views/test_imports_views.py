@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
+from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
 from registry.models import Membership, Person
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, make_id
 
 URL = "/villages/370305100201/import"
 
@@ -125,3 +129,61 @@ def test_template_download(login_as):
     assert resp.status_code == 200
     assert "filename*=UTF-8''%E6%88%90%E5%91%98" in resp.headers["Content-Disposition"]
     assert resp.data[:2] == b"PK"
+
+
+@pytest.mark.parametrize("bad_number", [None, "#?"])
+def test_partial_import_leaves_out_only_the_row_without_a_household_number(login_as, db, bad_number):
+    """Issue 10 item 8 (M-25): a row with a blank or invalid 户编号 is left out alone; it used to put
+    "no household" into the left-out set, which matched every new person, so nothing was imported."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["户编号", "成员姓名", "证件号码", "与户主关系"])
+    ws.append(["0001", "张三", make_id(seq="101"), "户主"])
+    ws.append(["0001", "张小三", make_id(birth="20100101", seq="103"), "子"])
+    ws.append(["0002", "李四", make_id(seq="105"), "户主"])
+    ws.append([bad_number, "王五", make_id(seq="107"), "户主"])
+    ws.append(["0003", "赵六", make_id(seq="109"), "户主"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    client = login_as("clerk")
+    html = _upload(client, buf.getvalue()).get_data(as_text=True)
+    assert "将导入 4 行（共 5 行）" in html, re.findall(r"将导入[^<]*", html)
+    resp = client.post(f"{URL}/{_token(html)}/apply", data={"partial": "1"})
+    assert resp.status_code == 302
+    names = set(db.session.scalars(select(Person.name)))
+    assert names == {"张三", "张小三", "李四", "赵六"}
+
+
+def test_error_workbook_of_a_file_named_with_cr_lf_downloads(login_as, db):
+    """Issue 10 item 10: an uploaded file name holding CR/LF made the error-workbook download a 500
+    (a newline in the Content-Disposition header). Control characters are stripped from every
+    download name (registry/views/downloads.py)."""
+    client = login_as("clerk4")
+    url = "/villages/370305100203/import"
+    # A client can send any name: RFC 2231 ``filename*`` percent-encodes CR, LF, NUL and U+202E.
+    name = quote("名册\r\nSet-Cookie: x=1\t\x00\u202e.xlsx", safe="")
+    boundary = "hostile-boundary"
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'{name}\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n")
+    body = head.encode() + (SAMPLES / "roster_messy.xlsx").read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    resp = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    html = resp.get_data(as_text=True)
+    resp = client.get(f"{url}/{_token(html)}/errors.xlsx")
+    assert resp.status_code == 200
+    disposition = resp.headers["Content-Disposition"]
+    assert not any(ord(c) < 32 or c == "\u202e" for c in disposition), disposition
+    assert "Set-Cookie" not in resp.headers
+    assert "filename*=UTF-8''" in disposition and "_%E9%94%99%E8%AF%AF%E8%AF%B4%E6%98%8E.xlsx" in disposition
+
+
+def test_stored_uploads_are_readable_by_their_owner_only(app, login_as, db):
+    """Issue 10 item 11: uploads kept between preview and apply were written 0644."""
+    previous = os.umask(0o022)
+    try:
+        assert _upload(login_as("clerk"), SAMPLES / "roster_370305100201.xlsx").status_code == 200
+    finally:
+        os.umask(previous)
+    stored = list(Path(app.config["UPLOAD_FOLDER"]).iterdir())
+    assert {p.suffix for p in stored} == {".bin", ".json"}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in stored} == {0o600}
+    assert stat.S_IMODE(Path(app.config["UPLOAD_FOLDER"]).stat().st_mode) == 0o700

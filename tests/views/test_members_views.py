@@ -179,3 +179,18 @@ def test_F09_no_change_while_the_town_reviews(login_as, members, db):
     assert "正在乡镇审核中" in page(clerk, members[0])
     resp = post(clerk, members[0], "end", ground="death", lost_at=TODAY.isoformat())
     assert resp.status_code == 422 and "[F-09]" in resp.get_data(as_text=True)
+
+
+def test_head_and_move_forms_without_their_select_are_422_not_500(login_as, members, db):
+    """Issue 10 item 10: the household head form posted without its field raised
+    ``'NoneType' object has no attribute 'isdigit'`` (500); the move form had the same pattern."""
+    clerk = login_as("clerk")
+    head, wife, son = members[:3]
+    number = db.session.get(Household, head.household_id).number
+    resp = clerk.post(f"/villages/{V1}/households/{number}/head", data={})
+    assert resp.status_code == 422
+    for tampered in ("x", "²", "9" * 30):
+        resp = clerk.post(f"/villages/{V1}/households/{number}/head", data={"head-new_head": tampered})
+        assert resp.status_code == 422, tampered
+        assert post(clerk, son, "move", household_id=tampered, relation="20").status_code == 422, tampered
+    assert post(clerk, son, "move", relation="20").status_code == 422

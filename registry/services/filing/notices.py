@@ -146,9 +146,11 @@ def _check_clerk(actor, area_code: str) -> None:
         raise DomainError("notice.role", "只有本村文书可以登记或处理公示异议")
 
 
-def raise_objection(session: Session, notice: PublicNotice, text: str, raised_by: str, *, actor) -> Objection:
+def raise_objection(session: Session, notice: PublicNotice, text: str, raised_by: str, *, actor,
+                    submission: str | None = None) -> Objection:
     """Record an objection to a notice. Refused once the filing has been submitted (the roster
-    is then with the town; corrections go through a return or a new filing, F-09)."""
+    is then with the town; corrections go through a return or a new filing, F-09). ``submission``: the
+    form's one-time token (the same token twice is an IntegrityError, answered 409)."""
     text, raised_by = (text or "").strip(), (raised_by or "").strip()
     if not text or not raised_by:
         raise DomainError("objection.required", "请填写异议内容和提出人")
@@ -157,7 +159,7 @@ def raise_objection(session: Session, notice: PublicNotice, text: str, raised_by
     _check_clerk(actor, area_code)
     if filing is not None and filing.state not in (DRAFT, ON_NOTICE, AWAITING_ASSEMBLY, CONFIRMED):
         raise DomainError("objection.filing_closed", "名册已报送，不能再登记该公示的异议")
-    objection = Objection(notice=notice, text=text, raised_by=raised_by)
+    objection = Objection(notice=notice, text=text, raised_by=raised_by, submission_token=submission)
     session.add(objection)
     session.flush()
     audit.record(session, actor=actor, action="objection.raised", target_type="objection",

@@ -175,7 +175,7 @@ def record_resolution(session: Session, organization: Organization, *, body: str
                       in_person: str | int | None = None, online: str | int | None = None,
                       proxies: str | None = None, party_pre_discussion_date: dt.date | None = None,
                       threshold: Fraction | None = None, quorum: Fraction | None = None, actor,
-                      today: dt.date | None = None) -> Resolution:
+                      today: dt.date | None = None, submission: str | None = None) -> Resolution:
     """Store a passed resolution of ``organization`` and return it.
 
     The base is derived for ``meeting_date`` (:func:`meeting_basis`, A-07 / A-08); ``base_members``,
@@ -192,7 +192,8 @@ def record_resolution(session: Session, organization: Organization, *, body: str
 
     ``threshold`` and ``quorum`` default to the charter settings in force on the meeting date (A-04,
     :func:`registry.services.charter.settings_for`); the resolution records the thresholds it was
-    judged by."""
+    judged by. ``submission`` is the form's one-time token: the same token twice fails the unique
+    constraint (IntegrityError, a 409)."""
     today = today or local_today()
     if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
         raise DomainError("resolution.role", "只有本村文书可以录入成员大会决议")
@@ -236,7 +237,7 @@ def record_resolution(session: Session, organization: Organization, *, body: str
         party_pre_discussion_date=party_pre_discussion_date, recorded_by_id=getattr(actor, "id", None),
         thresholds={"quorum": str(quorum), "pass": str(pass_fraction(subject, threshold)),
                     "charter_settings_id": charter.settings_id, "article": charter.article},
-        **facts,
+        submission_token=submission, **facts,
     )
     session.add(resolution)
     session.flush()

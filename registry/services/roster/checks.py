@@ -94,17 +94,20 @@ def current_households(session: Session, organization: Organization, id_numbers)
 def households_to_leave_out(results: list[RowResult], current: dict[str, str]) -> set[str]:
     """Households a partial import must leave out whole: every household with an error row, and,
     transitively, every household a left-out row moves a person into or out of — otherwise
-    importing part of a move could leave a household without its head (M-25)."""
-    bad = {r.values.get("household_no") for r in results if r.errors}
+    importing part of a move could leave a household without its head (M-25).
+
+    A row without a (valid) household number leaves out only itself: "no household" is not a household,
+    and a new person has no current household either (both None), so None never enters the set."""
+    bad = {h for r in results if r.errors if (h := r.values.get("household_no"))}
     while True:
         grown = set(bad)
         for r in results:
             target = r.values.get("household_no")
             source = current.get(r.values.get("id_number"))
-            if target in grown or source in grown:
+            if (target and target in grown) or (source and source in grown):
                 grown.update(h for h in (target, source) if h)
         if grown == bad:
-            return {h for h in bad if h}
+            return bad
         bad = grown
 
 

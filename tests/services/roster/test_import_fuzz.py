@@ -5,13 +5,17 @@ wrote nothing (counted inside its own transaction, before the rollback).
 Cases: xlsx files built from generated headings (known, synonyms, junk, missing required columns),
 title rows and cells (text with control and zero-width characters, numbers, NaN/inf, dates, booleans,
 formulas, near-miss ID numbers, codes and labels), and byte-level damage to real workbooks (truncation,
-flipped bytes, spliced garbage) plus CSV/HTML/random bytes. ``REGISTRY_FUZZ_EXAMPLES`` sets the number
+flipped bytes, spliced garbage) plus CSV/HTML/random bytes, and (issue 10 item 1) sheets whose cells
+carry no ``r="…"`` reference, with runs of empty cells and rows far down: tiny files implying huge
+rectangles must be ``file.too_large`` before calamine allocates them, and the peak RSS of the test
+process stays under 500 MB. ``REGISTRY_FUZZ_EXAMPLES`` sets the number
 of examples (default 1000; run derandomised so CI is repeatable — ``REGISTRY_FUZZ_RANDOM=1`` explores)."""
 from __future__ import annotations
 
 import datetime as dt
 import io
 import os
+import resource
 import time
 
 import xlsxwriter
@@ -24,6 +28,7 @@ from registry.models import AuditEvent, Filing, Household, HouseholdMember, Huko
 from registry.services.areas import organization_for_village
 from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES, make_id
+from tests.excel.test_guard import HEADER, ROW, data_rows, xlsx_of
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "1000"))
 TIME_BUDGET_S = 90
@@ -136,6 +141,41 @@ def damaged_files(draw) -> bytes:
     return bytes(data[:at]) + draw(st.binary(min_size=1, max_size=200)) + bytes(data[at:])
 
 
+@st.composite
+def unreferenced_sheets(draw) -> bytes:
+    """Rows and cells with and without references: a cell without ``r`` takes the column after the
+    previous one (runs of empty ``<c/>`` move it far right), a row without ``r`` the row after the
+    previous one; explicit rows go down to 2,000,000 and columns to beyond XFD."""
+    parts = [data_rows(HEADER, ROW)] if draw(st.booleans()) else []
+    for _ in range(draw(st.integers(0, 6))):
+        number = draw(st.one_of(st.none(), st.integers(1, 2_000_000)))
+        cells = []
+        for _ in range(draw(st.integers(0, 4))):
+            cells.append("<c/>" * draw(st.sampled_from([0, 1, 60, 64, 16_383, 20_000])))
+            value = draw(st.sampled_from(['<c t="inlineStr"><is><t>x</t></is></c>', "<c><v>1</v></c>",
+                                          "<c></c>", '<c s="1"/>']))
+            column = draw(st.one_of(st.none(), st.sampled_from(["A", "D", "BL", "BM", "XFD", "XFE", "AAAA"])))
+            if column:
+                value = value.replace("<c", f'<c r="{column}{number or 1}"', 1)
+            cells.append(value)
+        parts.append((f'<row r="{number}">' if number else "<row>") + "".join(cells) + "</row>")
+    return xlsx_of("".join(parts))
+
+
+def _peak_rss_mb(reset: bool = False) -> float:
+    """Peak RSS of this process in MB. Linux: VmHWM, which ``reset`` sets back to the current RSS
+    (/proc/self/clear_refs), so the figure is the peak during the fuzz, not of earlier tests in the same
+    process; elsewhere ``resource.getrusage`` (the peak since the process started)."""
+    try:
+        if reset:
+            with open("/proc/self/clear_refs", "w") as fh:
+                fh.write("5")
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
 def _counts(session) -> tuple[int, ...]:
     return tuple(session.scalar(select(func.count()).select_from(t)) for t in TABLES)
 
@@ -149,7 +189,8 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               derandomize=not os.environ.get("REGISTRY_FUZZ_RANDOM"),
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-    @given(data=st.one_of(roster_workbooks(), near_valid_rosters(), damaged_files()), partial=st.booleans())
+    @given(data=st.one_of(roster_workbooks(), near_valid_rosters(), damaged_files(), unreferenced_sheets()),
+           partial=st.booleans())
     def import_one(data: bytes, partial: bool):
         seen["examples"] += 1
         try:
@@ -169,6 +210,7 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
         finally:
             db.session.rollback()  # every example starts from the same database
 
+    start_mb = _peak_rss_mb(reset=True)
     started = time.perf_counter()
     import_one()
     elapsed = time.perf_counter() - started
@@ -176,6 +218,9 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
     assert _counts(db.session) == baseline
     # The generator reaches both outcomes and the main refusal paths.
     assert seen["committed"] > 0 and {"file.not_excel", "file.no_header", "id.missing"} <= seen["codes"]
+    assert "file.too_large" in seen["codes"]  # the unreferenced-cell bombs are refused, not read
     assert elapsed < TIME_BUDGET_S, f"{seen['examples']} examples took {elapsed:.0f} s"
+    peak_mb = _peak_rss_mb()
+    assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
     print(f"\nfuzz: {seen['examples']} examples, {seen['committed']} committed, {len(seen['codes'])} codes, "
-          f"{elapsed:.1f} s")
+          f"{elapsed:.1f} s, peak RSS {peak_mb:.0f} MB (at the start {start_mb:.0f} MB)")
