@@ -339,7 +339,7 @@ def district_inbox():
 # --- detail and the town / district actions -------------------------------------------------------------
 
 def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
-    from registry.views.filing_review import review_context
+    from registry.views.filing_review import audit_review_view, review_context
 
     counts = item_counts(db.session, filing.id)
     users = {}
@@ -349,15 +349,18 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     notices = notices_of(db.session, filing)
     by_id = {n.id: n for n in notices}
     trail = [(event, actor, audit_details(event, by_id)) for event, actor in filing_trail(db.session, filing)]
-    return render_template(
+    review = review_context(filing)
+    html = render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, **review_context(filing), notices=notices,
+        counts=counts, **review, notices=notices,
         trail=trail, users=users, complete=workflow.is_complete(filing),
         return_form=with_version(return_form or ReturnForm(), filing), action_form=with_version(ActionForm(), filing),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
         can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
         total=sum(counts.values()),
     )
+    audit_review_view(filing, review)
+    return html
 
 
 @bp.get("/filings/<int:filing_id>")

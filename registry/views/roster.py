@@ -18,6 +18,7 @@ from registry.reports.roster.listing import (
     roster_select,
     row_extras,
 )
+from registry.reports.roster.masking import birth_year
 from registry.services.filing.filings import member_filing_states
 
 bp = Blueprint("roster", __name__)
@@ -137,9 +138,16 @@ def member_page(code: str, membership_id: int, *, status: int = 200, **forms):
     def shown_id(number: str) -> str:
         return number if full_id else mask_id_number(number)
 
+    birth = detail.membership.person.birth_date
+
+    def shown_date(day):
+        """Where the ID is masked, a date equal to the birth date shows only its year (issue 10 item 4)."""
+        return birth_year(day) if not full_id and day and birth and str(day)[:10] == birth.isoformat() else day
+
     filing = filing_states(org.id).get(membership_id, "unfiled")
     html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
-                           person=detail.membership.person, shown_id=shown_id, filing=filing,
+                           person=detail.membership.person, shown_id=shown_id, shown_date=shown_date,
+                           full_id=full_id, filing=filing,
                            **member_actions(village, org, detail.membership, forms))
     if full_id:  # the person and the household members listed with them
         audit_full_ids(village, "view.member_full_id", "membership", membership_id,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 
 from registry.models import Area, Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.permissions import scoped
+from registry.reports.roster.masking import mask_id_number
 
 __all__ = [
     "AreaSummary",
@@ -149,16 +150,6 @@ def parse_search(text: str | None) -> RosterSearch | None:
             return RosterSearch("id", upper)
         raise ValueError(upper)
     return RosterSearch("name", text)
-
-
-def mask_id_number(number: str | None) -> str:
-    """First 6 + ``********`` + last 4 (an 18-character ID keeps its length). Shorter numbers of
-    other document types show only their last 4 characters."""
-    if not number:
-        return ""
-    if len(number) > 10:
-        return number[:6] + "********" + number[-4:]
-    return "*" * max(len(number) - 4, 4) + number[-4:]
 
 
 def _current_link():
