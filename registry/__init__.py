@@ -1,9 +1,12 @@
 """临淄区农村集体经济组织成员与权益登记系统 — application factory."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
+
+from registry.secret_key import key_file_path, load_or_create_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -12,8 +15,10 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     """Build the app: config → extensions → blueprints → CLI → error handlers.
 
     ``config`` is a name from ``config.CONFIGS`` ("development", "testing", "production") or a
-    class; environment variables ``FLASK_*`` override it, then ``overrides``.
-    Raises ``RuntimeError`` when the production config has no SECRET_KEY.
+    class; None: the name in ``REGISTRY_CONFIG`` (or ``FLASK_ENV``), else "development". Environment
+    variables ``FLASK_*`` override it, then ``overrides``. Without a configured SECRET_KEY the key kept in
+    ``SECRET_KEY_FILE`` is used (generated on the first start); raises ``RuntimeError`` when there is
+    neither (production) or the key is weak (``registry.security``).
     """
     import config as config_module
 
@@ -23,11 +28,16 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    if config is None or isinstance(config, str):
-        config = config_module.CONFIGS[config or "development"]
+    if config is None:
+        config = _config_name(config_module.CONFIGS)
+    if isinstance(config, str):
+        config = config_module.CONFIGS[config]
     app.config.from_object(config)
     app.config.from_prefixed_env()
     app.config.update(overrides)
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
+        path = key_file_path(app.config["SECRET_KEY_FILE"], app.instance_path)
+        app.config["SECRET_KEY"] = load_or_create_key(path, create=app.config.get("SECRET_KEY_GENERATE", False))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is required: set FLASK_SECRET_KEY")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -46,6 +56,18 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
     register_error_handlers(app)
     return app
+
+
+def _config_name(configs) -> str:
+    """The configuration named by ``REGISTRY_CONFIG`` or, failing that, ``FLASK_ENV`` (an unknown name is
+    an error, not a silent development server); "development" when neither is set."""
+    for var in ("REGISTRY_CONFIG", "FLASK_ENV"):
+        name = os.environ.get(var, "").strip().lower()
+        if name:
+            if name not in configs:
+                raise RuntimeError(f"{var}={name!r}: expected one of {', '.join(sorted(configs))}")
+            return name
+    return "development"
 
 
 def _init_extensions(app: Flask) -> None:

@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.extensions import db, limiter
+from registry.secret_key import COMMITTED_KEYS
 
 DEFAULT_CSP = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                "form-action 'self'; frame-ancestors 'none'")
-DEV_SECRET = "dev-only-not-secret"
 
 
 def login_rate_key() -> str:
@@ -41,11 +41,12 @@ def init_security(app: Flask) -> None:
 
 
 def _check_secret_key(app: Flask) -> None:
-    """Production (``SECRET_KEY_MIN_LENGTH`` set) refuses the development key and short keys."""
-    min_length = app.config.get("SECRET_KEY_MIN_LENGTH")
+    """No configuration signs with a key once committed to the source; production
+    (``SECRET_KEY_MIN_LENGTH`` set) refuses short keys too."""
+    min_length = app.config.get("SECRET_KEY_MIN_LENGTH") or 0
     key = app.config.get("SECRET_KEY") or ""
-    if min_length and (key == DEV_SECRET or len(key) < min_length):
-        raise RuntimeError(f"SECRET_KEY must be a random value of at least {min_length} characters: "
+    if key in COMMITTED_KEYS or len(key) < min_length:
+        raise RuntimeError(f"SECRET_KEY must be a random value of at least {max(min_length, 16)} characters: "
                            "set FLASK_SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
 
 
