@@ -41,6 +41,9 @@ class Config:
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A signed-in session unused for this many seconds ends (registry/security.py); 0 switches it off.
+    # Logout and a password change end every session of the user at once (User.session_version).
+    SESSION_IDLE_TIMEOUT = 8 * 60 * 60
     # Security (registry/security.py). The in-memory limiter counts per process: with several gunicorn
     # workers set RATELIMIT_STORAGE_URI to a shared store (e.g. redis://…) for an exact limit.
     RATELIMIT_STORAGE_URI = "memory://"

@@ -89,9 +89,15 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        """``"<id>:<session version>"`` (``User.get_id``): a cookie from before a logout or a password
+        change carries an older version and loads nobody (an old plain ``"<id>"`` neither)."""
         from registry.models import User
 
-        return db.session.get(User, int(user_id))
+        uid, _, version = str(user_id).partition(":")
+        if not uid.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(uid))
+        return user if user is not None and (user.session_version or 0) == int(version) else None
 
     from registry.security import init_security
 

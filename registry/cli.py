@@ -20,6 +20,7 @@ def _pad(text: str, width: int) -> str:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_cmd)
+    app.cli.add_command(set_password_cmd)
     app.cli.add_command(load_holidays_cmd)
     from registry.cli_members import register_members_cli
     from registry.cli_roster import register_roster_cli
@@ -79,6 +80,29 @@ def create_user_cmd(name: str, role: str, area_code: str) -> None:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"已创建用户 {name}（{ROLE_LABELS.get(role, role)}，{area.name}）")
+
+
+@click.command("set-password")
+@click.argument("name")
+def set_password_cmd(name: str) -> None:
+    """Set a user's password (read from standard input) and sign the user out everywhere."""
+    from sqlalchemy import select
+
+    from registry.models import User
+    from registry.services.errors import DomainError
+    from registry.services.users import change_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = db.session.scalar(select(User).where(User.username == name))
+    if user is None:
+        raise click.ClickException(f"用户不存在：{name}")
+    try:
+        change_password(db.session, user, password, actor=None)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"已更新用户 {name} 的密码，其所有已登录会话均已失效")
 
 
 @click.command("load-holidays")

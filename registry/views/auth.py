@@ -86,7 +86,9 @@ def logout():
     # CSRFProtect has already refused a POST without a valid token (400); validate anyway so the
     # view stays correct if the global protection is ever switched off.
     if form.validate_on_submit():
-        _audit("auth.logout", current_user._get_current_object())
+        user = current_user._get_current_object()
+        user.revoke_sessions()  # this cookie (and any copy of it) stops working: issue 10 item 6
+        _audit("auth.logout", user)
         db.session.commit()
         # Clear first: logout_user() marks the remember-me cookie for deletion in the session.
         session.clear()
