@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "auth.login": _l("Signed in"),
     "auth.login_failed": _l("Sign-in failed"),
     "auth.logout": _l("Signed out"),
+    "user.password_changed": _l("Password changed; sessions ended"),
     "export.roster_as_of": _l("Roster as of a date exported"),
     "view.roster_as_of_full_ids": _l("Roster as of a date viewed with full ID numbers"),
     "view.filing_full_ids": _l("Roster changes viewed with full ID numbers"),
