@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.district_data import REFORM_DATE, People, areas, village_sizes
+from registry.pinyin import name_pinyin
 
 OUT = Path(__file__).resolve().parent / "out"
 REVIEW_VILLAGE = "370305100201"  # the town's review page benchmark: a 1,500-member version diff
@@ -219,6 +220,8 @@ def fill_village(w: Writer, people: People, area, town_name: str, org_id: int, s
         pid = w.add("person", {"id_type": values["id_type"], "id_number": values["id_number"],
                                "name": values["name"], "sex": values["sex"], "birth_date": born,
                                "phone": values["phone"], "id_tail": values["id_number"][-4:],
+                               "name_pinyin": name_pinyin(values["name"]).full,
+                               "name_initials": name_pinyin(values["name"]).initials,
                                "created_at": NOW, "updated_at": NOW, "version": 1})
         number = values["household_no"]
         hid = households.get(number)

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.measure import app_for
+from registry.pinyin import name_pinyin
 
 EXPORT_MEMBERS = 100_000
 
@@ -166,6 +167,9 @@ def web(db_path: str) -> dict:
     _login(app, client, "district")
     out["search_name"] = _times_if_there(client, [f"/search?q={quote(name[:2])}" for name, _, _ in samples],
                                          cpu=cpu.setdefault("search_name", []))
+    out["search_pinyin"] = _times_if_there(client, [f"/search?q={name_pinyin(name).initials}"
+                                                    for name, _, _ in samples],
+                                           cpu=cpu.setdefault("search_pinyin", []))
     out["search_tail"] = _times_if_there(client, [f"/search?q={tail}" for _, tail, _ in samples],
                                          cpu=cpu.setdefault("search_tail", []))
     out["roster_search"] = _times(client, [f"/villages/{code}/roster?q={quote(name[:2]) if k % 2 else tail}"

@@ -150,6 +150,7 @@ def table(r: dict) -> list[tuple]:
                  f"{o / b:.2f}× (CPU {oc / bc:.2f}×)", o / b, ("ratio", 1.2)))
     cpu = web.get("cpu", {})
     for key, label in (("search_name", "member search, district-wide, by name (p50 / p95)"),
+                       ("search_pinyin", "member search, district-wide, by pinyin initials (p50 / p95)"),
                        ("search_tail", "member search, district-wide, by ID tail (p50 / p95)"),
                        ("roster_search", "village roster search, name or ID tail (p50 / p95)")):
         if missing(web[key]):

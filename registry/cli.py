@@ -113,6 +113,7 @@ def load_holidays_cmd(file: Path) -> None:
     calendar are updated; the whole file is checked first and nothing is written on an error (F-05)."""
     from registry.services.calendar import covered_years, load_holidays, parse_holidays
     from registry.services.errors import DomainError
+    from registry.services.filing.notices import recount_provisional
 
     try:
         rows = parse_holidays(file.read_text(encoding="utf-8-sig"))
@@ -121,7 +122,11 @@ def load_holidays_cmd(file: Path) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     counts = load_holidays(db.session, rows)
+    extended = recount_provisional(db.session, actor=None)
     years = covered_years(db.session)
     db.session.commit()
     click.echo(f"节假日日历：新增 {counts['added']} 条，更新 {counts['updated']} 条，无变化 {counts['unchanged']} 条")
+    if extended:
+        click.echo(f"已按正式日历延长 {len(extended)} 份暂定公示：" + "、".join(
+            f"{n.extended_from.isoformat()} → {n.ends_on.isoformat()}" for n in extended))
     click.echo("已维护年份：" + ("、".join(str(y) for y in years) or "无"))

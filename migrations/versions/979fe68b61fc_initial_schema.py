@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:29:01.298947
+Create Date: 2026-12-04 05:37:19.142295
 
 """
 from alembic import op
@@ -46,6 +46,8 @@ def upgrade():
     sa.Column('birth_date', sa.Date(), nullable=True),
     sa.Column('phone', sa.String(length=30), nullable=True),
     sa.Column('id_tail', sa.String(length=4), nullable=False),
+    sa.Column('name_pinyin', sa.String(length=240), server_default='', nullable=False),
+    sa.Column('name_initials', sa.String(length=60), server_default='', nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
@@ -55,6 +57,8 @@ def upgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_persons_id_tail'), ['id_tail'], unique=False)
         batch_op.create_index(batch_op.f('ix_persons_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_persons_name_initials'), ['name_initials'], unique=False)
+        batch_op.create_index(batch_op.f('ix_persons_name_pinyin'), ['name_pinyin'], unique=False)
 
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -81,6 +85,7 @@ def upgrade():
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['areas.id'], name=op.f('fk_users_area_id_areas')),
@@ -366,6 +371,8 @@ def upgrade():
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('working_days', sa.Integer(), nullable=False),
     sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('provisional_years', sa.String(length=40), nullable=True),
+    sa.Column('extended_from', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_public_notices_dates')),
@@ -474,6 +481,8 @@ def downgrade():
 
     op.drop_table('organizations')
     with op.batch_alter_table('persons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_persons_name_pinyin'))
+        batch_op.drop_index(batch_op.f('ix_persons_name_initials'))
         batch_op.drop_index(batch_op.f('ix_persons_name'))
         batch_op.drop_index(batch_op.f('ix_persons_id_tail'))
 

@@ -19,7 +19,7 @@ class RosterSearchForm(FlaskForm):
 
     q = StringField(_l("Search"), validators=[
         Optional(), Length(max=60, message=_l("At most %(max)d characters"))],
-                    render_kw={"placeholder": _l("Name, last 4–6 ID characters or full ID number")})
+                    render_kw={"placeholder": _l("Name, pinyin (wxl), last 4–6 ID characters or full ID number")})
     status = SelectField(_l("Membership status"), default="", validate_choice=False)
 
     def __init__(self, *args, **kwargs):

@@ -141,6 +141,10 @@ class PublicNotice(TimestampMixin, Base):
     ends_on: Mapped[dt.date] = mapped_column(Date)
     working_days: Mapped[int]
     place: Mapped[Optional[str]] = mapped_column(String(200))
+    # Years counted on the provisional calendar ("2027"; None when every day was on the official one)
+    # and, after the official year was loaded and the period recounted, the end date it had before.
+    provisional_years: Mapped[Optional[str]] = mapped_column(String(40))
+    extended_from: Mapped[Optional[dt.date]] = mapped_column(Date)
 
     objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
 

@@ -5,9 +5,10 @@ import datetime as dt
 from typing import Optional
 
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from registry.models.base import Base, TimestampMixin, VersionedMixin
+from registry.pinyin import name_pinyin
 
 HEAD_RELATIONS = ("01", "02")  # GB/T 4761: 02 户主; 01 本人 where the head is "self" (M-25)
 
@@ -28,11 +29,22 @@ class Person(TimestampMixin, VersionedMixin, Base):
     phone: Mapped[Optional[str]] = mapped_column(String(30))
     # Last 4 characters of the ID, indexed for the roster search "by ID tail".
     id_tail: Mapped[str] = mapped_column(String(4), index=True, default="")
+    # Pinyin of the name (registry.pinyin.name_pinyin), indexed for search by initials (wxl) or full
+    # pinyin (wangxiulan) and used as the sort key of name lists (安 < 白 < 陈 < 张).
+    name_pinyin: Mapped[str] = mapped_column(String(240), index=True, default="", server_default="")
+    name_initials: Mapped[str] = mapped_column(String(60), index=True, default="", server_default="")
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="person")  # noqa: F821
     hukou_records: Mapped[list["HukouRecord"]] = relationship(
         back_populates="person", order_by="HukouRecord.id"
     )
+
+    @validates("name")
+    def _spell_name(self, _key: str, name: str) -> str:
+        """Keep ``name_pinyin``/``name_initials`` in step with every ORM write of the name (the roster's
+        bulk writes set them in services/roster/apply.py)."""
+        self.name_pinyin, self.name_initials = name_pinyin(name)
+        return name
 
 
 class Household(TimestampMixin, VersionedMixin, Base):

@@ -28,6 +28,9 @@ class User(UserMixin, TimestampMixin, Base):
     # Part of every session's user id (``get_id``): raised at logout and on a password change, so
     # every cookie issued before stops working (issue 10 item 6; checked by the user loader).
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Set when an administrator created the account or reset its password: the password was shown to
+    # the administrator once, so the user must choose their own at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     area: Mapped[Area] = relationship()
 

@@ -8,6 +8,8 @@ Each kind of search starts from an index of ``persons``, on SQLite and PostgreSQ
   collation or a ``*_pattern_ops`` index). ``LIKE 'q%'`` is added on top so the result is exactly
   "starts with q" whatever the collation puts into the range. U+10FFFF, not U+FFFF: in code-point
   order a name whose next character lies outside the BMP (𠮷) sorts after ``q || U+FFFF``.
+- pinyin (``wxl``, ``wangxiulan``): the same range on ``ix_persons_name_initials`` or
+  ``ix_persons_name_pinyin`` (:func:`registry.reports.roster.listing.pinyin_condition`).
 - ID tail: ``ix_persons_id_tail`` (the last 4 characters); a 5–6 character tail also tests
   ``id_number`` on the rows that index finds, instead of ``LIKE '%tail'`` (which no index serves).
 - full ID: the unique index of ``id_number``. A legacy 15-digit number is looked up as itself and as
@@ -28,7 +30,7 @@ from registry.excel.normalise import INVALID, parse_name
 from registry.identity import normalise_resident_id
 from registry.models import Area, Household, Membership, Organization, Person
 from registry.permissions import scoped
-from registry.reports.roster.listing import RosterSearch, parse_search
+from registry.reports.roster.listing import RosterSearch, parse_search, pinyin_condition
 
 __all__ = ["PAGE_SIZE", "MemberHit", "NotAName", "SearchPage", "parse_member_search", "search_members"]
 
@@ -86,6 +88,8 @@ def _person_condition(search: RosterSearch) -> list:
     if search.kind == "name":
         value = search.value
         return [Person.name >= value, Person.name < value + _TOP, Person.name.startswith(value, autoescape=True)]
+    if search.kind == "pinyin":
+        return [pinyin_condition(search.value)]
     if search.kind == "tail":
         conditions = [Person.id_tail == search.value[-4:]]
         if len(search.value) > 4:
@@ -101,8 +105,8 @@ def _person_condition(search: RosterSearch) -> list:
 def search_members(session: Session, user, search: RosterSearch, *, status: str | None = None, page: int = 1,
                    per_page: int = PAGE_SIZE) -> SearchPage:
     """Memberships in the user's scope (``user.scope``, a division-code prefix) whose person matches
-    ``search``, optionally only those with membership ``status``; ordered by name, then person and
-    membership id (stable pages). ``page`` counts from 1."""
+    ``search``, optionally only those with membership ``status``; ordered by the name's pinyin
+    (安 < 白 < 陈 < 张), then name, person and membership id (stable pages). ``page`` counts from 1."""
     town = aliased(Area)
     stmt = (
         select(Membership.id, Organization.id, Person.name, Person.id_number, Organization.area_code, Area.name, town.name,
@@ -114,7 +118,7 @@ def search_members(session: Session, user, search: RosterSearch, *, status: str 
         .outerjoin(town, town.id == Area.parent_id)
         .outerjoin(Household, Household.id == Membership.household_id)
         .where(*_person_condition(search))
-        .order_by(Person.name, Person.id, Membership.id)
+        .order_by(Person.name_pinyin, Person.name, Person.id, Membership.id)
         .limit(per_page + 1)
         .offset((page - 1) * per_page)
     )

@@ -3,16 +3,25 @@
 Weekends are rest days; statutory holidays and adjusted working days (调休) come from the
 ``holidays`` table, maintained data seeded from imports/holidays.csv (2025–2026, to confirm
 against each year's State Council notice) and extended with ``flask --app registry load-holidays
-FILE``. A year with no row in the table is not maintained: a notice period reaching into it is
-refused (``calendar.not_maintained``) rather than counted with weekends only."""
+FILE`` or the administrator's 节假日日历 page.
+
+A year with no row in the table is not maintained yet (the State Council publishes next year's
+arrangement in November or December). The work does not stop: such a year is counted on a
+**provisional** calendar that can only make a notice longer, never shorter, than the official one
+will: weekends, the statutory holidays as the ``holidays`` package estimates them, and the days an
+arrangement usually adds around them (:func:`provisional_rest_days`) are rest days, and no weekend
+is taken as an adjusted working day. A notice counted on it is marked provisional and recounted
+when the official year is loaded (:func:`registry.services.filing.notices.recount_provisional`)."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
+import holidays as holiday_estimates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -99,11 +108,39 @@ def covered_years(session: Session) -> list[int]:
     return sorted({day.year for day in session.scalars(select(Holiday.day))})
 
 
+_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=16)
+def provisional_rest_days(year: int) -> frozenset[dt.date]:
+    """Weekday rest days assumed for a year whose official arrangement is not loaded [to confirm].
+
+    The statutory holidays (国务院《全国年节及纪念日放假办法》, 2025 revision: 元旦 1, 春节 4, 清明 1, 劳动节 2,
+    端午 1, 中秋 1, 国庆 3 days) with the lunar dates and observed days as estimated by the ``holidays``
+    package, widened to what the State Council's arrangements have given in 2025–2026 so that the
+    estimate errs on the long side: the Spring Festival from the day before New Year's Eve for ten
+    days, 1–5 May, 1–8 October, and a single weekday left between a holiday and a weekend (a
+    Monday or Friday bridge). The official calendar, once loaded, replaces all of it."""
+    estimated = set(holiday_estimates.China(years=year, language="en_US"))
+    for day, name in holiday_estimates.China(years=year, language="en_US").items():
+        if name == "Chinese New Year's Eve":
+            estimated.update(day + k * _DAY for k in range(-1, 9))
+    estimated.update(dt.date(year, 5, d) for d in range(1, 6))
+    estimated.update(dt.date(year, 10, d) for d in range(1, 9))
+    for day in list(estimated):
+        if day.weekday() == 3:  # Thursday holiday → Friday bridge
+            estimated.add(day + _DAY)
+        elif day.weekday() == 1:  # Tuesday holiday → Monday bridge
+            estimated.add(day - _DAY)
+    return frozenset(d for d in estimated if d.year == year and d.weekday() < 5)
+
+
 class WorkCalendar:
     """Answers "is this a working day" from weekends plus the exception table (F-05).
 
-    ``covered_years``: the years the exceptions are maintained for; None (a calendar built by
-    hand) means no coverage check."""
+    ``covered_years``: the years the exceptions are maintained for; a day of any other year is
+    answered from the provisional calendar (see the module docstring). None (a calendar built by
+    hand) means every year counts as maintained."""
 
     def __init__(self, exceptions: dict[dt.date, bool], covered_years: Iterable[int] | None = None):
         self.exceptions = exceptions
@@ -115,22 +152,20 @@ class WorkCalendar:
         return cls(exceptions, covered_years={day.year for day in exceptions})
 
     def missing_years(self, posted: dt.date, end: dt.date) -> list[int]:
-        """Years between the day after ``posted`` and ``end`` that the calendar does not cover."""
+        """Years between the day after ``posted`` and ``end`` that the calendar does not cover: a
+        period reaching them is counted on the provisional calendar."""
         if self.covered_years is None:
             return []
         first = posted + dt.timedelta(days=1)
         return [y for y in range(first.year, end.year + 1) if y not in self.covered_years]
 
-    def require_coverage(self, posted: dt.date, end: dt.date) -> None:
-        """Raise DomainError ``calendar.not_maintained`` (F-05) when the period from the day after
-        ``posted`` to ``end`` reaches a year without maintained holiday data."""
-        missing = self.missing_years(posted, end)
-        if missing:
-            years = "、".join(str(y) for y in missing)
-            raise DomainError("calendar.not_maintained",
-                              f"节假日日历尚未维护 {years} 年数据，请联系管理员导入后再公示", rule="F-05")
+    def is_provisional(self, day: dt.date) -> bool:
+        """True when ``day``'s year is answered from the provisional calendar."""
+        return self.covered_years is not None and day.year not in self.covered_years
 
     def is_workday(self, day: dt.date) -> bool:
+        if self.is_provisional(day):
+            return day.weekday() < 5 and day not in provisional_rest_days(day.year)
         if day in self.exceptions:
             return self.exceptions[day]
         return day.weekday() < 5

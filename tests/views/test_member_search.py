@@ -45,7 +45,7 @@ def people(demo, add_member):
 
 def test_town_sees_its_villages_and_never_another_town(login_as, people):
     html = search(login_as("town"), "王")
-    assert names_in(html) == ["王建华", "王建国"]  # by name (code-point order)
+    assert names_in(html) == ["王建国", "王建华"]  # by pinyin: wangjianguo < wangjianhua (issue 13)
     assert "王建军" not in html and ID_OUT[-4:] not in html
     assert names_in(search(login_as("town"), ID_OUT)) == []  # not even by its full number
     assert names_in(search(login_as("town2"), "王")) == ["王建军"]
@@ -60,7 +60,8 @@ def test_clerk_sees_only_the_own_village(login_as, people):
 
 @pytest.mark.parametrize("user", ["district", "admin"])
 def test_district_and_admin_search_the_whole_district(login_as, people, user):
-    assert names_in(search(login_as(user), "王建")) == ["王建军", "王建华", "王建国"]  # by code point
+    # by pinyin (wangjianguo < wangjianhua < wangjianjun), not by code point (军 < 华 < 国)
+    assert names_in(search(login_as(user), "王建")) == ["王建国", "王建华", "王建军"]
 
 
 def test_anonymous_is_sent_to_the_login_page(client, demo):

@@ -75,6 +75,10 @@ class World:
         self.membership(village_code)
         return {"code": village_code, "number": "0001"}
 
+    def user_id(self, username: str) -> int:
+        """Id of a demo user (user administration URLs)."""
+        return _db.session.scalar(select(User.id).where(User.username == username))
+
     def filing(self, village_code: str) -> int:
         """The village's open (draft) roster filing, created on first use (one open filing per village)."""
         from registry.models import Filing
@@ -170,6 +174,17 @@ ROUTES: dict[str, Route] = {
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
     # audit log (issue 4): district users, no area in the URL
     "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
+    # the administrator's holiday calendar (issue 13); the district's, so no area in the URL
+    "calendar.index": Route(roles=frozenset({ADMIN})),
+    "calendar.apply": Route(roles=frozenset({ADMIN}), inside={"token": NO_TOKEN}),
+    # user administration (issue 13): the administrator's; the own password page is everyone's
+    "users.index": Route(roles=frozenset({ADMIN})),
+    "users.new": Route(roles=frozenset({ADMIN})),
+    "users.edit": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
+    "users.change_role": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
+    "users.reset": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
+    "users.active": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
+    "users.password": Route(roles=ALL),
     # member search over the user's own area (no area in the URL: the scope filters the results)
     "search.members": Route(roles=ALL),
 }

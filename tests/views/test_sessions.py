@@ -99,3 +99,28 @@ def test_the_idle_timeout_is_a_setting(app, client, demo, clock):
     assert signed_in(client)
     clock.advance(minutes=11)
     assert not signed_in(client)
+
+
+def test_own_password_change_keeps_this_browser_and_ends_the_others(app, client, demo):
+    assert login(client, "clerk").status_code == 302
+    elsewhere = app.test_client()
+    assert login(elsewhere, "clerk").status_code == 302
+    thief = stolen_cookie(client, app)
+    resp = client.post("/account/password", data={"current": "linzi-demo-2026", "new": "another-pass-9",
+                                                  "repeat": "another-pass-9"})
+    assert resp.status_code == 302
+    assert signed_in(client)
+    assert not signed_in(elsewhere) and not signed_in(thief)
+
+
+@pytest.mark.parametrize("action", ["reset", "disable"])
+def test_an_administrator_reset_or_disable_ends_the_users_sessions(app, client, demo, db, action):
+    clerk_client = app.test_client()
+    assert login(clerk_client, "clerk").status_code == 302
+    assert login(client, "admin").status_code == 302
+    clerk = db.session.scalar(select(User).where(User.username == "clerk"))
+    if action == "reset":
+        assert client.post(f"/admin/users/{clerk.id}/reset").status_code == 200
+    else:
+        assert client.post(f"/admin/users/{clerk.id}/active", data={"active": "0"}).status_code == 302
+    assert not signed_in(clerk_client)

@@ -10,11 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from registry.models import Area, Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.permissions import scoped
+from registry.pinyin import is_pinyin_query
 from registry.reports.roster.masking import mask_id_number
 
 __all__ = [
@@ -138,7 +139,9 @@ def parse_search(text: str | None) -> RosterSearch | None:
     """Parse the roster search box. Returns None for a blank entry.
 
     Digits (and X) only: 4–6 characters → ID tail; 15 or 18 → full ID; any other length raises
-    ``ValueError`` (an ambiguous partial number). Anything else is a name substring."""
+    ``ValueError`` (an ambiguous partial number). Latin letters only → pinyin (``wxl`` or
+    ``wangxiulan``, lower-cased, spaces dropped: initials or full pinyin from the start of the name).
+    Anything else is a name substring."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     if not text:
         return None
@@ -149,7 +152,20 @@ def parse_search(text: str | None) -> RosterSearch | None:
         if len(upper) in (15, 18):
             return RosterSearch("id", upper)
         raise ValueError(upper)
+    if is_pinyin_query(text):
+        return RosterSearch("pinyin", text.lower().replace(" ", ""))
     return RosterSearch("name", text)
+
+
+def pinyin_condition(value: str):
+    """Person whose name's initials or full pinyin start with ``value`` (lower-case ASCII letters).
+
+    Each side is a range on its index (``ix_persons_name_initials`` / ``ix_persons_name_pinyin``) plus
+    ``LIKE`` for exactness, as the name search does (see reports/member_search.py)."""
+    def starts(column):
+        return and_(column >= value, column < value + "\U0010ffff", column.startswith(value, autoescape=True))
+
+    return or_(starts(Person.name_initials), starts(Person.name_pinyin))
 
 
 def _current_link():
@@ -180,6 +196,8 @@ def roster_select(organization_id: int, *, search: RosterSearch | None = None,
     if search is not None:
         if search.kind == "name":
             stmt = stmt.where(Person.name.contains(search.value, autoescape=True))
+        elif search.kind == "pinyin":
+            stmt = stmt.where(pinyin_condition(search.value))
         elif search.kind == "tail" and len(search.value) == 4:
             stmt = stmt.where(Person.id_tail == search.value)  # indexed (persons.id_tail)
         elif search.kind == "tail":

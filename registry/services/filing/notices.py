@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
@@ -53,8 +54,9 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
     ``today`` is the Beijing date (default :func:`registry.clock.local_today`). Raises DomainError
     (F-04) ``notice.posted_in_future`` (posted after today), ``notice.before_roster_change``
     (posted before ``filing.roster_changed_on``: the notice would not show the roster as it is),
-    ``notice.ends_before_posted``, ``notice.too_short``; (F-05) ``calendar.not_maintained`` when
-    the period reaches a year the holiday calendar does not cover."""
+    ``notice.ends_before_posted``, ``notice.too_short``. A period reaching a year the holiday calendar
+    does not cover yet is counted on the provisional calendar and the notice is marked with that year
+    (``provisional_years``; F-05, see registry/services/calendar.py)."""
     today = today or local_today()
     working_days = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
     if working_days < 1:
@@ -75,7 +77,6 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
                           f"公示结束日期 {ends_on.isoformat()} 须晚于张贴日期 {posted_on.isoformat()}", rule="F-04")
     calendar = calendar or WorkCalendar.load(session)
     earliest = notice_end_date(posted_on, working_days, calendar)
-    calendar.require_coverage(posted_on, max(earliest, ends_on or earliest))
     if ends_on is None:
         ends_on = earliest
     elif ends_on < earliest:
@@ -93,6 +94,7 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
         ends_on=ends_on,
         working_days=calendar.working_days_between(posted_on, ends_on),
         place=(place or "").strip() or None,
+        provisional_years=_years_text(calendar.missing_years(posted_on, ends_on)),
     )
     session.add(notice)
     session.flush()
@@ -101,8 +103,41 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
     audit.record(session, actor=actor, action="notice.posted", target_type="public_notice",
                  target_id=notice.id, area_code=filing.area_code, filing_id=filing.id,
                  posted_on=posted_on, starts_on=notice.starts_on, ends_on=ends_on,
-                 working_days=notice.working_days, required_working_days=working_days, place=notice.place)
+                 working_days=notice.working_days, required_working_days=working_days, place=notice.place,
+                 provisional_years=notice.provisional_years)
     return notice
+
+
+def _years_text(years: list[int]) -> str | None:
+    return ",".join(str(y) for y in years) or None
+
+
+def recount_provisional(session: Session, *, actor, calendar: WorkCalendar | None = None,
+                        working_days: int | None = None) -> list[PublicNotice]:
+    """Recount every notice counted on the provisional calendar against the calendar now loaded
+    (F-04, F-05): after the official year is loaded, a notice whose required end date is later than
+    its end date is extended to it (``extended_from`` keeps the old date, the clerk sees both on the
+    filing page); one that already lasts long enough keeps its dates. Years still not covered stay
+    provisional. Returns the notices extended; writes an audit event per notice recounted; flushes."""
+    calendar = calendar or WorkCalendar.load(session)
+    required = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
+    extended = []
+    for notice in session.scalars(select(PublicNotice).where(PublicNotice.provisional_years.is_not(None))
+                                  .order_by(PublicNotice.id)):
+        earliest = notice_end_date(notice.posted_on, required, calendar)
+        old_end, old_years = notice.ends_on, notice.provisional_years
+        if earliest > notice.ends_on:
+            notice.extended_from = notice.extended_from or notice.ends_on
+            notice.ends_on = earliest
+            extended.append(notice)
+        notice.working_days = calendar.working_days_between(notice.posted_on, notice.ends_on)
+        notice.provisional_years = _years_text(calendar.missing_years(notice.posted_on, notice.ends_on))
+        audit.record(session, actor=actor, action="notice.recounted", target_type="public_notice",
+                     target_id=notice.id, area_code=notice_area(session, notice), filing_id=notice.filing_id,
+                     old={"ends_on": old_end, "provisional_years": old_years},
+                     new={"ends_on": notice.ends_on, "provisional_years": notice.provisional_years})
+    session.flush()
+    return extended
 
 
 def notice_ended(notice: PublicNotice | None, today: dt.date) -> bool:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from registry.clock import local_today
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.models.base import utcnow
+from registry.pinyin import name_pinyin
 from registry.services.bulk import insert_rows
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_legacy")
@@ -58,8 +59,9 @@ class Plan:
 
 
 def _person_fields(v: dict) -> dict:
+    spelled = name_pinyin(v["name"])
     return {
-        "name": v["name"], "sex": v["sex"], "birth_date": v.get("birth_date"), "phone": v.get("phone"),
+        "name": v["name"], "name_pinyin": spelled.full, "name_initials": spelled.initials, "sex": v["sex"], "birth_date": v.get("birth_date"), "phone": v.get("phone"),
         "id_type": v.get("id_type") or "1", "id_number_legacy": v.get("id_original"),
     }
 

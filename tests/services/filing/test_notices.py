@@ -171,27 +171,64 @@ def test_F04_notice_cannot_end_before_it_is_posted(db, filing):
     assert filing.notice_id is None
 
 
-def test_F05_calendar_not_maintained_for_next_year(db, filing):
-    """The shipped calendar covers 2025–2026: a period reaching into 2027 is refused, not counted
-    with weekends only."""
-    with pytest.raises(DomainError) as err:
-        _start(db, filing, posted_on=D(2026, 12, 28))
-    assert (err.value.code, err.value.rule) == ("calendar.not_maintained", "F-05")
-    assert err.value.message == "节假日日历尚未维护 2027 年数据，请联系管理员导入后再公示"
-    with pytest.raises(DomainError) as err:  # a chosen end date in 2027 as well
-        _start(db, filing, posted_on=D(2026, 12, 1), ends_on=D(2027, 1, 8))
-    assert err.value.code == "calendar.not_maintained"
-    assert _start(db, filing, posted_on=D(2026, 12, 1)).ends_on == D(2026, 12, 10)
+def test_F05_year_not_maintained_is_counted_on_the_provisional_calendar(db, filing):
+    """The shipped calendar covers 2025–2026: a period reaching into 2027 is accepted, counted on the
+    provisional calendar and marked with the year (issue 13: the work never stops for the calendar)."""
+    # Mon 28 Dec: 29, 30, 31 Dec (3), 1 Jan 元旦 (estimated rest), 2–3 weekend, 4, 5, 6, 7 Jan (7).
+    notice = _start(db, filing, posted_on=D(2026, 12, 28))
+    assert (notice.ends_on, notice.provisional_years) == (D(2027, 1, 7), "2027")
+    event = db.session.query(AuditEvent).filter_by(action="notice.posted").one()
+    assert event.detail["provisional_years"] == "2027"
 
 
-def test_F05_calendar_loaded_for_a_new_year_is_used(db, filing):
+def test_F05_a_period_inside_maintained_years_is_not_provisional(db, filing):
+    notice = _start(db, filing, posted_on=D(2026, 12, 1))
+    assert (notice.ends_on, notice.provisional_years) == (D(2026, 12, 10), None)
+
+
+def test_F05_loading_the_official_year_recounts_and_extends_provisional_notices(db, filing):
     from registry.services.calendar import covered_years, load_holidays, parse_holidays
+    from registry.services.filing.notices import recount_provisional
 
+    notice = _start(db, filing, posted_on=D(2026, 12, 28))
+    assert notice.ends_on == D(2027, 1, 7)
+    # The official 2027 calendar makes Mon 4 Jan a rest day the estimate did not foresee.
     rows = parse_holidays("date,is_workday,name\n2027-01-01,0,元旦\n2027-01-04,0,测试假日\n")
     assert load_holidays(db.session, rows) == {"added": 2, "updated": 0, "unchanged": 0}
     assert covered_years(db.session) == [2025, 2026, 2027]
-    # Mon 28 Dec: 29, 30, 31 Dec, (1 Jan holiday, 2–3 weekend, 4 Jan test holiday) 5, 6, 7, 8 Jan.
-    assert _start(db, filing, posted_on=D(2026, 12, 28)).ends_on == D(2027, 1, 8)
+    extended = recount_provisional(db.session, actor=user(db.session, "admin"))
+    # 29, 30, 31 Dec, (1 Jan holiday, 2–3 weekend, 4 Jan test holiday) 5, 6, 7, 8 Jan.
+    assert extended == [notice]
+    assert (notice.ends_on, notice.extended_from, notice.provisional_years) == (D(2027, 1, 8), D(2027, 1, 7), None)
+    assert notice.working_days == 7
+    # A notice posted after the load is counted on the official year directly.
+    assert recount_provisional(db.session, actor=user(db.session, "admin")) == []
+
+
+def test_F05_recount_keeps_a_provisional_notice_that_already_lasts_long_enough(db, filing):
+    from registry.services.calendar import load_holidays, parse_holidays
+    from registry.services.filing.notices import recount_provisional
+
+    notice = _start(db, filing, posted_on=D(2026, 12, 28))
+    load_holidays(db.session, parse_holidays("date,is_workday,name\n2027-01-01,0,元旦\n"))
+    assert recount_provisional(db.session, actor=user(db.session, "admin")) == []
+    assert (notice.ends_on, notice.extended_from, notice.provisional_years) == (D(2027, 1, 7), None, None)
+
+
+def test_F05_provisional_calendar_never_ends_a_notice_before_the_official_one():
+    """Against the State Council's 2025 and 2026 arrangements (the shipped calendar): counted as if
+    those years were not maintained, no notice posted on any day of 2025–2026 ends earlier than
+    on the official calendar — for 7 and for 10 working days."""
+    from registry.services.calendar import HOLIDAYS_CSV, parse_holidays
+
+    official_rows = parse_holidays(HOLIDAYS_CSV.read_text(encoding="utf-8"))
+    official = WorkCalendar({d: w for d, w, _ in official_rows}, covered_years=None)
+    provisional = WorkCalendar({}, covered_years=[])
+    day = D(2025, 1, 1)
+    while day < D(2026, 12, 1):
+        for days in (7, 10):
+            assert provisional.add_working_days(day, days) >= official.add_working_days(day, days), day
+        day += dt.timedelta(days=1)
 
 
 def test_F05_bad_calendar_file_is_refused_whole():
