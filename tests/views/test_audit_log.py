@@ -6,28 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from sqlalchemy import select
 
 from registry.models import AuditEvent, Household
 from tests.conftest import login
-from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import filed_roster
-
-V1 = "370305100201"
-TODAY = dt.date(2026, 6, 15)
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(clock):
-    return clock.set(TODAY)
-
-
-@pytest.fixture
-def members(db, demo):
-    out = filed_roster(db.session, org(db.session), user(db.session, "clerk"))
-    db.session.commit()
-    return out
+# The member-page setup of the change screens' tests: a filed roster of V1, the clock stopped on TODAY.
+from tests.views.test_members_views import TODAY, V1, _fixed_clock, members, post  # noqa: F401
 
 
 def events(db, action: str) -> list[AuditEvent]:
@@ -35,19 +19,14 @@ def events(db, action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
 
 
-def _post(client, m, action: str, prefix: str, **data):
-    resp = client.post(f"/villages/{V1}/members/{m.id}/{action}", data={f"{prefix}-{k}": v for k, v in data.items()})
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
-
-
-def test_audit_page_shows_hukou_flag_and_household_events_and_filters_by_them(login_as, members, db):
+def test_audit_page_shows_hukou_flag_and_household_events_and_filters_by_them(login_as, members, db):  # noqa: F811
     clerk = login_as("clerk")
     son = members[2]
-    _post(clerk, son, "hukou", "hukou", place="山东省济南市历下区", in_organization="0",
-          moved_at=(TODAY - dt.timedelta(days=3)).isoformat(), moved_to_town="y")
-    _post(clerk, son, "flags", "flags", flags=["hukou_moved_to_town", "working_away"])
+    assert post(clerk, son, "hukou", place="山东省济南市历下区", in_organization="0",
+                moved_at=(TODAY - dt.timedelta(days=3)).isoformat(), moved_to_town="y").status_code == 302
+    assert post(clerk, son, "flags", flags=["hukou_moved_to_town", "working_away"]).status_code == 302
     target = db.session.get(Household, members[3].household_id)
-    _post(clerk, son, "move", "move", household_id=str(target.id), relation="93")
+    assert post(clerk, son, "move", household_id=str(target.id), relation="93").status_code == 302
     assert events(db, "membership.hukou") and events(db, "membership.flags") and events(db, "membership.household")
 
     district = login_as("district")
