@@ -63,6 +63,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
+    SESSION_IDLE_TIMEOUT = 0  # tests move the registry clock by weeks; tests/views/test_sessions.py sets it
 
 
 class ProductionConfig(Config):
