@@ -50,6 +50,15 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"  # per client address and username, POST /login only
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Background jobs (registry/jobs.py): a town/district roster file over this size (≈ 2,000 rows) is
+    # checked and imported by a job with a progress page. Queue: None = SQLite file in <instance>/jobs,
+    # or redis://…; JOB_WORKER_THREAD: the web process runs one worker thread (turn off when
+    # `flask --app registry jobs-worker` runs as a process of its own).
+    JOB_THRESHOLD_BYTES = 150_000
+    JOB_QUEUE_URL: str | None = None
+    JOB_FOLDER: str | None = None
+    JOB_WORKER_THREAD = True
+    JOB_STALE_SECONDS = 60  # a running job silent this long has lost its worker: reported as failed
 
 
 class DevelopmentConfig(Config):
@@ -64,6 +73,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
     SESSION_IDLE_TIMEOUT = 0  # tests move the registry clock by weeks; tests/views/test_sessions.py sets it
+    JOB_QUEUE_URL = "memory://"  # tests run queued jobs with jobs.run_pending()
 
 
 class ProductionConfig(Config):

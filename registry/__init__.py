@@ -103,6 +103,12 @@ def _init_extensions(app: Flask) -> None:
 
     init_security(app)
 
+    from registry.jobs import jobs
+    from registry.jobs_roster import AREA_IMPORT, run_area_import
+
+    jobs.register(AREA_IMPORT, run_area_import)
+    jobs.init_app(app)
+
     from registry.db_setup import configure_engine
 
     with app.app_context():

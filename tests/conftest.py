@@ -90,7 +90,7 @@ def _fast_password_hashing(monkeypatch):
 @pytest.fixture
 def app(tmp_path):
     # Uploads of this test only: two test runs in one checkout never sweep each other's files.
-    app = create_app("testing", UPLOAD_FOLDER=str(tmp_path / "uploads"))
+    app = create_app("testing", UPLOAD_FOLDER=str(tmp_path / "uploads"), JOB_FOLDER=str(tmp_path / "jobs"))
     request_started.connect(_fresh_g, app)
     with app.app_context():
         dbtest.current().prepare(_db)

@@ -167,6 +167,11 @@ class RosterSheet:
     ignored: tuple[str, ...] = ()
     _sheet: CalamineSheet | None = field(default=None, repr=False)
 
+    @property
+    def height(self) -> int:
+        """Rows of the sheet as stored (header and title rows included, blank rows too)."""
+        return self._sheet.height if self._sheet is not None else 0
+
     def raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """``(excel_row_number, cells)`` for every non-blank row below the header (cells as calamine
         returns them: str, float, int, bool, date, datetime, time; "" for empty)."""

@@ -31,8 +31,10 @@ def register_blueprints(app: Flask) -> None:
 
     from registry.views import audit  # issue 4: the audit log page
     from registry.views import calendar  # issue 13: the administrator's holiday calendar
+    from registry.views import jobs  # issue 13: progress of background jobs
     from registry.views import users  # issue 13: user administration, own password
 
     app.register_blueprint(audit.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(jobs.bp)

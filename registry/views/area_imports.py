@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
+from registry.jobs import jobs
+from registry.jobs_roster import AREA_IMPORT, report_of
 from registry.models import Area
 from registry.permissions import DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.roster.area_import import import_area_roster
@@ -65,6 +67,10 @@ def upload(code: str):
         storage = form.file.data
         data = storage.read()
         filename = Path(storage.filename or "roster.xlsx").name
+        if _as_job(data):  # a large file is checked by a background job with progress (issue 13)
+            token = save_upload(_folder(), data, user_id=current_user.id, area_code=code, filename=filename)
+            job_id = jobs.submit(AREA_IMPORT, user_id=current_user.id, area_code=code, token=token, dry_run=True)
+            return redirect(url_for("jobs.show", job_id=job_id))
         # The preview always plans the partial import too, so it can say what that would import.
         report = import_area_roster(db.session, data, area, actor=current_user, filename=filename, dry_run=True,
                                     partial=True, **read_limits(current_app.config))
@@ -81,6 +87,14 @@ def upload(code: str):
 def apply(code: str, token: str):
     """Apply a previewed file in one transaction (all or nothing, or households without errors)."""
     area = _area(code)
+    stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
+    if stored is not None and _as_job(stored[0]):
+        form = ApplyForm()
+        if not form.validate_on_submit():
+            abort(400)
+        job_id = jobs.submit(AREA_IMPORT, user_id=current_user.id, area_code=code, token=token, dry_run=False,
+                             partial=form.partial.data == "1")
+        return redirect(url_for("jobs.show", job_id=job_id))
     done = apply_stored(code, token, "area_imports.upload",
                         lambda data, **kw: import_area_roster(db.session, data, area, actor=current_user, **kw))
     if not isinstance(done, Applied):
@@ -88,6 +102,31 @@ def apply(code: str, token: str):
     report = done.report
     if not done.committed:
         return _preview(area, report, token=token, filename=done.filename, partial=done.partial, status=422)
+    return _applied(area, report)
+
+
+def _as_job(data: bytes) -> bool:
+    return len(data) > current_app.config.get("JOB_THRESHOLD_BYTES", 150_000)
+
+
+def job_result(job: dict):
+    """The page a finished area-import job leads to: the preview (checked, or refused) or the landing page."""
+    area = _area(job["area_code"])
+    result = job["result"]
+    report = report_of(result)
+    if result["dry_run"]:
+        token = None if report.file_error else result["token"]
+        return _preview(area, report, token=token, filename=result["filename"], partial=False,
+                        status=422 if report.file_error else 200)
+    if not result["committed"]:
+        flash(_("Nothing was imported: the file has errors. Correct them, or choose to import only "
+                "households without errors."), "error")
+        return _preview(area, report, token=result["token"], filename=result["filename"], partial=result["partial"],
+                        status=422)
+    return _applied(area, report)
+
+
+def _applied(area: Area, report):
     flash(_("Imported into %(villages)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged",
             villages=report.villages, created=report.created, updated=report.updated,
             unchanged=report.unchanged), "success")

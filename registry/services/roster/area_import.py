@@ -39,6 +39,7 @@ from registry.services.roster.preview import LIMIT, preview_diff
 from registry.services.roster.importer import (
     LOCKED_STATES,
     ImportReport,
+    Progress,
     _file_issue,
     _issue,
     _row_issue,
@@ -53,7 +54,7 @@ _SHOW = 10
 def import_area_roster(session: Session, data: bytes, area: Area, *, actor, filename: str | None = None,
                        dry_run: bool = False, partial: bool = False, today: dt.date | None = None,
                        max_rows: int | None = None, max_columns: int | None = None,
-                       max_uncompressed: int | None = None) -> ImportReport:
+                       max_uncompressed: int | None = None, progress: Progress | None = None) -> ImportReport:
     """Import a multi-village roster workbook (.xlsx/.xls/.ods bytes) into the villages of ``area``
     (a town or the district; a village area works too) named by each row's 村代码.
 
@@ -61,11 +62,12 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     of villages with rows in the file and whose ``skipped_households`` read ``村代码/户编号``. Nothing is
     written when ``dry_run`` is set, the file is refused, or any row has an error and ``partial`` is
     False. Flushes, never commits; a unique constraint failing at write time is the file error
-    ``roster.conflict`` (everything is rolled back to before the import)."""
+    ``roster.conflict`` (everything is rolled back to before the import). ``progress`` (see
+    :data:`~registry.services.roster.importer.Progress`) hears of rows read and of villages planned/written."""
     report = ImportReport(dry_run=dry_run, villages=0)
     today = today or local_today()
     results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
-                           max_uncompressed=max_uncompressed)
+                           max_uncompressed=max_uncompressed, progress=progress)
     if results is None:
         return report
 
@@ -141,10 +143,12 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
     missing: list[tuple[str, int]] = []
     headless: list[str] = []
     try:
-        for org in villages:
+        for done, org in enumerate(villages, start=1):
             headless += _village(session, org, by_village[org.area_code], endings[org.id], report, missing,
                                  name=names[org.area_code], partial=partial, writing=writing, actor=actor,
                                  filename=filename, today=today)
+            if progress is not None:
+                progress("write" if writing else "check", done, len(villages))
     except IntegrityError:
         return refuse(savepoint, report, "roster.conflict")
     # Rows with an error outside any village (村代码 missing, unknown or outside) are skipped too.

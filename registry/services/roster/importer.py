@@ -9,6 +9,7 @@ F-09). All or nothing by default; ``partial=True`` leaves out every household wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -33,6 +34,11 @@ from registry.services.roster.endings import apply_endings, check_endings, not_i
 from registry.services.roster.preview import preview_diff
 
 LOCKED_STATES = (TOWN_REVIEW,)
+
+
+#: ``progress(stage, done, total)``: "read" = rows read and checked of the sheet's rows, "write" / "check" =
+#: villages planned (and written) of the villages in the file. Used by background jobs and the CLI bar.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -199,13 +205,15 @@ def refuse(savepoint, report: ImportReport, code: str, households: list[str] | N
 
 def read_checked(data: bytes, filename: str | None, report: ImportReport, *, today: dt.date,
                  max_rows: int | None = None, max_columns: int | None = None,
-                 max_uncompressed: int | None = None) -> list | None:
+                 max_uncompressed: int | None = None, progress: Progress | None = None) -> list | None:
     """Read and validate a roster file: the row results (``registry.excel.roster.validate.RowResult``) in file
-    order, or None after adding the file error (``file.*``) to ``report``. Sets ``report.rows_read``."""
+    order, or None after adding the file error (``file.*``) to ``report``. Sets ``report.rows_read``.
+    ``progress("read", rows done, rows in the sheet)`` is called every few hundred rows."""
     try:
         limits = {k: v for k, v in (("max_columns", max_columns), ("max_uncompressed", max_uncompressed)) if v}
         sheet = read_roster(data, filename, max_rows=max_rows, **limits)
-        check = validate_roster(sheet.rows(), today=today)
+        rows = sheet.rows() if progress is None else _reporting(sheet.rows(), progress, sheet.height - sheet.header_row)
+        check = validate_roster(rows, today=today)
     except FileError as exc:
         report.file_error = True
         report.errors.append(_file_issue(exc.code, exc.message))
@@ -221,6 +229,19 @@ def read_checked(data: bytes, filename: str | None, report: ImportReport, *, tod
         report.errors.append(_file_issue("file.empty", "文件中没有成员数据行"))
         return None
     return results
+
+
+PROGRESS_EVERY = 500  # rows between two progress reports
+
+
+def _reporting(rows, progress: Progress, total: int):
+    """``rows`` unchanged, calling ``progress("read", n, total)`` every PROGRESS_EVERY rows and at the end."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress("read", count, max(total, count))
+        yield row
+    progress("read", count, count)
 
 
 def apply_village(session: Session, organization: Organization, plan, report: ImportReport, *, actor, filename,
