@@ -39,7 +39,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/python -m ruff check registry tests
+	$(BIN)/python -m ruff check registry tests bench
 
 clean:
 	rm -rf $(VENV) instance

@@ -72,8 +72,8 @@ def setup_database(url: str, users: dict[str, int], extra_villages: int) -> dict
         upgrade_schema()
         load_demo(db.session)
         for code, name in ROSTERS.items():
-            report = import_roster(db.session, (SAMPLES / name).read_bytes(), organization_for_village(db.session, code),
-                                   actor=None)
+            org = organization_for_village(db.session, code)
+            report = import_roster(db.session, (SAMPLES / name).read_bytes(), org, actor=None)
             assert report.committed, report.errors[:3]
         town = area_by_code(db.session, TOWN)
         for i in range(extra_villages):

@@ -254,7 +254,8 @@ def fill_village(w: Writer, people: People, area, town_name: str, org_id: int, s
     w.add("filing", {"organization_id": org_id, "version_no": 1, "state": "district_filed", "area_code": code,
                      "notice_id": notice_id, "resolution_id": resolution_id,
                      "submitted_at": dt.datetime(2024, 5, 1, 10), "submitted_by_id": clerk,
-                     "town_recorded_at": dt.datetime(2024, 5, 10, 15), "district_recorded_at": dt.datetime(2024, 5, 20, 9),
+                     "town_recorded_at": dt.datetime(2024, 5, 10, 15),
+                     "district_recorded_at": dt.datetime(2024, 5, 20, 9),
                      "filed_on": FILED_ON, "created_at": NOW, "updated_at": NOW, "version": 1})
     for seq, (pid, hid, values) in enumerate(members, start=1):
         v = values

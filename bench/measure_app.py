@@ -52,7 +52,8 @@ def raw_xlsxwriter(cells: list[list], columns) -> None:
                                                   "strings_to_formulas": False, "strings_to_urls": False,
                                                   "default_format_properties": {"font_name": "宋体", "font_size": 11}})
     ws = workbook.add_worksheet("成员名册")
-    formats = {"text": workbook.add_format({"num_format": "@"}), "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+    formats = {"text": workbook.add_format({"num_format": "@"}),
+               "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
                "number": workbook.add_format({})}
     for i, col in enumerate(columns):
         ws.set_column(i, i, 12, formats[col.cell])

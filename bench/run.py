@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.measure_app import summarise
+from bench.measure_app import summarise  # noqa: E402 (after the sys.path line above)
 
 PY = sys.executable
 STAMPED = ["bench/district_data.py", "bench/make_district.py", "bench/review_version.py", "config.py",
@@ -85,7 +85,8 @@ def bench_import(out: Path, rounds: int) -> dict:
             if which == "base":
                 base.append(child("bench.measure", "calamine", xlsx))
             elif not (ours and "unavailable" in ours[0]):  # not there: say so once, do not retry
-                ours.append(child("bench.measure", "import", xlsx, str(fresh_copy(out / "areas.db", out / "import.db"))))
+                db = fresh_copy(out / "areas.db", out / "import.db")
+                ours.append(child("bench.measure", "import", xlsx, str(db)))
     floor = child("bench.measure", "floor", xlsx, str(fresh_copy(out / "areas.db", out / "floor.db")))
     return {"base": base, "ours": ours, "floor": floor}
 

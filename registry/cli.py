@@ -7,8 +7,18 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from registry.cli_members import register_members_cli
+from registry.cli_ops import register_ops_cli
+from registry.cli_roster import register_roster_cli
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
+from registry.schema import SchemaMismatch, upgrade_schema
+from registry.services.areas import area_by_code
+from registry.services.calendar import covered_years, load_default_holidays, load_holidays, parse_holidays
+from registry.services.demo import load_demo
+from registry.services.errors import DomainError
+from registry.services.filing.notices import recount_provisional
+from registry.services.users import create_user
 
 
 def _pad(text: str, width: int) -> str:
@@ -22,13 +32,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user_cmd)
     app.cli.add_command(set_password_cmd)
     app.cli.add_command(load_holidays_cmd)
-    from registry.cli_members import register_members_cli
-    from registry.cli_roster import register_roster_cli
-
     register_roster_cli(app)
     register_members_cli(app)
-
-    from registry.cli_ops import register_ops_cli  # issue 4: backup / restore
 
     register_ops_cli(app)
 
@@ -38,10 +43,6 @@ def register_cli(app: Flask) -> None:
 def init_db(demo: bool) -> None:
     """Create or upgrade the schema with the migrations (and optionally load the demo district).
     The shipped holiday calendar (imports/holidays.csv) is loaded either way: notices need it (F-05)."""
-    from registry.schema import SchemaMismatch, upgrade_schema
-    from registry.services.calendar import load_default_holidays
-    from registry.services.demo import load_demo
-
     try:
         upgrade_schema()
     except SchemaMismatch as exc:
@@ -65,10 +66,6 @@ def init_db(demo: bool) -> None:
 @click.option("--area", "area_code", required=True, help="区划代码（村12位、镇9位或12位、区6位或12位）")
 def create_user_cmd(name: str, role: str, area_code: str) -> None:
     """Create a user; the password is read from standard input."""
-    from registry.services.areas import area_by_code
-    from registry.services.errors import DomainError
-    from registry.services.users import create_user
-
     password = sys.stdin.readline().rstrip("\r\n")
     area = area_by_code(db.session, area_code)
     if area is None:
@@ -111,10 +108,6 @@ def load_holidays_cmd(file: Path) -> None:
     """Load statutory holidays and adjusted working days (调休) from a CSV file with the columns
     date,is_workday,name (is_workday 1 = adjusted working day, 0 = holiday). Dates already in the
     calendar are updated; the whole file is checked first and nothing is written on an error (F-05)."""
-    from registry.services.calendar import covered_years, load_holidays, parse_holidays
-    from registry.services.errors import DomainError
-    from registry.services.filing.notices import recount_provisional
-
     try:
         rows = parse_holidays(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:

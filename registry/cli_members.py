@@ -8,6 +8,8 @@ import click
 from flask import Flask
 
 from registry.extensions import db
+from registry.services.areas import organization_for_village
+from registry.services.roster.as_of_export import export_roster_as_of
 
 
 def register_members_cli(app: Flask) -> None:
@@ -20,9 +22,6 @@ def register_members_cli(app: Flask) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_roster_as_of_cmd(village_code: str, day: dt.datetime, out: Path) -> None:
     """Export the roster of a village as it was on a day (members active that day)."""
-    from registry.services.areas import organization_for_village
-    from registry.services.roster.as_of_export import export_roster_as_of
-
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")

@@ -6,7 +6,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from registry.backup import BackupError, backup, restore, table_fingerprint
 from registry.extensions import db
+from registry.services import audit
 
 
 def register_ops_cli(app: Flask) -> None:
@@ -15,8 +17,6 @@ def register_ops_cli(app: Flask) -> None:
 
 
 def _print_fingerprint(title: str) -> None:
-    from registry.backup import table_fingerprint
-
     click.echo(title)
     for name, state in table_fingerprint(db.engine, db.metadata).items():
         click.echo(f"  {name:22s} {state.rows:>9d} 行  {state.checksum}")
@@ -26,8 +26,6 @@ def _print_fingerprint(title: str) -> None:
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def backup_cmd(out: Path) -> None:
     """Back up the whole database to OUT (SQLite: online backup API; PostgreSQL: pg_dump)."""
-    from registry.backup import BackupError, backup
-
     db.session.remove()
     try:
         backup(db.engine, out)
@@ -35,8 +33,6 @@ def backup_cmd(out: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     _print_fingerprint(f"已备份到 {out}（各表行数与校验值）：")
     # A backup holds every resident ID: it is an export of everything, so it is audited (after the copy).
-    from registry.services import audit
-
     audit.record(db.session, actor=None, action="backup.create", target_type="database", target_id=None,
                  area_code=current_app.config["DISTRICT_CODE"], file=str(out), bytes=out.stat().st_size)
     db.session.commit()
@@ -47,8 +43,6 @@ def backup_cmd(out: Path) -> None:
 @click.option("--yes", is_flag=True, help="不再确认，直接用备份替换当前数据库的全部内容")
 def restore_cmd(source: Path, yes: bool) -> None:
     """Replace the whole database with the backup SOURCE (made by the backup command)."""
-    from registry.backup import BackupError, restore
-
     if not yes:
         click.confirm(f"将用 {source} 替换当前数据库的全部内容，确定吗？", abort=True)
     db.session.remove()

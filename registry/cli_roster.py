@@ -9,6 +9,11 @@ import click
 from flask import Flask, current_app
 
 from registry.extensions import db
+from registry.models import User
+from registry.services.areas import area_by_code, organization_for_village
+from registry.services.exports import export_roster, export_summary
+from registry.services.roster.area_import import import_area_roster
+from registry.services.roster.importer import import_roster, read_limits
 
 
 def register_roster_cli(app: Flask) -> None:
@@ -19,8 +24,6 @@ def register_roster_cli(app: Flask) -> None:
 
 def _actor(username: str | None):
     from sqlalchemy import select
-
-    from registry.models import User
 
     if not username:
         return None
@@ -43,10 +46,6 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
                       as_json: bool, username: str | None) -> None:
     """Import a roster workbook: one village (--village) or a town/the district (--area, 村代码 per row).
     Exit 0 when committed or a clean dry run, 1 when rows have errors, 2 for file errors."""
-    from registry.services.areas import area_by_code, organization_for_village
-    from registry.services.roster.area_import import import_area_roster
-    from registry.services.roster.importer import import_roster, read_limits
-
     if (village_code is None) == (area_code is None):
         raise click.UsageError("请指定 --village（一个村）或 --area（全镇或全区）其中之一")
     if village_code is not None:
@@ -108,9 +107,6 @@ def _print_report(report) -> None:
 @click.option("--all", "include_unfiled", is_flag=True, help="包含未备案的当前名册（默认只导出已备案名册）")
 def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
     """Export the filed roster of a village, a town or the district as .xlsx."""
-    from registry.services.areas import area_by_code
-    from registry.services.exports import export_roster
-
     area = area_by_code(db.session, area_code)
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
@@ -125,9 +121,6 @@ def export_roster_cmd(area_code: str, out: Path, include_unfiled: bool) -> None:
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export_summary_cmd(area_code: str, out: Path) -> None:
     """Export the summary workbook by town and village."""
-    from registry.services.areas import area_by_code
-    from registry.services.exports import export_summary
-
     area = area_by_code(db.session, area_code)
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")

@@ -20,6 +20,8 @@ from typing import Any
 
 from stdnum.cn.ric import calc_check_digit
 
+from registry.clock import local_today
+
 __all__ = ["IdResult", "normalise_resident_id", "check_character", "ID_ERROR_CODES"]
 
 ID_ERROR_CODES = frozenset({"id.missing", "id.format", "id.checksum", "id.birthdate", "id.precision_lost"})
@@ -111,8 +113,6 @@ def normalise_resident_id(raw: Any, *, today: date | None = None) -> IdResult:
     if not text:
         return _fail("", "id.missing")
     if today is None:
-        from registry.clock import local_today
-
         today = local_today()  # Beijing date (I-03 "not later than today")
 
     n = len(text)

@@ -22,8 +22,12 @@ from flask import g, request_started
 from registry import create_app
 from registry.extensions import db as _db
 from tests import dbtest
-from tests.dbtest import pytest_addoption, pytest_configure, pytest_unconfigure  # noqa: F401
-from tests.dbtest import pytest_report_header as _database_header
+from tests.dbtest import (  # noqa: F401
+    pytest_addoption,
+    pytest_configure,
+    pytest_report_header as _database_header,
+    pytest_unconfigure,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -123,14 +127,14 @@ class FixedClock:
     BEIJING = dt.timezone(dt.timedelta(hours=8))
 
     def __init__(self, when: dt.date | dt.datetime):
-        self.now = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.timezone.utc)
+        self.now = dt.datetime(2026, 6, 15, 2, 0, tzinfo=dt.UTC)
         self.set(when)
 
     def set(self, when: dt.date | dt.datetime) -> FixedClock:
         if not isinstance(when, dt.datetime):
             when = dt.datetime(when.year, when.month, when.day, 10, 0, tzinfo=self.BEIJING)
         assert when.tzinfo is not None, "give an aware datetime"
-        self.now = when.astimezone(dt.timezone.utc)
+        self.now = when.astimezone(dt.UTC)
         return self
 
     def advance(self, **delta) -> FixedClock:

@@ -7,7 +7,7 @@ import registry.clock as clock_module
 from registry.clock import local_now, local_today, to_local, utc_naive_now
 from registry.models.base import utcnow
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_local_today_is_the_beijing_date(monkeypatch):
@@ -32,8 +32,7 @@ def test_stored_utc_shown_in_local_time():
 
 def test_services_default_to_the_beijing_date(db, demo, clock):
     """A notice posted "today" without an explicit ``today`` uses the Beijing date."""
-    from registry.services.filing.filings import current_filing
-    from registry.services.filing.notices import start_notice
+    from registry.services.filing.filings import current_filing, start_notice
     from tests.services.filing_helpers import org, reform_roster, user
 
     clock.set(dt.datetime(2026, 3, 1, 16, 30, tzinfo=UTC))  # 2026-03-02 00:30 Beijing

@@ -15,7 +15,8 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
 import config
-from registry import ROOT, create_app
+from registry import create_app
+from registry.app import ROOT
 from registry.secret_key import COMMITTED_KEYS
 
 GOOD_KEY = "0123456789abcdef0123456789abcdef"

@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 __all__ = [
-    "Column", "ColumnSet", "ROSTER", "ROSTER_COLUMNS", "STANDARD_COLUMNS", "BY_KEY", "BY_HEADING", "HEADINGS", "REQUIRED_KEYS",
+    "Column", "ColumnSet", "ROSTER", "ROSTER_COLUMNS", "STANDARD_COLUMNS", "BY_KEY", "BY_HEADING", "HEADINGS",
+    "REQUIRED_KEYS",
     "heading", "match_heading", "clean_heading", "map_header",
 ]
 

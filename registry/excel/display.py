@@ -8,7 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from registry.codes import (
-    ACQUISITION_GROUND, ID_TYPE, MEMBER_REMARK, MEMBER_STATUS, RELATION, SEX, CodeTable,
+    ACQUISITION_GROUND,
+    ID_TYPE,
+    MEMBER_REMARK,
+    MEMBER_STATUS,
+    RELATION,
+    SEX,
+    CodeTable,
 )
 from registry.excel.columns import BY_KEY, STANDARD_COLUMNS
 from registry.excel.normalise import format_decimal

@@ -13,8 +13,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from python_calamine import (CalamineError, CalamineSheet, CalamineWorkbook, PasswordError, SheetTypeEnum,
-                             SheetVisibleEnum)
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from registry.excel.columns import ROSTER, ColumnSet, clean_heading
 from registry.excel.guard import TooLarge, check_ods, check_xlsx

@@ -26,6 +26,7 @@ __all__ = ["neutralise", "write_roster_xlsx", "write_error_workbook", "write_tab
 ERROR_COLUMN = "错误说明"
 ROW_COLUMN = "原行号"
 from registry.excel.normalise import FORMULA_FIRST as _DANGEROUS_FIRST  # noqa: E402
+
 _RE_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _RE_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

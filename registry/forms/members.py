@@ -9,7 +9,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from registry.codes import (
-    ACQUISITION_GROUND, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, RELATION, RETENTION_FLAG, SEX,
+    ACQUISITION_GROUND,
+    ID_TYPE,
+    LOSS_GROUND,
+    MEMBER_REMARK,
+    RELATION,
+    RETENTION_FLAG,
+    SEX,
 )
 
 _TOO_LONG = _l("At most %(max)d characters")

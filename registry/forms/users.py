@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
-
 _TOO_LONG = _l("Too long")
 _CHOOSE = _l("Please choose a value from the list")
 

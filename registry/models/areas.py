@@ -3,7 +3,6 @@ collective economic organisation of each village (RCEO Law Art. 2, 19)."""
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from registry.models.base import Base, DivisionCode, TimestampMixin
 
 
-class AreaLevel(str, enum.Enum):
+class AreaLevel(str, enum.Enum):  # noqa: UP042 (StrEnum would change str(member))
     DISTRICT = "district"
     TOWN = "town"
     VILLAGE = "village"
@@ -28,11 +27,11 @@ class Area(Base):
     code: Mapped[DivisionCode] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(60))
     level: Mapped[str] = mapped_column(String(10))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("areas.id"))
-    release_year: Mapped[Optional[int]]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    release_year: Mapped[int | None]
 
-    parent: Mapped[Optional["Area"]] = relationship(remote_side=[id])
-    organization: Mapped[Optional["Organization"]] = relationship(back_populates="area", uselist=False)
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+    organization: Mapped[Organization | None] = relationship(back_populates="area", uselist=False)
 
     @property
     def scope_prefix(self) -> str:
@@ -62,7 +61,7 @@ class Organization(TimestampMixin, Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     level: Mapped[str] = mapped_column(String(10), default="village")
-    credit_code: Mapped[Optional[str]] = mapped_column(String(18))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
     # Division code copied from the area so every scoped query is a plain prefix match.
     area_code: Mapped[DivisionCode] = mapped_column(index=True)
 

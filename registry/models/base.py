@@ -9,6 +9,8 @@ from typing import Annotated
 from sqlalchemy import DateTime, MetaData, Numeric, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
+from registry.clock import utc_naive_now
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -27,8 +29,6 @@ DivisionCode = Annotated[str, mapped_column(String(12))]
 
 def utcnow() -> dt.datetime:
     """Naive UTC, the form every timestamp is stored in (shown in Beijing time, registry.clock)."""
-    from registry.clock import utc_naive_now
-
     return utc_naive_now()
 
 

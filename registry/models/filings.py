@@ -3,7 +3,6 @@ frozen copy of the roster rows (FilingItem) and the change against the last file
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -41,24 +40,24 @@ class Filing(TimestampMixin, VersionedMixin, Base):
     state: Mapped[str] = mapped_column(String(20), default=DRAFT, index=True)
     area_code: Mapped[str] = mapped_column(String(12), index=True)
     # use_alter: filings ↔ public_notices reference each other.
-    notice_id: Mapped[Optional[int]] = mapped_column(ForeignKey("public_notices.id", use_alter=True))
-    resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
-    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    submitted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    town_recorded_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    town_recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    district_recorded_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    district_recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    return_reason: Mapped[Optional[str]] = mapped_column(Text)
-    filed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("public_notices.id", use_alter=True))
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    town_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    town_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    district_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    district_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
     # The (Beijing) date the roster last changed while this version was open (import, edit). A
     # notice posted before it did not show the roster as it is: start_notice refuses it (F-04).
-    roster_changed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    roster_changed_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    organization: Mapped["Organization"] = relationship()  # noqa: F821
-    notice: Mapped[Optional["PublicNotice"]] = relationship(foreign_keys=[notice_id])  # noqa: F821
-    resolution: Mapped[Optional["Resolution"]] = relationship()  # noqa: F821
-    items: Mapped[list["FilingItem"]] = relationship(back_populates="filing", order_by="FilingItem.id")
+    organization: Mapped[Organization] = relationship()  # noqa: F821
+    notice: Mapped[PublicNotice | None] = relationship(foreign_keys=[notice_id])  # noqa: F821
+    resolution: Mapped[Resolution | None] = relationship()  # noqa: F821
+    items: Mapped[list[FilingItem]] = relationship(back_populates="filing", order_by="FilingItem.id")
 
 
 class FilingItem(Base):
@@ -74,6 +73,6 @@ class FilingItem(Base):
     change: Mapped[str] = mapped_column(String(10), default="added")
     data: Mapped[dict] = mapped_column(JSON)
     # How the membership left the roster or was refused (ground, date, reason…), frozen with the row.
-    detail: Mapped[Optional[dict]] = mapped_column(JSON)
+    detail: Mapped[dict | None] = mapped_column(JSON)
 
     filing: Mapped[Filing] = relationship(back_populates="items")

@@ -3,9 +3,18 @@ and the women's-equality review flags of a filing (W-02)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.base import Base, ShareUnits, TimestampMixin, VersionedMixin
@@ -37,13 +46,13 @@ class Dispute(TimestampMixin, VersionedMixin, Base):
     subject: Mapped[str] = mapped_column(Text)  # the decision disputed and the claim
     stage: Mapped[str] = mapped_column(String(20), default="town_mediation")
     status_before: Mapped[str] = mapped_column(String(10))
-    closed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    outcome: Mapped[Optional[str]] = mapped_column(String(12))
-    outcome_note: Mapped[Optional[str]] = mapped_column(Text)
-    opened_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    closed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    membership: Mapped["Membership"] = relationship()  # noqa: F821
+    membership: Mapped[Membership] = relationship()  # noqa: F821
 
 
 class NonMemberGrant(TimestampMixin, Base):
@@ -65,14 +74,14 @@ class NonMemberGrant(TimestampMixin, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     resolution_id: Mapped[int] = mapped_column(ForeignKey("resolutions.id"))
     rights: Mapped[str] = mapped_column(String(120))
-    units: Mapped[Optional[ShareUnits]]
+    units: Mapped[ShareUnits | None]
     valid_from: Mapped[dt.date] = mapped_column(Date)
-    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(Text)  # long work for and contribution to the organisation
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    person: Mapped["Person"] = relationship()  # noqa: F821
-    resolution: Mapped["Resolution"] = relationship()  # noqa: F821
+    person: Mapped[Person] = relationship()  # noqa: F821
+    resolution: Mapped[Resolution] = relationship()  # noqa: F821
 
     @property
     def right_codes(self) -> list[str]:
@@ -97,6 +106,6 @@ class EqualityFlag(Base):
     kind: Mapped[str] = mapped_column(String(10))  # rejection / loss / withdrawal
     reason: Mapped[str] = mapped_column(Text)  # the texts that triggered the flag
     keywords: Mapped[str] = mapped_column(String(200))
-    acknowledged_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime)
-    acknowledged_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -4,8 +4,6 @@ withdrawn 已自愿退出, disputed 争议中 (DOMAIN §6.1)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,38 +59,38 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))  # indexed by uq_memberships_person_org
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    household_id: Mapped[Optional[int]] = mapped_column(ForeignKey("households.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending")
-    acquisition_ground: Mapped[Optional[str]] = mapped_column(String(20))  # DOMAIN §2.4
-    acquired_at: Mapped[Optional[dt.date]] = mapped_column(Date)
-    loss_ground: Mapped[Optional[str]] = mapped_column(String(20))  # DOMAIN §2.5
-    lost_at: Mapped[Optional[dt.date]] = mapped_column(Date)
-    loss_note: Mapped[Optional[str]] = mapped_column(Text)
-    retained_rights_until: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-10
+    acquisition_ground: Mapped[str | None] = mapped_column(String(20))  # DOMAIN §2.4
+    acquired_at: Mapped[dt.date | None] = mapped_column(Date)
+    loss_ground: Mapped[str | None] = mapped_column(String(20))  # DOMAIN §2.5
+    lost_at: Mapped[dt.date | None] = mapped_column(Date)
+    loss_note: Mapped[str | None] = mapped_column(Text)
+    retained_rights_until: Mapped[dt.date | None] = mapped_column(Date)  # M-10
     retention_flags: Mapped[str] = mapped_column(String(200), default="")  # §2.6, comma separated
-    remark: Mapped[Optional[str]] = mapped_column(String(1))  # NY/T 2539 C.18
-    group_code: Mapped[Optional[str]] = mapped_column(String(20))
-    population_shares: Mapped[Optional[ShareUnits]]
-    farm_age_shares: Mapped[Optional[ShareUnits]]
-    total_shares: Mapped[Optional[ShareUnits]]
-    notes: Mapped[Optional[str]] = mapped_column(Text)
-    resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))
-    confirmed_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    remark: Mapped[str | None] = mapped_column(String(1))  # NY/T 2539 C.18
+    group_code: Mapped[str | None] = mapped_column(String(20))
+    population_shares: Mapped[ShareUnits | None]
+    farm_age_shares: Mapped[ShareUnits | None]
+    total_shares: Mapped[ShareUnits | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    confirmed_at: Mapped[dt.date | None] = mapped_column(Date)
     # Membership lifecycle (issue 3, registry.services.membership.transitions).
-    rejection_reason: Mapped[Optional[str]] = mapped_column(Text)  # M-04; set while pending = proposed
-    loss_citation: Mapped[Optional[str]] = mapped_column(String(200))  # M-09 charter article / law
-    loss_evidence: Mapped[Optional[str]] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
-    withdrawal_applied_on: Mapped[Optional[dt.date]] = mapped_column(Date)  # M-18 written application
-    loss_resolution_id: Mapped[Optional[int]] = mapped_column(ForeignKey("resolutions.id"))  # consent
+    rejection_reason: Mapped[str | None] = mapped_column(Text)  # M-04; set while pending = proposed
+    loss_citation: Mapped[str | None] = mapped_column(String(200))  # M-09 charter article / law
+    loss_evidence: Mapped[str | None] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
+    withdrawal_applied_on: Mapped[dt.date | None] = mapped_column(Date)  # M-18 written application
+    loss_resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))  # consent
     # M-15 hand-over: the membership elsewhere whose confirmation ended this one.
-    ended_by_membership_id: Mapped[Optional[int]] = mapped_column(ForeignKey("memberships.id"))
+    ended_by_membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
 
-    person: Mapped["Person"] = relationship(back_populates="memberships")  # noqa: F821
-    organization: Mapped["Organization"] = relationship()  # noqa: F821
-    household: Mapped[Optional["Household"]] = relationship()  # noqa: F821
-    resolution: Mapped[Optional["Resolution"]] = relationship(foreign_keys=[resolution_id])
-    loss_resolution: Mapped[Optional["Resolution"]] = relationship(foreign_keys=[loss_resolution_id])
-    ended_by: Mapped[Optional["Membership"]] = relationship(remote_side=[id], foreign_keys=[ended_by_membership_id])
+    person: Mapped[Person] = relationship(back_populates="memberships")  # noqa: F821
+    organization: Mapped[Organization] = relationship()  # noqa: F821
+    household: Mapped[Household | None] = relationship()  # noqa: F821
+    resolution: Mapped[Resolution | None] = relationship(foreign_keys=[resolution_id])
+    loss_resolution: Mapped[Resolution | None] = relationship(foreign_keys=[loss_resolution_id])
+    ended_by: Mapped[Membership | None] = relationship(remote_side=[id], foreign_keys=[ended_by_membership_id])
 
     @property
     def flags(self) -> list[str]:
@@ -116,15 +114,15 @@ class Resolution(TimestampMixin, VersionedMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     body: Mapped[str] = mapped_column(String(20), default="member_assembly")  # or representative
     subject: Mapped[str] = mapped_column(String(30), default="membership_confirmation")  # §2.10
-    title: Mapped[Optional[str]] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
     notice_date: Mapped[dt.date] = mapped_column(Date)
     meeting_date: Mapped[dt.date] = mapped_column(Date)
     base_members: Mapped[int]  # members with full civil capacity (A-07)
     attendees: Mapped[int]
     votes_for: Mapped[int]
     passed: Mapped[bool] = mapped_column(default=False)
-    party_pre_discussion_date: Mapped[Optional[dt.date]] = mapped_column(Date)  # A-12
-    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    party_pre_discussion_date: Mapped[dt.date | None] = mapped_column(Date)  # A-12
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class PublicNotice(TimestampMixin, Base):
@@ -135,18 +133,18 @@ class PublicNotice(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    filing_id: Mapped[Optional[int]] = mapped_column(ForeignKey("filings.id"), index=True)
+    filing_id: Mapped[int | None] = mapped_column(ForeignKey("filings.id"), index=True)
     posted_on: Mapped[dt.date] = mapped_column(Date)
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     working_days: Mapped[int]
-    place: Mapped[Optional[str]] = mapped_column(String(200))
+    place: Mapped[str | None] = mapped_column(String(200))
     # Years counted on the provisional calendar ("2027"; None when every day was on the official one)
     # and, after the official year was loaded and the period recounted, the end date it had before.
-    provisional_years: Mapped[Optional[str]] = mapped_column(String(40))
-    extended_from: Mapped[Optional[dt.date]] = mapped_column(Date)
+    provisional_years: Mapped[str | None] = mapped_column(String(40))
+    extended_from: Mapped[dt.date | None] = mapped_column(Date)
 
-    objections: Mapped[list["Objection"]] = relationship(back_populates="notice", order_by="Objection.id")
+    objections: Mapped[list[Objection]] = relationship(back_populates="notice", order_by="Objection.id")
 
 
 class Objection(TimestampMixin, VersionedMixin, Base):
@@ -159,6 +157,6 @@ class Objection(TimestampMixin, VersionedMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     raised_by: Mapped[str] = mapped_column(String(60))
     resolved: Mapped[bool] = mapped_column(default=False)
-    resolution_note: Mapped[Optional[str]] = mapped_column(Text)
+    resolution_note: Mapped[str | None] = mapped_column(Text)
 
     notice: Mapped[PublicNotice] = relationship(back_populates="objections")

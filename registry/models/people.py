@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -22,11 +21,11 @@ class Person(TimestampMixin, VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     id_type: Mapped[str] = mapped_column(String(1), default="1")  # NY/T 2539 C.15
     id_number: Mapped[str] = mapped_column(String(20), unique=True)  # I-08
-    id_number_legacy: Mapped[Optional[str]] = mapped_column(String(15))
+    id_number_legacy: Mapped[str | None] = mapped_column(String(15))
     name: Mapped[str] = mapped_column(String(60), index=True)
     sex: Mapped[str] = mapped_column(String(1))  # GB/T 2261.1: "1" male, "2" female
-    birth_date: Mapped[Optional[dt.date]] = mapped_column(Date)
-    phone: Mapped[Optional[str]] = mapped_column(String(30))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(30))
     # Last 4 characters of the ID, indexed for the roster search "by ID tail".
     id_tail: Mapped[str] = mapped_column(String(4), index=True, default="")
     # Pinyin of the name (registry.pinyin.name_pinyin), indexed for search by initials (wxl) or full
@@ -34,8 +33,8 @@ class Person(TimestampMixin, VersionedMixin, Base):
     name_pinyin: Mapped[str] = mapped_column(String(240), index=True, default="", server_default="")
     name_initials: Mapped[str] = mapped_column(String(60), index=True, default="", server_default="")
 
-    memberships: Mapped[list["Membership"]] = relationship(back_populates="person")  # noqa: F821
-    hukou_records: Mapped[list["HukouRecord"]] = relationship(
+    memberships: Mapped[list[Membership]] = relationship(back_populates="person")  # noqa: F821
+    hukou_records: Mapped[list[HukouRecord]] = relationship(
         back_populates="person", order_by="HukouRecord.id"
     )
 
@@ -58,10 +57,10 @@ class Household(TimestampMixin, VersionedMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))  # indexed by uq_households_org_number
     number: Mapped[str] = mapped_column(String(18))  # "0001", or an 18-digit CBFBM
-    group_code: Mapped[Optional[str]] = mapped_column(String(20))
+    group_code: Mapped[str | None] = mapped_column(String(20))
 
-    organization: Mapped["Organization"] = relationship()  # noqa: F821
-    members: Mapped[list["HouseholdMember"]] = relationship(
+    organization: Mapped[Organization] = relationship()  # noqa: F821
+    members: Mapped[list[HouseholdMember]] = relationship(
         back_populates="household", order_by="HouseholdMember.id"
     )
 
@@ -87,8 +86,8 @@ class HouseholdMember(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     relation: Mapped[str] = mapped_column(String(2))
     is_head: Mapped[bool] = mapped_column(default=False)
-    valid_from: Mapped[Optional[dt.date]] = mapped_column(Date)
-    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     household: Mapped[Household] = relationship(back_populates="members")
     person: Mapped[Person] = relationship()
@@ -102,11 +101,11 @@ class HukouRecord(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    place: Mapped[Optional[str]] = mapped_column(String(120))
-    in_organization: Mapped[Optional[bool]]
-    organization_id: Mapped[Optional[int]] = mapped_column(ForeignKey("organizations.id"))
-    moved_at: Mapped[Optional[dt.date]] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(120))
+    in_organization: Mapped[bool | None]
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    moved_at: Mapped[dt.date | None] = mapped_column(Date)
     moved_to_town: Mapped[bool] = mapped_column(default=False)
-    valid_to: Mapped[Optional[dt.date]] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="hukou_records")

@@ -1,8 +1,6 @@
 """Users and roles. A user's scope is a division-code prefix (DESIGN §2)."""
 from __future__ import annotations
 
-from typing import Optional
-
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship

@@ -109,8 +109,8 @@ def search_members(session: Session, user, search: RosterSearch, *, status: str 
     (安 < 白 < 陈 < 张), then name, person and membership id (stable pages). ``page`` counts from 1."""
     town = aliased(Area)
     stmt = (
-        select(Membership.id, Organization.id, Person.name, Person.id_number, Organization.area_code, Area.name, town.name,
-               Household.number, Membership.status)
+        select(Membership.id, Organization.id, Person.name, Person.id_number, Organization.area_code, Area.name,
+               town.name, Household.number, Membership.status)
         .select_from(Person)
         .join(Membership, Membership.person_id == Person.id)
         .join(Organization, Organization.id == Membership.organization_id)

@@ -35,7 +35,7 @@ class SummaryRow:
     filings_at_town: int = 0
     filings_at_district: int = 0
 
-    def add(self, other: "SummaryRow") -> None:
+    def add(self, other: SummaryRow) -> None:
         for f in ("households", "members", "male", "female", "hukou_outside", "pending_candidates",
                   "filings_at_town", "filings_at_district"):
             setattr(self, f, getattr(self, f) + getattr(other, f))

@@ -43,8 +43,8 @@ def parse_holidays(text: str) -> list[tuple[dt.date, bool, str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     if header[:3] != list(CSV_COLUMNS):
-        raise DomainError("calendar.bad_file", f"节假日文件的表头须为 {','.join(CSV_COLUMNS)}，实际为 {','.join(header)}",
-                          rule="F-05")
+        raise DomainError("calendar.bad_file",
+                          f"节假日文件的表头须为 {','.join(CSV_COLUMNS)}，实际为 {','.join(header)}", rule="F-05")
     reader.fieldnames = header
     rows, errors, seen = [], [], {}
     for row in reader:

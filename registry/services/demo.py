@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import User
 from registry.services.areas import area_by_code, load_divisions
+from registry.services.calendar import load_default_holidays
 from registry.services.users import create_user
 
 DIVISIONS_CSV = Path(__file__).resolve().parents[2] / "imports" / "divisions.csv"
@@ -31,8 +32,6 @@ def load_demo(session: Session) -> list[tuple[str, str, str, str]]:
     """Load divisions and create the demo users that do not exist yet.
     Returns ``(username, password, role, area name)`` for every demo user."""
     load_divisions(session, DIVISIONS_CSV)
-    from registry.services.calendar import load_default_holidays
-
     load_default_holidays(session)
     out = []
     for username, role, code, display in DEMO_USERS:

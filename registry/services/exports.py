@@ -15,6 +15,7 @@ from registry.excel.writer import write_roster_xlsx, write_table_xlsx
 from registry.models import Area, Filing, FilingItem
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
 from registry.reports.roster.masking import BIRTH_YEAR_COLUMN, masked_rows
+from registry.reports.roster.rows import iter_roster_rows
 from registry.reports.summary import GROUNDS, district_summary
 from registry.services import audit
 
@@ -61,8 +62,6 @@ def filed_rows(session: Session, filing_ids: list[int], *, with_village_code: bo
 
 def current_rows(session: Session, scope: str, *, with_village_code: bool):
     """Yield the display rows of the current (not necessarily filed) rosters within ``scope``."""
-    from registry.reports.roster.rows import iter_roster_rows
-
     for _, row in iter_roster_rows(session, scope, with_village_code=with_village_code):
         yield row
 

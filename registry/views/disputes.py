@@ -12,12 +12,15 @@ from registry.extensions import db
 from registry.forms.disputes import CloseDisputeForm, OpenDisputeForm, StageForm
 from registry.models import Dispute, Membership, Organization
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
-from registry.services.membership.disputes import (
-    OUTCOME_LABELS, STAGE_LABELS, advance_stage, close_dispute, disputes_of, open_dispute,
-)
 from registry.services.errors import DomainError
-from registry.services.membership.transitions import OPEN_DISPUTE, TRANSITIONS
-from registry.views.members import commit, load_membership, load_village, member_page, refused
+from registry.services.membership.disputes import (
+    OUTCOME_LABELS,
+    STAGE_LABELS,
+    advance_stage,
+    close_dispute,
+    open_dispute,
+)
+from registry.views.member_page import commit, load_membership, load_village, member_page, refused
 
 bp = Blueprint("disputes", __name__)
 
@@ -27,19 +30,6 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 @bp.app_context_processor
 def dispute_labels():
     return {"dispute_stage_labels": STAGE_LABELS, "dispute_outcome_labels": OUTCOME_LABELS}
-
-
-def dispute_context(m: Membership, can_edit: bool, forms: dict) -> dict:
-    """Member page: the membership's disputes (everyone) and the clerk's dispute forms."""
-    disputes = disputes_of(db.session, m.id)
-    current = next((d for d in disputes if d.closed_on is None), None)
-    ctx = {"disputes": disputes, "open_dispute": current,
-           "can_open_dispute": can_edit and (m.status, OPEN_DISPUTE) in TRANSITIONS}
-    if can_edit:
-        ctx.update(dispute_form=forms.get("dispute_form") or OpenDisputeForm(),
-                   stage_form=forms.get("stage_form") or StageForm(),
-                   close_form=forms.get("close_form") or CloseDisputeForm())
-    return ctx
 
 
 def _dispute(org: Organization, dispute_id: int) -> tuple[Dispute, Membership]:

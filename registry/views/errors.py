@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
 from registry.extensions import db
+from registry.views.concurrency import register_stale_handler
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -20,7 +21,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return page(400, _("Bad request"), _("The form has expired or is invalid; please reload the page and try again"))
+        return page(400, _("Bad request"),
+                    _("The form has expired or is invalid; please reload the page and try again"))
 
     @app.errorhandler(403)
     def forbidden(e):
@@ -52,7 +54,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def internal(e):
         return page(500, _("Internal error"))
-
-    from registry.views.concurrency import register_stale_handler  # issue 4: 409 for concurrent changes
 
     register_stale_handler(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
+from registry.codes import ACQUISITION_GROUND
 from registry.extensions import db
 from registry.models import Area
 from registry.permissions import ADMIN, DISTRICT, TOWN, ensure_in_scope, exports_full_ids, require_role
@@ -31,8 +32,6 @@ def _area(code: str) -> Area:
 @require_role(*READERS)
 def index():
     """Summary screen of the user's area with export links for each town and village."""
-    from registry.codes import ACQUISITION_GROUND
-
     summary = district_summary(db.session, current_user.scope)
     return render_template("exports/index.html", summary=summary, area=current_user.area,
                            grounds=[(g, ACQUISITION_GROUND.labels[g]) for g in GROUNDS])

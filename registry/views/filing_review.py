@@ -20,7 +20,7 @@ from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
 from registry.services.membership.equality import acknowledge, flags_of
 from registry.services.roster.diff import filing_diff
-from registry.views.members import commit, load_village, refused
+from registry.views.member_page import commit, load_village, refused
 
 bp = Blueprint("review", __name__)
 

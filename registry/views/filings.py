@@ -1,5 +1,6 @@
-"""Roster filing screens (DOMAIN §6.2): the village's notice → assembly → submission page, the
-town and district inboxes, and the filing detail with the town/district actions.
+"""Roster filing screens (DOMAIN §6.2) of the village: the notice → assembly → submission page and
+the clerk's steps. Defines the ``filings`` blueprint; the town and district inboxes, the filing detail
+and the officers' actions are its routes in :mod:`registry.views.filing_officers`.
 
 Handlers: load → scope (404) / role (403) → form → service → one commit → flash → redirect. A
 refused rule (DomainError) is flashed with its rule id, rolled back and the page re-rendered."""
@@ -16,29 +17,40 @@ from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.concurrency import with_version
 from registry.forms.filings import (
-    ActionForm, NoticeForm, ObjectionForm, ResolutionForm, ResolveObjectionForm, ReturnForm,
+    ActionForm,
+    NoticeForm,
+    ObjectionForm,
+    ResolutionForm,
+    ResolveObjectionForm,
 )
-from registry.models import Area, AuditEvent, Filing, Objection, Organization, User
+from registry.models import Area, AuditEvent, Filing, Objection, Organization
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.reports.roster.listing import find_area
-from registry.services.filing import filings as workflow
 from registry.services.errors import DomainError
+from registry.services.filing import filings as workflow
 from registry.services.filing.confirmation import pending_count
-from registry.services.filing.items import item_counts
-from registry.services.filing.queries import (
-    district_inbox as district_inbox_query, filing_trail, notices_of, status_counts,
-    town_inbox as town_inbox_query,
-)
+from registry.services.filing.filings import start_notice as start_notice_service
 from registry.services.filing.notices import notice_ended, open_objections, raise_objection, resolve_objection
-from registry.services.filing.notices import start_notice as start_notice_service
+from registry.services.filing.queries import (
+    status_counts,
+)
 from registry.services.filing.resolutions import capacity_counts
 from registry.views.concurrency import check_version, stale_message
 from registry.views.filing_labels import (
-    audit_action_label, audit_details, filing_change_label, filing_state_label,
+    audit_action_label,
+    filing_change_label,
+    filing_state_label,
 )
+from registry.views.member_page import load_village, refused
 
 bp = Blueprint("filings", __name__)
 for _filter in (audit_action_label, filing_state_label, filing_change_label):
@@ -47,17 +59,7 @@ for _filter in (audit_action_label, filing_state_label, filing_change_label):
 READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 
-
 # --- loading --------------------------------------------------------------------------------------------
-
-def load_village(code: str) -> tuple[Area, Organization]:
-    """The village and its organisation; 404 when unknown or outside the user's scope."""
-    village = find_area(db.session, current_user, code, "village")
-    if village is None or village.organization is None:
-        abort(404)
-    ensure_in_scope(current_user, village.code)
-    return village, village.organization
-
 
 def load_filing(filing_id: int) -> Filing:
     filing = db.get_or_404(Filing, filing_id)
@@ -65,7 +67,7 @@ def load_filing(filing_id: int) -> Filing:
     return filing
 
 
-def _commit(message: str) -> bool:
+def commit(message: str) -> bool:
     """Commit the request's work and flash ``message``; on a concurrent change roll back and say so.
     (A lost race inside a service's flush reaches the app-wide 409 handler in views.errors.)"""
     try:
@@ -76,11 +78,6 @@ def _commit(message: str) -> bool:
         return False
     flash(message, "success")
     return True
-
-
-def _refused(err: DomainError) -> None:
-    db.session.rollback()
-    flash(str(err), "error")
 
 
 # --- the village page -----------------------------------------------------------------------------------
@@ -117,7 +114,8 @@ def _resolution_note(filing: Filing | None, state: str | None, pending: int, obj
     if state in (TOWN_REVIEW, TOWN_FILED, DISTRICT_FILED):
         return _("The roster has been submitted; nothing is to be recorded here.")
     if notice is None:
-        return _("Post the roster for public notice first; a resolution can be recorded once the notice period has ended.")
+        return _("Post the roster for public notice first; "
+                 "a resolution can be recorded once the notice period has ended.")
     if state == ON_NOTICE:
         return _("Available once the notice period has ended (on %(date)s).", date=notice.ends_on.isoformat())
     if objections_open:
@@ -168,7 +166,8 @@ def _village_page(village: Area, org: Organization, **forms):
     note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
-        history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections, pending=pending,
+        history=[(f, workflow.display_state(f, today)) for f in history], notice=notice, objections=objections,
+        pending=pending,
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
         notice_form=with_version(forms.get("notice_form") or NoticeForm(), filing),
         objection_form=forms.get("objection_form") or ObjectionForm(),
@@ -208,9 +207,9 @@ def start_notice(code: str):
             place=form.place.data, actor=current_user, today=local_today(),
             working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
     except DomainError as err:
-        _refused(err)
+        refused(err)
         return _village_page(village_area, org, notice_form=form)
-    _commit(_("The roster is on public notice until %(date)s", date=notice.ends_on.isoformat()))
+    commit(_("The roster is on public notice until %(date)s", date=notice.ends_on.isoformat()))
     return redirect(url_for("filings.village", code=code))
 
 
@@ -227,9 +226,9 @@ def add_objection(code: str):
     try:
         raise_objection(db.session, filing.notice, form.text.data, form.raised_by.data, actor=current_user)
     except DomainError as err:
-        _refused(err)
+        refused(err)
         return _village_page(village_area, org, objection_form=form)
-    _commit(_("The objection has been recorded"))
+    commit(_("The objection has been recorded"))
     return redirect(url_for("filings.village", code=code))
 
 
@@ -247,9 +246,9 @@ def resolve(code: str, objection_id: int):
     try:
         resolve_objection(db.session, objection, form.note.data, actor=current_user)
     except DomainError as err:
-        _refused(err)
+        refused(err)
         return _village_page(village_area, org, resolve_forms={objection_id: form})
-    _commit(_("The objection has been marked as handled"))
+    commit(_("The objection has been marked as handled"))
     return redirect(url_for("filings.village", code=code))
 
 
@@ -265,14 +264,14 @@ def record_resolution(code: str):
     try:
         workflow.record_resolution(db.session, filing, actor=current_user, today=local_today(), **form.facts())
     except DomainError as err:
-        _refused(err)
+        refused(err)
         return _village_page(village_area, org, resolution_form=form, resolution_error=str(err))
     decided = db.session.get(AuditEvent, _last_event_id(filing.id)).detail
     if decided.get("rejected_count"):
-        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed, %(m)s not confirmed",
+        commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed, %(m)s not confirmed",
                   n=decided["confirmed_count"], m=decided["rejected_count"]))
     else:
-        _commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=decided["confirmed_count"]))
+        commit(_("The resolution has been recorded; %(n)s candidate(s) confirmed", n=decided["confirmed_count"]))
     return redirect(url_for("filings.village", code=code))
 
 
@@ -294,9 +293,9 @@ def _village_action(code: str, run, message: str):
     try:
         run(db.session, filing, actor=current_user, today=local_today())
     except DomainError as err:
-        _refused(err)
+        refused(err)
         return _village_page(village_area, org)
-    _commit(message)
+    commit(message)
     return redirect(url_for("filings.village", code=code))
 
 
@@ -318,96 +317,3 @@ def submit(code: str):
 def reopen(code: str):
     return _village_action(code, workflow.reopen,
                            _("The returned roster is open for correction; submit it again when ready"))
-
-
-# --- inboxes --------------------------------------------------------------------------------------------
-
-@bp.get("/town/filings")
-@require_role(TOWN)
-def town_inbox():
-    inbox = town_inbox_query(db.session, current_user.scope)
-    return render_template("filings/inbox.html", inbox=inbox, level="town", action_form=ActionForm())
-
-
-@bp.get("/district/filings")
-@require_role(DISTRICT, ADMIN)
-def district_inbox():
-    inbox = district_inbox_query(db.session, current_user.scope)
-    return render_template("filings/inbox.html", inbox=inbox, level="district", action_form=ActionForm())
-
-
-# --- detail and the town / district actions -------------------------------------------------------------
-
-def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
-    from registry.views.filing_review import audit_review_view, review_context
-
-    counts = item_counts(db.session, filing.id)
-    users = {}
-    for uid in (filing.submitted_by_id, filing.town_recorded_by_id, filing.district_recorded_by_id):
-        if uid:
-            users[uid] = db.session.get(User, uid)
-    notices = notices_of(db.session, filing)
-    by_id = {n.id: n for n in notices}
-    trail = [(event, actor, audit_details(event, by_id)) for event, actor in filing_trail(db.session, filing)]
-    review = review_context(filing)
-    html = render_template(
-        "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, **review, notices=notices,
-        trail=trail, users=users, complete=workflow.is_complete(filing),
-        return_form=with_version(return_form or ReturnForm(), filing), action_form=with_version(ActionForm(), filing),
-        can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
-        can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
-        total=sum(counts.values()),
-    )
-    audit_review_view(filing, review)
-    return html
-
-
-@bp.get("/filings/<int:filing_id>")
-@require_role(*READERS)
-def detail(filing_id: int):
-    return _detail_page(load_filing(filing_id))
-
-
-def _officer_action(filing_id: int, run, message: str, form, **data):
-    filing = load_filing(filing_id)
-    check_version(filing, form)
-    try:
-        run(db.session, filing, actor=current_user, today=local_today(), **data)
-    except DomainError as err:
-        _refused(err)
-        return _detail_page(load_filing(filing_id))
-    _commit(message)
-    return redirect(url_for("filings.detail", filing_id=filing_id))
-
-
-@bp.post("/filings/<int:filing_id>/record")
-@require_role(TOWN)
-def record(filing_id: int):
-    load_filing(filing_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _officer_action(filing_id, workflow.town_record, _("The roster has been recorded by the town"), form)
-
-
-@bp.post("/filings/<int:filing_id>/return")
-@require_role(TOWN)
-def return_filing(filing_id: int):
-    filing = load_filing(filing_id)
-    form = ReturnForm()
-    if not form.validate_on_submit():
-        return _detail_page(filing, return_form=form)
-    return _officer_action(filing_id, workflow.town_return, _("The roster has been returned to the village"),
-                           form, reason=form.reason.data)
-
-
-@bp.post("/filings/<int:filing_id>/receive")
-@require_role(DISTRICT)
-def receive(filing_id: int):
-    load_filing(filing_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    return _officer_action(filing_id, workflow.district_receive,
-                           _("The district has recorded the roster; the filing is complete"), form)

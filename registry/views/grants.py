@@ -15,9 +15,9 @@ from registry.forms.grants import GrantForm
 from registry.models import Resolution
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.services.errors import DomainError
-from registry.services.membership.grants import RIGHT_LABELS, grant_rights, grants_of
 from registry.services.filing.resolutions import SUBJECTS, record_resolution
-from registry.views.members import commit, load_village, refused
+from registry.services.membership.grants import RIGHT_LABELS, grant_rights, grants_of
+from registry.views.member_page import commit, load_village, refused
 
 bp = Blueprint("grants", __name__)
 

@@ -18,8 +18,7 @@ from registry.reports.roster.as_of import filed_version_on, roster_as_of
 from registry.reports.roster.masking import masked_row
 from registry.services.roster.as_of_export import export_roster_as_of
 from registry.views.downloads import xlsx_response
-from registry.views.members import load_village
-from registry.views.roster import audit_full_ids
+from registry.views.member_page import audit_full_ids, load_village
 
 bp = Blueprint("history", __name__)
 

@@ -16,7 +16,7 @@ from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.households import household_rows, member_choices
 from registry.services.errors import DomainError
 from registry.services.households import change_head, split_household
-from registry.views.members import commit, is_locked, load_village, refused
+from registry.views.member_page import commit, is_locked, load_village, refused
 
 bp = Blueprint("households", __name__)
 

@@ -8,10 +8,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry.excel.templates import IMPORTS_DIR, TEMPLATES
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
 from registry.services.areas import organization_for_village
+from registry.services.roster.error_workbook import error_workbook_bytes
 from registry.services.roster.importer import ImportReport, import_roster, read_limits, refused_because
 from registry.services.uploads import discard_upload, load_upload, save_upload, upload_folder
 from registry.views.downloads import xlsx_response
@@ -128,8 +130,6 @@ def error_workbook(code: str, token: str):
     if stored is None:
         abort(404)
     data, filename = stored
-    from registry.services.roster.error_workbook import error_workbook_bytes
-
     content = error_workbook_bytes(db.session, data, org, filename=filename)
     db.session.rollback()
     if content is None:
@@ -152,7 +152,5 @@ def area_template():
 
 
 def _template(name: str):
-    from registry.excel.templates import IMPORTS_DIR, TEMPLATES
-
     download, _build = TEMPLATES[name]
     return xlsx_response((IMPORTS_DIR / name).read_bytes(), download)

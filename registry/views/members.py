@@ -6,117 +6,54 @@ rule (DomainError) is rolled back and shown with its rule id on the re-rendered 
 Town and district officers see the member page read-only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.members import (
-    AddMemberForm, EndForm, FlagsForm, HukouForm, MoveForm, RejectionForm, WithdrawForm, tri_state,
+    AddMemberForm,
+    EndForm,
+    FlagsForm,
+    HukouForm,
+    MoveForm,
+    RejectionForm,
+    WithdrawForm,
+    tri_state,
 )
-from registry.models import Filing, Household, Membership, Organization, Resolution
-from registry.models.filings import TOWN_REVIEW
+from registry.models import Household, Resolution
 from registry.permissions import CLERK, require_role
 from registry.reports.households import household_choices
 from registry.services.errors import DomainError
 from registry.services.households import move_member
-from registry.services.membership.hukou import record_hukou_change
 from registry.services.membership.changes import (
-    add_member, end_membership, propose_rejection, set_flags, withdraw, withdraw_rejection_proposal,
+    add_member,
+    end_membership,
+    propose_rejection,
+    set_flags,
+    withdraw,
+    withdraw_rejection_proposal,
+)
+from registry.services.membership.hukou import record_hukou_change
+from registry.views.member_page import (
+    commit,
+    consent_resolutions,
+    is_locked,
+    load_membership,
+    load_village,
+    member_page,
+    refused,
 )
 
 bp = Blueprint("members", __name__)
 
 
-# --- shared helpers (also used by the household, dispute and grant screens) ---------------------------
-
-def load_village(code: str):
-    from registry.views.roster import load_village as load
-
-    return load(code)
-
+# --- form helpers (the shared ones live in registry.views.member_page) -------------------------------
 
 def _int(value: str | None) -> int | None:
     """A select's id value (None when blank or not a number: a tampered form is not a 500)."""
     return int(value) if value and value.isdigit() else None
-
-
-def load_membership(org: Organization, membership_id: int) -> Membership:
-    m = db.session.get(Membership, membership_id)
-    if m is None or m.organization_id != org.id:
-        abort(404)
-    return m
-
-
-def commit(message: str) -> bool:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this record at the same time; please reload and try again"), "error")
-        return False
-    flash(message, "success")
-    return True
-
-
-def refused(err: DomainError) -> None:
-    db.session.rollback()
-    flash(str(err), "error")
-
-
-def is_locked(org: Organization) -> bool:
-    return db.session.scalar(select(Filing.id).where(Filing.organization_id == org.id,
-                                                     Filing.state == TOWN_REVIEW)) is not None
-
-
-def consent_resolutions(org: Organization) -> list[tuple[str, str]]:
-    stmt = (select(Resolution).where(Resolution.organization_id == org.id, Resolution.passed.is_(True),
-                                     Resolution.subject == "withdrawal_consent")
-            .order_by(Resolution.meeting_date.desc()))
-    return [(str(r.id), f"{r.meeting_date} {r.title or ''}".strip()) for r in db.session.scalars(stmt)]
-
-
-def member_actions(village, org: Organization, m: Membership, forms: dict) -> dict:
-    """Template context of the member page's action panels (only the village's own clerk acts)."""
-    can_edit = current_user.role == CLERK and current_user.area.code == village.code
-    from registry.views.disputes import dispute_context
-
-    from registry.reports.history import member_timeline
-
-    ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
-           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms)}
-    if not can_edit:
-        return ctx
-    ctx.update(
-        end_form=forms.get("end_form") or EndForm(),
-        withdraw_form=forms.get("withdraw_form") or WithdrawForm(resolutions=consent_resolutions(org)),
-        rejection_form=forms.get("rejection_form") or RejectionForm(),
-        flags_form=forms.get("flags_form") or FlagsForm(data={"flags": m.flags}),
-        hukou_form=forms.get("hukou_form") or HukouForm(),
-        move_form=forms.get("move_form") or MoveForm(
-            households=household_choices(db.session, org.id, exclude=m.household_id)),
-    )
-    return ctx
-
-
-def handover_links(m: Membership) -> dict:
-    """M-15: the membership elsewhere that ended this one, and those this one ended (village names)."""
-    def village(other: Membership) -> str:
-        return db.session.get(Organization, other.organization_id).area.name
-
-    ended_by = db.session.get(Membership, m.ended_by_membership_id) if m.ended_by_membership_id else None
-    superseded = db.session.scalars(select(Membership).where(Membership.ended_by_membership_id == m.id)).all()
-    return {"ended_by": village(ended_by) if ended_by else None,
-            "supersedes": [(village(o), o.lost_at) for o in superseded]}
-
-
-def member_page(code: str, membership_id: int, status: int = 422, **forms):
-    from registry.views.roster import member_page as page
-
-    return page(code, membership_id, status=status, **forms)
 
 
 def _act(code: str, membership_id: int, form_name: str, form, run, message: str):

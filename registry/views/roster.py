@@ -2,24 +2,19 @@
 the member detail. Every role may read rosters inside its scope; a village outside it is a 404."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from registry.extensions import db
 from registry.forms.roster import RosterSearchForm
-from registry.models import Area, Organization
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.roster.listing import (
-    find_area,
     mask_id_number,
-    member_detail,
     parse_search,
     roster_select,
     row_extras,
 )
-from registry.reports.roster.masking import birth_year
-from registry.services.filing.filings import member_filing_states
+from registry.views.member_page import audit_full_ids, filing_states, load_village, show_member, shows_full_id
 
 bp = Blueprint("roster", __name__)
 
@@ -30,34 +25,6 @@ FILING_LABELS = {
     "town_filed": _l("Filed at town"),
     "district_filed": _l("Filed"),  # F-02: recorded by both the town and the district
 }
-
-
-def filing_states(organization_id: int) -> dict[int, str]:
-    """membership id → "unfiled" | "town_filed" | "district_filed" (F-02: filed at town, then district)."""
-    return member_filing_states(db.session, organization_id)
-
-
-def load_village(code: str) -> tuple[Area, Organization]:
-    """The village area and its organisation, 404 when outside the user's scope or unknown."""
-    village = find_area(db.session, current_user, code, "village")
-    if village is None or village.organization is None:
-        abort(404)
-    ensure_in_scope(current_user, village.code)
-    return village, village.organization
-
-
-def shows_full_id(village: Area) -> bool:
-    """Full ID numbers only for the clerk of this village; everyone else sees them masked."""
-    return sees_full_ids(current_user, village.code)
-
-
-def audit_full_ids(village: Area, action: str, target_type: str, target_id: int, rows: int, **detail) -> None:
-    """A view that showed full ID numbers leaves an audit event (who, which village, how many rows)."""
-    from registry.services import audit
-
-    audit.record(db.session, actor=current_user, action=action, target_type=target_type, target_id=target_id,
-                 area_code=village.code, rows=rows, **detail)
-    db.session.commit()
 
 
 MAX_PAGE = 100_000  # keeps ?page=99999999999999999999 inside the database's integer range
@@ -121,35 +88,4 @@ def index(code: str):
 @bp.get("/villages/<code>/members/<int:membership_id>")
 @require_role(*READERS)
 def member(code: str, membership_id: int):
-    return member_page(code, membership_id)
-
-
-def member_page(code: str, membership_id: int, *, status: int = 200, **forms):
-    """The member page; ``forms`` carries submitted change forms to show again with their errors
-    (registry.views.members)."""
-    from registry.views.members import member_actions
-
-    village, org = load_village(code)
-    detail = member_detail(db.session, org.id, membership_id)
-    if detail is None:
-        abort(404)
-    full_id = shows_full_id(village)
-
-    def shown_id(number: str) -> str:
-        return number if full_id else mask_id_number(number)
-
-    birth = detail.membership.person.birth_date
-
-    def shown_date(day):
-        """Where the ID is masked, a date equal to the birth date shows only its year (issue 10 item 4)."""
-        return birth_year(day) if not full_id and day and birth and str(day)[:10] == birth.isoformat() else day
-
-    filing = filing_states(org.id).get(membership_id, "unfiled")
-    html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
-                           person=detail.membership.person, shown_id=shown_id, shown_date=shown_date,
-                           full_id=full_id, filing=filing,
-                           **member_actions(village, org, detail.membership, forms))
-    if full_id:  # the person and the household members listed with them
-        audit_full_ids(village, "view.member_full_id", "membership", membership_id,
-                       max(1, len(detail.household_rows)))
-    return html, status
+    return show_member(code, membership_id)

@@ -17,8 +17,14 @@ from registry.forms.users import ActionForm, ActiveForm, NewUserForm, PasswordFo
 from registry.models import Area, User
 from registry.permissions import ADMIN, ROLE_LABELS, require_role
 from registry.services.errors import DomainError
-from registry.services.users import (change_own_password, change_role_area, create_user, one_time_password,
-                                     reset_password, set_active)
+from registry.services.users import (
+    change_own_password,
+    change_role_area,
+    create_user,
+    one_time_password,
+    reset_password,
+    set_active,
+)
 
 bp = Blueprint("users", __name__)
 _FREE_WHEN_MUST_CHANGE = {"users.password", "auth.logout", "auth.login", "static"}

@@ -14,8 +14,13 @@ from python_calamine import CalamineWorkbook
 from registry.excel.columns import HEADINGS
 from registry.excel.reader import read_roster
 from registry.excel.roster.validate import display_values, validate_roster
-from registry.excel.writer import (ERROR_COLUMN, neutralise, write_error_workbook, write_roster_xlsx,
-                                   write_table_xlsx)
+from registry.excel.writer import (
+    ERROR_COLUMN,
+    neutralise,
+    write_error_workbook,
+    write_roster_xlsx,
+    write_table_xlsx,
+)
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 TODAY = date(2026, 1, 5)

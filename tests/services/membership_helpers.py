@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from registry.services.filing import filings as F
-from registry.services.filing.notices import start_notice
+from registry.services.filing.filings import start_notice
 from tests.services.filing_helpers import reform_roster, resident_id, user
 
 D = dt.date
@@ -42,7 +42,7 @@ def file_version(s, organization, clerk, *, posted: dt.date, meeting: dt.date | 
                  base: int | None = None):
     """Notice → (resolution of an assembly of ``base`` members when candidates are pending, else
     none) → submit → town record."""
-    from registry.services.membership.transitions import pending_count
+    from registry.services.membership.decisions import pending_count
 
     filing = F.current_filing(s, organization, actor=clerk)
     start_notice(s, filing, posted_on=posted, actor=clerk, today=posted)

@@ -10,7 +10,7 @@ from registry.services.errors import DomainError
 from registry.services.households import change_head, move_member, split_household
 from registry.services.membership.changes import end_membership
 from registry.services.people import current_head, current_links
-from tests.services.membership_helpers import D, TODAY
+from tests.services.membership_helpers import TODAY, D
 
 
 def heads(s, household_id):

@@ -9,7 +9,7 @@ from registry.models import EqualityFlag, Filing
 from registry.services.filing import filings as F
 from registry.services.membership.changes import add_member, propose_rejection
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, DECIDED, REFORM_BASE, TODAY, decide, filed_roster, new_id
+from tests.services.membership_helpers import DECIDED, REFORM_BASE, TODAY, D, decide, filed_roster, new_id
 
 V1 = "370305100201"
 

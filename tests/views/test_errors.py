@@ -105,7 +105,8 @@ def test_integrity_error_is_409(login_as, db, monkeypatch):
     clerk = login_as("clerk")
 
     def duplicate(*args, **kwargs):
-        raise IntegrityError("INSERT INTO filings …", {}, Exception("UNIQUE constraint failed: filings.organization_id"))
+        raise IntegrityError("INSERT INTO filings …", {},
+                             Exception("UNIQUE constraint failed: filings.organization_id"))
 
     monkeypatch.setattr(workflow, "current_filing", duplicate)
     resp = clerk.post(f"{PAGE}/notice", data={"posted_on": TODAY.isoformat()})

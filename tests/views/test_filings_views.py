@@ -7,10 +7,9 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry.models import AuditEvent, Filing, Membership, Objection
-from sqlalchemy import update
 from tests.services.filing_helpers import candidates, org, reform_roster
 
 # The registry clock is stopped on TODAY (Beijing date, tests.conftest ``clock``): every date below is
@@ -385,7 +384,7 @@ def test_every_workflow_action_has_an_audit_label():
 def test_dates_are_beijing_dates(login_as, roster, db, clock):
     """At 01:30 Beijing time the server's UTC date is still yesterday: a notice posted "today" is
     today in 临淄区, and the stored UTC times are shown in Beijing time."""
-    clock.set(dt.datetime(2026, 6, 14, 17, 30, tzinfo=dt.timezone.utc))  # 2026-06-15 01:30 Beijing
+    clock.set(dt.datetime(2026, 6, 14, 17, 30, tzinfo=dt.UTC))  # 2026-06-15 01:30 Beijing
     clerk = login_as("clerk")
     resp = clerk.post(f"{PAGE}/notice", data={"posted_on": "2026-06-15"})
     assert resp.status_code == 302, text(resp)[:2000]

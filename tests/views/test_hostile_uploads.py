@@ -17,7 +17,8 @@ WHOLE = (SAMPLES / "roster_370305100201.xlsx").read_bytes()
 
 CASES = {
     "empty": (b"", "file.empty"),
-    "csv_renamed": ("户编号,成员姓名,证件号码,与户主关系\n0001,张三,11010519491231002X,户主\n".encode(), "file.not_excel"),
+    "csv_renamed": ("户编号,成员姓名,证件号码,与户主关系\n0001,张三,11010519491231002X,户主\n".encode(),
+                    "file.not_excel"),
     "html_as_xls": ("<html><body><table><tr><td>户编号</td></tr></table></body></html>".encode(), "file.not_excel"),
     "encrypted": (cfb("EncryptionInfo", "EncryptedPackage"), "file.encrypted"),
     "truncated_zip": (WHOLE[: len(WHOLE) // 2], "file.not_excel"),

@@ -52,17 +52,19 @@ def test_district_import_runs_as_a_job_with_progress(app, login_as, db, district
     page = client.get(job_url).get_data(as_text=True)
     assert "正在处理" in page and 'http-equiv="refresh"' in page  # queued: the page refreshes itself
 
-    seen = []
+    seen, progress_pages = [], 0
     worker = threading.Thread(target=jobs.run_pending)
     worker.start()
     while worker.is_alive():  # reloads while the job runs keep showing the progress page
         state = client.get(job_url + ".json").get_json()
         if state["state"] == "running" and state["total"]:
             seen.append((state["stage"], state["done"], state["total"]))
-            assert "正在处理" in client.get(job_url).get_data(as_text=True)
+            page = client.get(job_url).get_data(as_text=True)
+            progress_pages += "正在处理" in page and "<progress" in page
         time.sleep(0.05)
     worker.join()
     assert any(stage == "read" and 0 < done <= total for stage, done, total in seen), seen
+    assert progress_pages >= 1
 
     # Done: the job page is the preview, with the apply button.
     preview = client.get(job_url)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import Filing, Membership
-from registry.services.filing.notices import start_notice
+from registry.services.filing.filings import start_notice
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import filed_roster, new_id
 

@@ -185,6 +185,9 @@ ROUTES: dict[str, Route] = {
     "users.reset": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
     "users.active": Route(roles=frozenset({ADMIN}), inside=lambda w: {"user_id": w.user_id("clerk")}),
     "users.password": Route(roles=ALL),
+    # a job's progress: its starter's only (a made-up id is 404 for everyone; tests/views/test_jobs_views.py)
+    "jobs.show": Route(roles=ALL, inside={"job_id": NO_TOKEN}, ok=(404,)),
+    "jobs.state": Route(roles=ALL, inside={"job_id": NO_TOKEN}, ok=(404,)),
     # member search over the user's own area (no area in the URL: the scope filters the results)
     "search.members": Route(roles=ALL),
 }

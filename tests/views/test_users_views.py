@@ -42,7 +42,8 @@ def test_admin_creates_a_clerk_who_changes_the_password_and_imports(app, client,
     assert login(client, "beihuai2", password).status_code == 302
     resp = client.get(f"/villages/{VILLAGE}/roster")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/account/password")
-    resp = client.post("/account/password", data={"current": password, "new": "beihuai-2026!", "repeat": "beihuai-2026!"})
+    resp = client.post("/account/password",
+                       data={"current": password, "new": "beihuai-2026!", "repeat": "beihuai-2026!"})
     assert resp.status_code == 302
     db.session.expire_all()
     assert not db.session.get(User, user.id).must_change_password
@@ -63,7 +64,8 @@ def test_admin_creates_a_clerk_who_changes_the_password_and_imports(app, client,
 
 def test_own_password_change_checks_the_current_one(login_as, db):
     client = login_as("clerk")
-    resp = client.post("/account/password", data={"current": "wrong-one", "new": "another-pass", "repeat": "another-pass"})
+    resp = client.post("/account/password",
+                       data={"current": "wrong-one", "new": "another-pass", "repeat": "another-pass"})
     assert resp.status_code == 422 and "当前密码不正确" in resp.get_data(as_text=True)
     resp = client.post("/account/password", data={"current": "linzi-demo-2026", "new": "short", "repeat": "short"})
     assert resp.status_code == 400
@@ -115,5 +117,6 @@ def test_admin_cannot_disable_itself_and_others_cannot_administer(login_as, db):
     for user in ("clerk", "town", "district"):
         client = login_as(user)
         assert client.get("/admin/users").status_code == 403
+        area = db.session.scalar(select(Area.code).limit(1))
         assert client.post("/admin/users/new", data={"username": "y", "role": "admin",
-                                                     "area": db.session.scalar(select(Area.code).limit(1))}).status_code == 403
+                                                     "area": area}).status_code == 403

@@ -14,14 +14,37 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from registry.codes import (ACQUISITION_GROUND, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, MEMBER_STATUS, RELATION,
-                            SEX, YES_NO, CodeTable)
+from registry.codes import (
+    ACQUISITION_GROUND,
+    ID_TYPE,
+    LOSS_GROUND,
+    MEMBER_REMARK,
+    MEMBER_STATUS,
+    RELATION,
+    SEX,
+    YES_NO,
+    CodeTable,
+)
 from registry.excel.columns import ROSTER_COLUMNS
-from registry.excel.normalise import (INVALID, format_decimal, parse_date, parse_digits_code, parse_group,
-                                      parse_household_no, parse_name, parse_shares, parse_text,
-                                      strip_text_marker)
-from registry.excel.roster.types import HEADINGS_BY_KEY as _H
-from registry.excel.roster.types import IMPORT_LOSS_GROUNDS, MESSAGES, ROSTER_ID_TYPES, ROSTER_STATUSES
+from registry.excel.normalise import (
+    INVALID,
+    format_decimal,
+    parse_date,
+    parse_digits_code,
+    parse_group,
+    parse_household_no,
+    parse_name,
+    parse_shares,
+    parse_text,
+    strip_text_marker,
+)
+from registry.excel.roster.types import (
+    HEADINGS_BY_KEY as _H,
+    IMPORT_LOSS_GROUNDS,
+    MESSAGES,
+    ROSTER_ID_TYPES,
+    ROSTER_STATUSES,
+)
 
 __all__ = ["RULES", "MAX_SHARES", "MAX_LENGTHS", "BARE", "Memo", "NoMemo", "error", "shown", "shared",
            "shared_seen"]

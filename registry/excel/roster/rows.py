@@ -17,8 +17,17 @@ from typing import Any
 
 from registry.codes import RESIDENT_NUMBER_ID_TYPES
 from registry.excel.normalise import parse_int
-from registry.excel.roster.cells import (BARE, MAX_LENGTHS, RULES, Memo, NoMemo, error, shared, shared_seen,
-                                         shown)
+from registry.excel.roster.cells import (
+    BARE,
+    MAX_LENGTHS,
+    RULES,
+    Memo,
+    NoMemo,
+    error,
+    shared,
+    shared_seen,
+    shown,
+)
 from registry.excel.roster.types import HEADINGS_BY_KEY, MESSAGES, Issue, RowResult
 from registry.identity import normalise_resident_id
 

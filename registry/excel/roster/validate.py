@@ -19,9 +19,18 @@ from registry.codes import HEAD_RELATIONS, RESIDENT_NUMBER_ID_TYPES
 from registry.excel.display import display_values  # re-exported: roster rows ↔ cells
 from registry.excel.roster.cells import MAX_SHARES  # noqa: F401  (re-exported)
 from registry.excel.roster.rows import check_cells, row_check
-from registry.excel.roster.types import (ERROR_CODES, HEADINGS_BY_KEY, IMPORT_LOSS_GROUNDS,  # noqa: F401
-                                         MESSAGES, ROSTER_ID_TYPES, ROSTER_STATUSES, WARNING_CODES, Issue,
-                                         RosterCheck, RowResult)
+from registry.excel.roster.types import (  # noqa: F401
+    ERROR_CODES,
+    HEADINGS_BY_KEY,
+    IMPORT_LOSS_GROUNDS,
+    MESSAGES,
+    ROSTER_ID_TYPES,
+    ROSTER_STATUSES,
+    WARNING_CODES,
+    Issue,
+    RosterCheck,
+    RowResult,
+)
 
 __all__ = ["Issue", "RowResult", "RosterCheck", "validate_roster", "check_row", "display_values",
            "MESSAGES", "ROSTER_STATUSES", "ROSTER_ID_TYPES", "ERROR_CODES", "WARNING_CODES"]

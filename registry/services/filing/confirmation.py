@@ -2,7 +2,7 @@
 
 M-02: only the member assembly confirms; the confirmation takes effect on the meeting date (filing
 records it, it does not create it). Each candidate goes through the membership workflow's entry point
-(``registry.services.membership.transitions``): confirmed, or rejected where the village proposed it with a
+(``registry.services.membership.decisions``): confirmed, or rejected where the village proposed it with a
 written reason (M-03, M-04); a candidate who is an active member elsewhere is handed over (M-15).
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from registry.models import Organization, Resolution
-from registry.services.membership.transitions import decide_candidates, pending_count  # noqa: F401  (re-exported)
+from registry.services.membership.decisions import decide_candidates, pending_count  # noqa: F401  (re-exported)
 
 
 def confirm_pending(session: Session, organization: Organization, resolution: Resolution, *, actor,

@@ -24,17 +24,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
-from registry.models import Filing, Organization
+from registry.models import Filing, Organization, PublicNotice
 from registry.models.base import utcnow
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
-from registry.services import audit
+from registry.services import audit, hooks
+from registry.services.calendar import WorkCalendar
 from registry.services.errors import DomainError
 from registry.services.filing.confirmation import confirm_pending, pending_count
 from registry.services.filing.items import FILED_STATES, freeze_items, member_filing_states  # noqa: F401
 from registry.services.filing.notices import notice_ended, open_objections, post_notice
 from registry.services.filing.resolutions import record_resolution as store_resolution
+from registry.services.membership.equality import check_acknowledged, flag_filing
 
 START_NOTICE = "start_notice"
 END_NOTICE = "end_notice"
@@ -148,6 +157,30 @@ def notice_would_be_voided(filing: Filing | None) -> bool:
     if filing.state in NOTICE_POSTED_STATES:
         return True
     return filing.state in (DRAFT, RETURNED) and filing.notice_id is not None
+
+
+@hooks.on_roster_changed
+def after_roster_change(session: Session, organization: Organization, *, actor, today: dt.date,
+                        change: str) -> Filing:
+    """The filing side of a roster change (registered on :mod:`registry.services.hooks`): the open
+    filing dated by the change, and a posted notice voided (F-04, F-09)."""
+    filing = current_filing(session, organization, actor=actor, changed_on=today)
+    if notice_would_be_voided(filing):
+        transition(session, filing, ROSTER_CHANGED, actor=actor, today=today, change=change)
+    return filing
+
+
+def start_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on: dt.date | None = None,
+                 place: str | None = None, actor, calendar: WorkCalendar | None = None,
+                 working_days: int | None = None, today: dt.date | None = None) -> PublicNotice:
+    """Put ``filing``'s roster on public notice (draft → on_notice) and return the notice.
+
+    ``ends_on`` defaults to the minimum end date; an earlier one is refused (F-04). ``working_days``
+    defaults to 7, ``calendar`` to the holiday table. Raises DomainError (F-04, or a workflow code
+    when the filing is not a draft)."""
+    transition(session, filing, START_NOTICE, actor=actor, today=today, posted_on=posted_on,
+               ends_on=ends_on, place=place, calendar=calendar, working_days=working_days)
+    return filing.notice
 
 
 def filings_of(session: Session, organization_id: int) -> list[Filing]:
@@ -288,8 +321,6 @@ def _submit(session, filing, *, actor, today):
     counts = freeze_items(session, filing)
     if not any(counts.values()):
         raise DomainError("filing.empty", "名册中没有成员，不能报送", rule="F-01")
-    from registry.services.membership.equality import flag_filing
-
     flags = flag_filing(session, filing)  # W-02: rejections and endings for the town to review
     filing.submitted_at = utcnow()
     filing.submitted_by_id = getattr(actor, "id", None)
@@ -298,8 +329,6 @@ def _submit(session, filing, *, actor, today):
 
 
 def _town_record(session, filing, *, actor, today):
-    from registry.services.membership.equality import check_acknowledged
-
     check_acknowledged(session, filing)  # W-02
     filing.town_recorded_at = utcnow()
     filing.town_recorded_by_id = getattr(actor, "id", None)

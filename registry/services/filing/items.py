@@ -12,9 +12,10 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from registry.models import Filing, FilingItem, Membership
+from registry.models import Area, Filing, FilingItem, Membership, Organization
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
 from registry.reports.roster.rows import ON_ROSTER, iter_roster_rows
+from registry.services.membership.equality import flag_keywords
 
 FILED_STATES = (TOWN_FILED, DISTRICT_FILED)
 ENDED_STATUSES = ("lost", "withdrawn", "rejected")
@@ -96,8 +97,6 @@ def compute_items(session: Session, organization_id: int, version_no: int) -> tu
         rows.append({"membership_id": membership_id, "change": ENDED, "data": {**data, SEQ_HEADING: str(seq)},
                      "detail": None})
     if ended:
-        from registry.services.membership.equality import flag_keywords
-
         details = ending_details(session, ended)
         for row in rows[-len(ended):]:
             detail = details.get(row["membership_id"])
@@ -117,8 +116,6 @@ def _filed_before(session: Session, organization_id: int, version_no: int) -> se
 def ending_details(session: Session, membership_ids: list[int]) -> dict[int, dict]:
     """``{membership id: how it left the roster}``: status, loss ground and date, citation, evidence,
     note, rights kept, the membership elsewhere that ended it (M-15), or the rejection reason."""
-    from registry.models import Area, Organization
-
     out: dict[int, dict] = {}
     other = aliased(Membership)
     for i in range(0, len(membership_ids), 900):

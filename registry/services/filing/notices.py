@@ -4,9 +4,9 @@ The notice period is counted in working days from the day after posting (Civil C
 weekends and statutory holidays do not count, adjusted working days (调休) do. The length is a
 setting (Q-02, ``ROSTER_NOTICE_WORKING_DAYS``, default 7) passed in by the caller.
 
-Posting a notice moves the filing from draft to on_notice, so :func:`start_notice` goes through the
-filing workflow's single entry point (:func:`registry.services.filing.filings.transition`), which calls
-:func:`post_notice` to build the record.
+Posting a notice moves the filing from draft to on_notice, so ``start_notice`` lives with the filing
+workflow's single entry point (:func:`registry.services.filing.filings.transition`), which calls
+:func:`post_notice` here to build the record.
 """
 from __future__ import annotations
 
@@ -29,21 +29,6 @@ def notice_end_date(posted_on: dt.date, working_days: int, calendar: WorkCalenda
     """The earliest allowed end date: ``working_days`` working days counted from the day after
     ``posted_on`` (F-04, F-05)."""
     return calendar.add_working_days(posted_on, working_days)
-
-
-def start_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on: dt.date | None = None,
-                 place: str | None = None, actor, calendar: WorkCalendar | None = None,
-                 working_days: int | None = None, today: dt.date | None = None) -> PublicNotice:
-    """Put ``filing``'s roster on public notice (draft → on_notice) and return the notice.
-
-    ``ends_on`` defaults to the minimum end date; an earlier one is refused (F-04). ``working_days``
-    defaults to 7, ``calendar`` to the holiday table. Raises DomainError (F-04, or a workflow code
-    when the filing is not a draft)."""
-    from registry.services.filing.filings import START_NOTICE, transition
-
-    transition(session, filing, START_NOTICE, actor=actor, today=today, posted_on=posted_on,
-               ends_on=ends_on, place=place, calendar=calendar, working_days=working_days)
-    return filing.notice
 
 
 def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on: dt.date | None = None,

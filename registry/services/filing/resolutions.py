@@ -114,7 +114,8 @@ def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting
         days = (meeting_date - notice_date).days
         if days < 0:
             return (f"会议通知日期 {notice_date.isoformat()} 晚于会议日期 {meeting_date.isoformat()}："
-                    f"须先通知，且至少提前 {NOTICE_DAYS} 日将会议时间、地点和议题通知全体成员（请检查两个日期是否填反）")
+                    f"须先通知，且至少提前 {NOTICE_DAYS} 日将会议时间、地点和议题通知全体成员"
+                    "（请检查两个日期是否填反）")
         if days == 0:
             return (f"会议通知日期与会议日期同为 {meeting_date.isoformat()}：应至少提前 {NOTICE_DAYS} 日"
                     "将会议时间、地点和议题通知全体成员")
@@ -241,7 +242,8 @@ def record_resolution(session: Session, organization: Organization, *, body: str
         raise DomainError("resolution.counts", "应到人数（有完全民事行为能力的全体成员）必须大于 0", rule="A-07")
     if not (0 <= votes_for <= attendees <= base_members):
         raise DomainError("resolution.counts",
-                          f"人数不一致：应满足 赞成票（{votes_for}）≤ 出席人数（{attendees}）≤ 应到人数（{base_members}）")
+                          f"人数不一致：应满足 赞成票（{votes_for}）≤ 出席人数（{attendees}）"
+                          f"≤ 应到人数（{base_members}）")
     if meeting_date > today:
         raise DomainError("resolution.future", f"会议日期 {meeting_date.isoformat()} 晚于今天，不能录入尚未召开的会议")
     if body == MEMBER_ASSEMBLY:

@@ -15,10 +15,20 @@ from registry.clock import local_today
 from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION, RETENTION_FLAG
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Resolution
 from registry.services import audit
-from registry.services.membership import rules
 from registry.services.errors import DomainError
+from registry.services.membership import rules
+from registry.services.membership.handover import pending_elsewhere
 from registry.services.membership.transitions import (
-    ADD, ADD_REFORM, END, PENDING, WITHDRAW, check_actor, check_unlocked, guard, organization_of, transition,
+    ADD,
+    ADD_REFORM,
+    END,
+    PENDING,
+    WITHDRAW,
+    check_actor,
+    check_unlocked,
+    guard,
+    organization_of,
+    transition,
 )
 from registry.services.people import current_head, household_of, person_for
 
@@ -146,8 +156,6 @@ def check_end(session: Session, m: Membership, *, today: dt.date, ground=None, l
               ended_by: Membership | None = None) -> dict:
     """Every rule of an ending, without changing anything: the field values to set, or DomainError
     (M-09, M-10, M-12, M-15, M-18, H-02, W-03). Used by the END guard and the import's preview."""
-    from registry.services.membership.handover import pending_elsewhere
-
     ground = rules.check_loss_ground(ground)
     if ground == "withdrawal":
         raise DomainError("membership.use_withdrawal", "自愿退出须办理退出手续：本人书面申请并经集体经济组织同意",

@@ -23,8 +23,19 @@ from registry.services import audit
 from registry.services.errors import DomainError
 from registry.services.membership.rules import check_effective_date
 from registry.services.membership.transitions import (
-    CLOSE_DISPUTE, CONFIRMED, LOST, OPEN_DISPUTE, RECONSIDER, REINSTATE, REJECTED, TRANSITIONS, check_actor,
-    guard, organization_of, status_label, transition,
+    CLOSE_DISPUTE,
+    CONFIRMED,
+    LOST,
+    OPEN_DISPUTE,
+    RECONSIDER,
+    REINSTATE,
+    REJECTED,
+    TRANSITIONS,
+    check_actor,
+    guard,
+    organization_of,
+    status_label,
+    transition,
 )
 
 STAGE_LABELS = {"town_mediation": "乡镇调解", "district_mediation": "区农业农村局调解",

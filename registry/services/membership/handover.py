@@ -18,8 +18,10 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from registry.codes import ACQUISITION_GROUND
 from registry.models import Area, Membership, Organization
 from registry.services.errors import DomainError
+from registry.services.membership.transitions import END, check_unlocked, transition
 
 _MISSING = object()
 
@@ -54,8 +56,6 @@ def village_name(session: Session, organization_id: int) -> str:
 def check_hand_over(session: Session, candidate: Membership, other: Membership, effective: dt.date) -> None:
     """Refuse before anything changes: the other village's roster is under town review (F-09), or
     its membership started after the new one would (the days would overlap or leave a gap)."""
-    from registry.services.membership.transitions import check_unlocked
-
     check_unlocked(session, session.get(Organization, other.organization_id))
     start = other.confirmed_at or other.acquired_at
     if start is not None and effective < start:
@@ -69,8 +69,6 @@ def hand_over(session: Session, candidate: Membership, effective: dt.date, *, ac
               other=_MISSING) -> dict:
     """M-15: end the person's confirmed membership elsewhere because ``candidate`` is confirmed on
     ``effective``. Returns the audit details for the candidate's side ({} when there is none)."""
-    from registry.services.membership.transitions import END, transition
-
     if other is _MISSING:
         other = active_elsewhere(session, [candidate.person_id], candidate.organization_id).get(candidate.person_id)
     if other is None:
@@ -86,8 +84,6 @@ def hand_over(session: Session, candidate: Membership, effective: dt.date, *, ac
 
 
 def _note(candidate: Membership) -> str:
-    from registry.codes import ACQUISITION_GROUND
-
     ground = ACQUISITION_GROUND.label(candidate.acquisition_ground) or ""
     return f"取得其他集体经济组织成员身份（{ground}）" if ground else "取得其他集体经济组织成员身份"
 

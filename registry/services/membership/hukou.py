@@ -16,7 +16,12 @@ from registry.models import HukouRecord, Membership
 from registry.services import audit
 from registry.services.errors import DomainError
 from registry.services.membership.rules import check_effective_date
-from registry.services.membership.transitions import check_actor, check_unlocked, organization_of, roster_changed
+from registry.services.membership.transitions import (
+    check_actor,
+    check_unlocked,
+    organization_of,
+    roster_changed,
+)
 
 
 @dataclass

@@ -5,7 +5,7 @@ clerk of the village; ``None`` for the CLI and system consequences), refuses whi
 roster is under town review (F-09), runs the action's guard (the rule ids), moves the status,
 writes one audit event (actor, action, membership, area, old → new, details) and flushes. After a
 change of the roster it starts a new draft filing after a filed version and voids a posted notice
-(``registry.services.filing.filings.ROSTER_CHANGED``, F-04). The caller commits.
+(the ``roster_changed`` hook of ``registry.services.hooks``, F-04). The caller commits.
 
     (new) ──add──▶ pending ──confirm (resolution)──▶ confirmed ──end──▶ lost
     (new) ──add_reform──▶ confirmed                   confirmed ──withdraw──▶ withdrawn
@@ -13,23 +13,23 @@ change of the roster it starts a new draft filing after a filed version and void
     confirmed / lost / rejected ──open_dispute──▶ disputed ──close_dispute──▶ previous status
     rejected ──reconsider──▶ pending, lost ──reinstate──▶ confirmed   (after an overturning outcome)
 
-The public operations (add a member, end, withdraw, …) live in ``membership_changes``, the bulk
-decision of an assembly in :func:`decide_candidates`, the hand-over of M-15 in ``handover``.
+The public operations (add a member, end, withdraw, …) live in ``changes``, the confirm/reject guards
+and the bulk decision of an assembly in ``decisions``, the hand-over of M-15 in ``handover``, the
+dispute actions in ``disputes``: each registers its guards here (:func:`guard`) on import.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
 from registry.codes import MEMBER_STATUS
 from registry.models import Filing, Membership, Organization, Resolution
 from registry.models.filings import TOWN_REVIEW
-from registry.services import audit
-from registry.services.membership import rules
+from registry.services import audit, hooks
 from registry.services.errors import DomainError
 
 PENDING, CONFIRMED, REJECTED, LOST, WITHDRAWN, DISPUTED = (
@@ -112,13 +112,9 @@ def roster_changed(session: Session, organization: Organization, *, actor, today
     """After a change of the roster: the open filing (a new draft after a filed version, F-09),
     dated by the change (``roster_changed_on``: no notice may be posted before ``today``), and a
     notice it holds voided — also the one a returned or reopened filing keeps — so the changed
-    roster must be on notice again (F-04, as for an import)."""
-    from registry.services.filing import filings
-
-    filing = filings.current_filing(session, organization, actor=actor, changed_on=today)
-    if filings.notice_would_be_voided(filing):
-        filings.transition(session, filing, filings.ROSTER_CHANGED, actor=actor, today=today, change=change)
-    return filing
+    roster must be on notice again (F-04, as for an import). The filing package registers that
+    consequence on :mod:`registry.services.hooks`."""
+    return hooks.roster_changed(session, organization, actor=actor, today=today, change=change)
 
 
 def organization_of(session: Session, membership: Membership) -> Organization:
@@ -177,69 +173,3 @@ def check_confirming_resolution(resolution: Resolution | None, membership: Membe
         raise DomainError("filing.resolution_kind", "只有已通过的成员大会成员身份确认决议才能确认或不予确认成员",
                           rule="M-02")
     return resolution
-
-
-@guard(CONFIRM)
-def _confirm(session, m, *, today, actor, resolution=None, other=None):
-    resolution = check_confirming_resolution(resolution, m)
-    if m.rejection_reason:
-        raise DomainError("membership.rejection_proposed", "该人员已拟不予确认，请先撤回不予确认意见", rule="M-04")
-    m.confirmed_at = resolution.meeting_date
-    m.resolution_id = resolution.id
-    detail = {"resolution_id": resolution.id, "confirmed_at": resolution.meeting_date, "rule": "M-02"}
-    from registry.services.membership.handover import hand_over
-
-    detail.update(hand_over(session, m, resolution.meeting_date, actor=actor, today=today, other=other))
-    return detail
-
-
-@guard(REJECT)
-def _reject(session, m, *, today, actor, resolution=None, reason=None):
-    resolution = check_confirming_resolution(resolution, m)
-    m.rejection_reason = rules.check_rejection(m.acquisition_ground, reason or m.rejection_reason)
-    m.resolution_id = resolution.id
-    return {"resolution_id": resolution.id, "decided_on": resolution.meeting_date,
-            "reason": m.rejection_reason, "rule": "M-04"}
-
-
-def decide_candidates(session: Session, organization: Organization, resolution: Resolution, *,
-                      actor, today: dt.date | None = None) -> tuple[list[int], list[int]]:
-    """The assembly's decision on every pending candidate of ``organization``: rejected when the
-    village proposed it with a written reason (M-04), confirmed otherwise — each through
-    :func:`transition`. Returns ``(confirmed ids, rejected ids)``. Every check runs before anything
-    changes, so a refusal (M-02, F-09 of a hand-over village…) leaves all candidates pending."""
-    from registry.services.membership.handover import active_elsewhere, check_hand_over
-
-    candidates = list(session.scalars(select(Membership).where(
-        Membership.organization_id == organization.id, Membership.status == PENDING).order_by(Membership.id)))
-    if not candidates:
-        return [], []
-    check_confirming_resolution(resolution, candidates[0])
-    others = active_elsewhere(session, [m.person_id for m in candidates], organization.id)
-    for m in candidates:
-        if m.rejection_reason:
-            rules.check_rejection(m.acquisition_ground, m.rejection_reason)
-        elif m.person_id in others:
-            check_hand_over(session, m, others[m.person_id], resolution.meeting_date)
-    confirmed, rejected = [], []
-    for m in candidates:
-        if m.rejection_reason:
-            transition(session, m, REJECT, actor=actor, today=today, via_filing=True, flush=False,
-                       resolution=resolution)
-            rejected.append(m.id)
-        else:
-            transition(session, m, CONFIRM, actor=actor, today=today, via_filing=True, flush=False,
-                       resolution=resolution, other=others.get(m.person_id))
-            confirmed.append(m.id)
-    session.flush()
-    return confirmed, rejected
-
-
-def pending_count(session: Session, organization_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.organization_id == organization_id, Membership.status == PENDING)) or 0
-
-
-# The guards of add / end / withdraw and of the dispute actions register themselves on import.
-from registry.services.membership import disputes
-from registry.services.membership import changes as membership_changes  # noqa: E402,F401

@@ -61,7 +61,8 @@ class Plan:
 def _person_fields(v: dict) -> dict:
     spelled = name_pinyin(v["name"])
     return {
-        "name": v["name"], "name_pinyin": spelled.full, "name_initials": spelled.initials, "sex": v["sex"], "birth_date": v.get("birth_date"), "phone": v.get("phone"),
+        "name": v["name"], "name_pinyin": spelled.full, "name_initials": spelled.initials, "sex": v["sex"],
+        "birth_date": v.get("birth_date"), "phone": v.get("phone"),
         "id_type": v.get("id_type") or "1", "id_number_legacy": v.get("id_original"),
     }
 
@@ -152,7 +153,8 @@ def plan_rows(session: Session, organization: Organization, rows: list[tuple[int
                 rp.membership["status"] = membership.status
             changed.update(_diff(membership, rp.membership, MEMBERSHIP_FIELDS))
             hukou = plan.hukou.get(person.id)
-            if hukou is None or hukou.place != rp.hukou["place"] or hukou.in_organization != rp.hukou["in_organization"]:
+            if (hukou is None or hukou.place != rp.hukou["place"]
+                    or hukou.in_organization != rp.hukou["in_organization"]):
                 changed["hukou"] = [hukou and [hukou.place, hukou.in_organization],
                                     [rp.hukou["place"], rp.hukou["in_organization"]]]
             link = plan.links.get(person.id)

@@ -27,6 +27,7 @@ from registry.clock import local_today
 from registry.excel.roster.validate import Issue
 from registry.models import Area, Membership, Organization
 from registry.models.filings import Filing
+from registry.services.filing import filings
 from registry.services.roster.apply import plan_rows
 from registry.services.roster.checks import (
     check_other_villages,
@@ -35,7 +36,6 @@ from registry.services.roster.checks import (
     households_to_leave_out,
 )
 from registry.services.roster.endings import check_endings, not_in_file
-from registry.services.roster.preview import LIMIT, preview_diff
 from registry.services.roster.importer import (
     LOCKED_STATES,
     ImportReport,
@@ -47,6 +47,7 @@ from registry.services.roster.importer import (
     read_checked,
     refuse,
 )
+from registry.services.roster.preview import LIMIT, preview_diff
 
 _SHOW = 10
 
@@ -158,7 +159,8 @@ def import_area_roster(session: Session, data: bytes, area: Area, *, actor, file
         shown = "、".join(f"{name} {n} 人" for name, n in missing[:_SHOW])
         report.warnings.append(_file_issue(
             "roster.not_in_file",
-            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中（{shown}{'等' if len(missing) > _SHOW else ''}），"
+            f"{len(missing)} 个村的名册中共有 {total} 名成员不在本文件中"
+            f"（{shown}{'等' if len(missing) > _SHOW else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
     if savepoint is None:
         return report
@@ -172,8 +174,6 @@ def _village(session: Session, org: Organization, rows: list, endings: dict, rep
              missing: list, *, name: str, partial: bool, writing: bool, actor, filename, today) -> list[str]:
     """Plan one village's rows (counts and warnings into ``report``) and, when ``writing``, apply
     them. Returns the village's households left without exactly one head (``村代码/户编号``)."""
-    from registry.services.filing import filings
-
     file_ids = {r.values["id_number"] for r in rows if r.values.get("id_number")}
     if partial:
         current = current_households(session, org, file_ids)

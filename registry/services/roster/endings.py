@@ -23,9 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
+from registry.codes import MEMBER_STATUS
+from registry.excel.roster.validate import Issue
 from registry.models import Membership, Organization, Person
-from registry.services.membership import rules
 from registry.services.errors import DomainError
+from registry.services.membership import rules
+from registry.services.membership.changes import check_end, end_membership
+from registry.services.membership.transitions import check_actor
 
 ON_ROSTER = ("pending", "confirmed", "disputed")
 _SHOW = 10
@@ -64,10 +68,6 @@ def check_endings(session: Session, results, organization: Organization, *,
     issues to refused rows and return ``{row number: Ending}`` for the others. Ending a registered
     membership is the village clerk's act (``actor`` None: the command line without ``--user``); for
     a town or district user it is ``loss.refused`` already in the preview, never a failure at apply."""
-    from registry.excel.roster.validate import Issue
-    from registry.services.membership.changes import check_end
-    from registry.services.membership.transitions import check_actor
-
     today = today or local_today()
     lost = [r for r in results if r.values.get("status") == "lost" and not r.errors]
     if not lost:
@@ -102,15 +102,11 @@ def check_endings(session: Session, results, organization: Organization, *,
 
 
 def _label(status: str) -> str:
-    from registry.codes import MEMBER_STATUS
-
     return MEMBER_STATUS.label(status) or status
 
 
 def apply_endings(session: Session, endings: list[Ending], *, actor, today: dt.date | None = None) -> None:
     """End the existing memberships through the workflow (after the import's own writes)."""
-    from registry.services.membership.changes import end_membership
-
     for e in endings:
         if e.membership_id is None:
             continue

@@ -9,6 +9,7 @@ from registry.excel.reader import FileError, read_roster
 from registry.excel.roster.validate import Issue, validate_roster
 from registry.excel.writer import write_error_workbook
 from registry.models import Area, Organization
+from registry.services.roster.area_import import import_area_roster
 from registry.services.roster.checks import check_other_villages, check_village_codes
 from registry.services.roster.endings import check_endings
 
@@ -38,8 +39,6 @@ def area_error_workbook_bytes(session: Session, data: bytes, area: Area, *, file
     ``错误说明`` column. None when the import refuses the file as a whole (a ``file.*`` code,
     ``roster.locked``). ``limits``: the read bounds (``read_limits``). Writes nothing; the caller
     rolls back."""
-    from registry.services.roster.area_import import import_area_roster
-
     report = import_area_roster(session, data, area, actor=actor, filename=filename, dry_run=True, **limits)
     if report.file_error:
         return None

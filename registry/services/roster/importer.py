@@ -17,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
+from registry.excel import reader
 from registry.excel.reader import FileError, read_roster
 from registry.excel.roster.validate import validate_roster
 from registry.models import Membership, Organization
 from registry.models.filings import TOWN_REVIEW, Filing
 from registry.services import audit
+from registry.services.filing import filings
 from registry.services.roster.apply import apply_plan, plan_rows
 from registry.services.roster.checks import (
     check_other_villages,
@@ -86,8 +88,6 @@ class ImportReport:
 def read_limits(config) -> dict:
     """The import bounds from the app config (a mapping), as keyword arguments of :func:`import_roster`:
     ``ROSTER_MAX_ROWS``, ``ROSTER_MAX_COLUMNS``, ``ROSTER_MAX_UNCOMPRESSED`` (bytes inflated)."""
-    from registry.excel import reader
-
     return {"max_rows": config.get("ROSTER_MAX_ROWS"),
             "max_columns": config.get("ROSTER_MAX_COLUMNS", reader.MAX_COLUMNS),
             "max_uncompressed": config.get("ROSTER_MAX_UNCOMPRESSED", reader.MAX_UNCOMPRESSED)}
@@ -157,8 +157,6 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
             "roster.not_in_file",
             f"名册中有 {missing} 名成员不在本文件中（{'、'.join(names)}{'等' if missing > len(names) else ''}），"
             "导入不改变他们的成员身份；丧失成员身份须填写“成员状态 已丧失”和“丧失原因”，或在成员页面办理（M-09）"))
-
-    from registry.services.filing import filings
 
     open_filing = filings.open_filing(session, organization.id)
     changes = bool(plan.created or plan.updated or plan.ended)
@@ -250,8 +248,6 @@ def apply_village(session: Session, organization: Organization, plan, report: Im
     """Write one village's plan, date its roster, void a posted notice, run the endings through the
     membership workflow and audit (``rows_read``/``skipped``: the village's share of an area import).
     Returns the households left without exactly one head (the caller rolls back)."""
-    from registry.services.filing import filings
-
     apply_plan(session, organization, plan, today=today)
     headless = headless_households(session, organization)
     if headless:

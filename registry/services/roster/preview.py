@@ -6,7 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from registry.codes import ACQUISITION_GROUND, ID_TYPE, LOSS_GROUND, MEMBER_REMARK, MEMBER_STATUS, RELATION, SEX
+from registry.codes import (
+    ACQUISITION_GROUND,
+    ID_TYPE,
+    LOSS_GROUND,
+    MEMBER_REMARK,
+    MEMBER_STATUS,
+    RELATION,
+    SEX,
+)
 from registry.excel.normalise import format_decimal
 
 LIMIT = 200  # rows listed per section; the counts are complete

@@ -8,12 +8,20 @@ from sqlalchemy import select
 
 from registry.models import AuditEvent, Filing, FilingItem, Membership
 from registry.models.filings import (
-    AWAITING_ASSEMBLY, CONFIRMED, DISTRICT_FILED, DRAFT, ON_NOTICE, RETURNED, TOWN_FILED, TOWN_REVIEW,
+    AWAITING_ASSEMBLY,
+    CONFIRMED,
+    DISTRICT_FILED,
+    DRAFT,
+    ON_NOTICE,
+    RETURNED,
+    TOWN_FILED,
+    TOWN_REVIEW,
 )
-from registry.services.filing import filings as F
 from registry.services.errors import DomainError
+from registry.services.filing import filings as F
+from registry.services.filing.filings import start_notice
 from registry.services.filing.items import item_counts, member_filing_states
-from registry.services.filing.notices import raise_objection, resolve_objection, start_notice
+from registry.services.filing.notices import raise_objection, resolve_objection
 from tests.services.filing_helpers import add_household, candidates, org, reform_roster, user
 
 D = dt.date

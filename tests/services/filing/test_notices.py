@@ -9,8 +9,8 @@ from registry.models import AuditEvent
 from registry.models.filings import ON_NOTICE
 from registry.services.calendar import WorkCalendar
 from registry.services.errors import DomainError
-from registry.services.filing.filings import current_filing
-from registry.services.filing.notices import notice_ended, raise_objection, resolve_objection, start_notice
+from registry.services.filing.filings import current_filing, start_notice
+from registry.services.filing.notices import notice_ended, raise_objection, resolve_objection
 from tests.services.filing_helpers import org, reform_roster, user
 
 D = dt.date

@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import AuditEvent
-from registry.services.membership.disputes import advance_stage, close_dispute, open_dispute
 from registry.services.errors import DomainError
-from registry.services.membership.changes import add_member, end_membership, propose_rejection
-from registry.services.roster.diff import filing_diff
 from registry.services.filing import filings as F
+from registry.services.membership.changes import add_member, end_membership, propose_rejection
+from registry.services.membership.disputes import advance_stage, close_dispute, open_dispute
+from registry.services.roster.diff import filing_diff
 from tests.services.filing_helpers import user
-from tests.services.membership_helpers import D, REFORM_BASE, TODAY, decide, new_id
+from tests.services.membership_helpers import REFORM_BASE, TODAY, D, decide, new_id
 
 
 def test_M22_dispute_over_a_loss_returns_to_the_previous_state(s, village, clerk):

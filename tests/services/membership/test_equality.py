@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from registry.models import AuditEvent, EqualityFlag, FilingItem
-from registry.services.filing import filings as F
-from registry.services.membership.equality import acknowledge, flag_keywords, flags_of
 from registry.services.errors import DomainError
-from registry.services.membership.changes import add_member, end_membership, propose_rejection, withdraw
+from registry.services.filing import filings as F
 from registry.services.filing.resolutions import record_resolution
+from registry.services.membership.changes import add_member, end_membership, propose_rejection, withdraw
+from registry.services.membership.equality import acknowledge, flag_keywords, flags_of
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, DECIDED, TODAY, decide, new_id
+from tests.services.membership_helpers import DECIDED, TODAY, D, decide, new_id
 
 
 def submitted(s, o, clerk, members):

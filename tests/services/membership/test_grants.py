@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from registry.models import AuditEvent, Membership, NonMemberGrant
 from registry.services.errors import DomainError
-from registry.services.membership.grants import grant_rights
 from registry.services.filing.resolutions import record_resolution
+from registry.services.membership.grants import grant_rights
 from tests.services.filing_helpers import user
-from tests.services.membership_helpers import D, REFORM_BASE, TODAY, new_id
+from tests.services.membership_helpers import REFORM_BASE, TODAY, D, new_id
 
 TEACHER = new_id(D(1965, 9, 10), "1")
 

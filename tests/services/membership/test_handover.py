@@ -11,15 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.models import AuditEvent, Filing, Membership, Person
-from registry.services.filing import filings as F
 from registry.services.errors import DomainError
-from registry.services.membership.handover import active_memberships_on
+from registry.services.filing import filings as F
 from registry.services.membership.changes import add_member, end_membership
+from registry.services.membership.handover import active_memberships_on
 from registry.services.roster.diff import filing_diff
 from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, MEETING, TODAY, decide, file_version
+from tests.services.membership_helpers import MEETING, TODAY, D, decide, file_version
 
 A, B = "370305100201", "370305100202"  # 东柳庄村, 北槐村
 # 北槐村's sample roster: 804 confirmed members, 667 of them aged 18 or more on MEETING (681 aged 16 or

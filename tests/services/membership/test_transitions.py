@@ -6,17 +6,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from registry.models import AuditEvent, Filing, HukouRecord, Membership, Resolution
-from registry.services.filing import filings as F
-from registry.services.membership import transitions as W
 from registry.services.errors import DomainError
-from registry.services.membership.hukou import record_hukou_change
-from registry.services.membership.changes import (
-    add_member, end_membership, propose_rejection, set_flags, withdraw, withdraw_rejection_proposal,
-)
-from registry.services.filing.notices import start_notice
+from registry.services.filing import filings as F
+from registry.services.filing.filings import start_notice
 from registry.services.filing.resolutions import record_resolution
+from registry.services.membership import transitions as W
+from registry.services.membership.changes import (
+    add_member,
+    end_membership,
+    propose_rejection,
+    set_flags,
+    withdraw,
+    withdraw_rejection_proposal,
+)
+from registry.services.membership.hukou import record_hukou_change
 from tests.services.filing_helpers import org, user
-from tests.services.membership_helpers import D, MEETING, REFORM_BASE, TODAY, decide, new_id
+from tests.services.membership_helpers import MEETING, REFORM_BASE, TODAY, D, decide, new_id
 
 
 def add(s, o, clerk, ground, *, name="新成员", birth=D(2000, 5, 6), sex="2", household=None, relation="10",

@@ -179,7 +179,9 @@ def test_messy_rows_get_the_same_codes_as_in_a_village_import(db, demo):
     area = import_area_roster(db.session, _with_village_column(messy, village), town, actor=None,
                               partial=True, dry_run=True)
     assert alone.errors, "the messy sample has error rows"
-    key = lambda items: sorted((i["row"] or 0, i["code"]) for i in items)
+    def key(items):
+        return sorted((i["row"] or 0, i["code"]) for i in items)
+
     assert key(area.errors) == key(alone.errors)
     assert key(area.warnings) == key(alone.warnings)
     assert area.skipped_households == [f"{village}/{h}" for h in alone.skipped_households]

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.models import AuditEvent, Filing, Household, HouseholdMember, HukouRecord, Membership, Person
-from registry.services.roster import importer as roster_import
 from registry.services.areas import organization_for_village
+from registry.services.roster import importer as roster_import
 from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 

@@ -4,6 +4,7 @@ member missing from the file is kept (M-09) with the warning ``roster.not_in_fil
 from __future__ import annotations
 
 import datetime as dt
+
 import pytest
 from sqlalchemy import select
 

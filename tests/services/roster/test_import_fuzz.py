@@ -15,8 +15,7 @@ import os
 import time
 
 import xlsxwriter
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
 from registry.excel.columns import HEADINGS, ROSTER_COLUMNS
@@ -107,7 +106,8 @@ def near_valid_rosters(draw) -> bytes:
             seq += 1
             rows.append([f"{h + 1:04d}", draw(st.sampled_from(["张三", "李四", "王五", "赵六"])),
                          make_id(seq=f"{seq % 1000:03d}"), "户主" if m == 0 else "子",
-                         draw(st.sampled_from(["改革确认", "出生", None])), draw(st.sampled_from([1, 0.5, None])), None])
+                         draw(st.sampled_from(["改革确认", "出生", None])),
+                         draw(st.sampled_from([1, 0.5, None])), None])
     for _ in range(draw(st.integers(0, 3))):
         r, c = draw(st.integers(1, len(rows) - 1)), draw(st.integers(0, len(header) - 1))
         rows[r][c] = draw(cell)
@@ -119,7 +119,8 @@ def damaged_files(draw) -> bytes:
     """Real workbooks cut short, with flipped bytes or spliced garbage; text and random bytes."""
     kind = draw(st.sampled_from(["truncate", "flip", "splice", "text", "random"]))
     if kind == "text":
-        return draw(st.sampled_from(["序号,户编号,成员姓名\n1,0001,张三\n", "<html><table><tr><td>户编号</td></tr></table>",
+        return draw(st.sampled_from(["序号,户编号,成员姓名\n1,0001,张三\n",
+                                     "<html><table><tr><td>户编号</td></tr></table>",
                                      "PK\x03\x04", "\ufeff户编号\t成员姓名"])).encode()
     if kind == "random":
         return draw(st.binary(max_size=2000))

@@ -11,8 +11,8 @@ from registry.models import FilingItem, Household
 from registry.reports.roster.as_of import filed_version_on, roster_as_of
 from registry.reports.roster.rows import iter_roster_rows
 from registry.services.households import change_head, move_member, split_household
-from registry.services.membership.hukou import record_hukou_change
 from registry.services.membership.changes import add_member, end_membership
+from registry.services.membership.hukou import record_hukou_change
 from tests.services.filing_helpers import org, user
 from tests.services.membership_helpers import D, decide, filed_roster, new_id
 

@@ -1,0 +1,38 @@
+"""Every blueprint of the app, registered by the application factory (:mod:`registry.app`)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from registry.views import (
+    BoundedIntConverter,
+    area_imports,
+    audit,
+    auth,
+    calendar,
+    disputes,
+    exports,
+    filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
+    filing_review,
+    filings,
+    grants,
+    history,
+    households,
+    imports,
+    jobs,
+    main,
+    member_search,
+    members,
+    roster,
+    users,
+)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter  # before any rule is added
+    for module in (auth, main, roster, imports, area_imports, filings, exports, members, households,
+                   filing_review, grants, disputes, history, member_search):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
+    app.register_blueprint(users.bp)  # issue 13: user administration, own password
+    app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs
