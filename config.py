@@ -35,8 +35,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
-    # Q-02 / F-04: roster public notice length in working days (to confirm).
-    ROSTER_NOTICE_WORKING_DAYS = 7
+    # D-02: homestead area cap in m² (Shandong plains value for 临淄区; DOMAIN Q-03, to confirm).
+    HOMESTEAD_AREA_CAP_M2 = 132
     ROSTER_PAGE_SIZE = 50
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,9 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from registry.cli_charter import register_charter_cli
+from registry.cli_homesteads import register_homesteads_cli
+from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
@@ -34,8 +37,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(load_holidays_cmd)
     register_roster_cli(app)
     register_members_cli(app)
-
-    register_ops_cli(app)
+    register_homesteads_cli(app)  # issue 15: homestead register
+    register_land_cli(app)  # issue 15: land contract register
+    register_ops_cli(app)  # issue 4: backup / restore
+    register_charter_cli(app)  # issue 16: charter settings
 
 
 @click.command("init-db")

@@ -58,20 +58,36 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
         if target is None:
             raise click.ClickException(f"区划不存在：{area_code}")
         code = target.code
-    actor = _actor(username)
-    if actor is not None and actor.role not in ("clerk", "town", "district"):
-        raise click.ClickException(f"用户 {actor.username} 的角色不能导入名册（管理员只读）")
-    if actor is not None and not code.startswith(actor.scope):
-        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        # A file that cannot be read is a file error: exit 2, like the file.* codes.
-        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
-        sys.exit(2)
+    actor = importing_actor(username, code, "名册")
+    data = read_file(file)
     run = import_roster if village_code is not None else import_area_roster
     report = run(db.session, data, target, actor=actor, filename=file.name, dry_run=dry_run, partial=partial,
                  **read_limits(current_app.config))
+    finish_import(report, as_json)
+
+
+def importing_actor(username: str | None, code: str, what: str):
+    """The ``--user`` of an import: a clerk, town or district user whose scope holds ``code``."""
+    actor = _actor(username)
+    if actor is not None and actor.role not in ("clerk", "town", "district"):
+        raise click.ClickException(f"用户 {actor.username} 的角色不能导入{what}（管理员只读）")
+    if actor is not None and not code.startswith(actor.scope):
+        raise click.ClickException(f"用户 {actor.username} 的管辖范围不包含 {code}")
+    return actor
+
+
+def read_file(file: Path) -> bytes:
+    """The file's bytes; a file that cannot be read is a file error: exit 2, like the file.* codes."""
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        click.echo(f"无法读取文件 {file}：{exc.strerror or exc}", err=True)
+        sys.exit(2)
+
+
+def finish_import(report, as_json: bool) -> None:
+    """Commit or roll back, print the report (text or JSON) and exit: 0 committed or a clean dry run,
+    1 rows with errors, 2 a file error (the CLI contract of every register import)."""
     if report.committed:
         db.session.commit()
     else:

@@ -22,7 +22,8 @@ from typing import Any
 __all__ = [
     "CodeTable", "label", "lookup",
     "RELATION", "HEAD_RELATIONS", "SEX", "ID_TYPE", "RESIDENT_NUMBER_ID_TYPES", "MEMBER_STATUS",
-    "ACQUISITION_GROUND", "LOSS_GROUND", "RETENTION_FLAG", "MEMBER_REMARK", "YES_NO", "TABLES",
+    "ACQUISITION_GROUND", "LOSS_GROUND", "RETENTION_FLAG", "MEMBER_REMARK", "YES_NO",
+    "HOMESTEAD_STATUS", "TABLES",
 ]
 
 # Characters that never carry meaning in a code or label cell: whitespace of every width, BOM and
@@ -227,7 +228,39 @@ YES_NO = _table("yes_no", {"1": "是", "2": "否"},
                 {"Y": "1", "YES": "1", "√": "1", "✓": "1", "✔": "1", "N": "2", "NO": "2",
                  "×": "2", "✗": "2", "✘": "2"})
 
+# --- Homestead status (DOMAIN §2.8) ---------------------------------------------------------------------
+HOMESTEAD_STATUS = _table("homestead_status", {
+    "in_use": "使用中", "withdrawn_paid": "已有偿退出", "transferred": "已流转", "lost_disaster": "灾毁灭失",
+}, {"有偿退出": "withdrawn_paid", "流转": "transferred", "已灾毁灭失": "lost_disaster"})
+
 #: All tables by name, for templates and generic select fields.
 TABLES: Mapping[str, CodeTable] = MappingProxyType({t.name: t for t in (
     RELATION, SEX, ID_TYPE, MEMBER_STATUS, ACQUISITION_GROUND, LOSS_GROUND, RETENTION_FLAG,
-    MEMBER_REMARK, YES_NO)})
+    MEMBER_REMARK, YES_NO, HOMESTEAD_STATUS)})
+
+# --- Land contract register (DOMAIN §2.3, NY/T 2539 Annex C; issue 15) ---------------------------------
+#: C.10 承包经营权取得方式 (承包方式 CBFS). 129 and 900 are both "其他方式" in the standard: the label
+#: reads as 129 (a contracting method); 900 is kept for round trips under its own label.
+CONTRACT_METHOD = _table("contract_method", {
+    "110": "家庭承包", "100": "承包", "120": "其他方式承包", "121": "招标", "122": "拍卖", "123": "公开协商",
+    "129": "其他方式", "200": "转让", "300": "互换", "900": "其他（900）",
+})
+#: 土地利用类型 TDLYLX (GB/T 21010 second-level codes of arable land).
+LAND_USE_TYPE = _table("land_use_type", {"0101": "水田", "0102": "水浇地", "0103": "旱地"}, width=4)
+#: C.8 地力等级 DLDJ.
+LAND_GRADE = _table("land_grade", {f"{n:02d}": f"{c}等地" for n, c in enumerate("一二三四五六七八九十", 1)},
+                    width=2)
+#: C.9 土地用途 TDYT.
+LAND_USE = _table("land_use", {"1": "种植业", "2": "林业", "3": "畜牧业", "4": "渔业", "5": "非农业用途"})
+#: 流转方式 LZFS (Q-15: internal codes, mapped on export).
+CIRCULATION_METHOD = _table("circulation_method", {
+    "lease": "出租", "sublease": "转包", "share_in": "入股", "other": "其他",
+}, {"出租（转包）": "lease", "其他方式": "other"})
+#: Life cycle of the 经营权证 (certificate of the contract right).
+CERTIFICATE_STATUS = _table("certificate_status", {
+    "issued": "已颁发", "reissued": "已补发", "replaced": "已换发", "cancelled": "已注销",
+})
+
+#: The land tables join the table index (templates' ``code_label`` filter).
+TABLES = MappingProxyType({**TABLES, **{t.name: t for t in (
+    CONTRACT_METHOD, LAND_USE_TYPE, LAND_GRADE, LAND_USE, CIRCULATION_METHOD, CERTIFICATE_STATUS)}})

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 05:37:19.142295
+Create Date: 2026-12-04 06:13:02.521234
 
 """
 from alembic import op
@@ -110,6 +110,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_events_target', ['target_type', 'target_id'], unique=False)
 
+    op.create_table('charter_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('article', sa.String(length=200), nullable=False),
+    sa.Column('confirmation_threshold', sa.String(length=12), nullable=False),
+    sa.Column('art15_threshold', sa.String(length=12), nullable=False),
+    sa.Column('quorum_threshold', sa.String(length=12), nullable=False),
+    sa.Column('notice_working_days', sa.Integer(), nullable=False),
+    sa.Column('withdrawal_consent_body', sa.String(length=20), nullable=False),
+    sa.Column('state_payroll_loss_ground', sa.Boolean(), nullable=False),
+    sa.Column('allow_nested_membership', sa.Boolean(), nullable=False),
+    sa.Column('holder_unit', sa.String(length=10), nullable=False),
+    sa.Column('management', sa.String(length=10), nullable=False),
+    sa.Column('adjustment_years', sa.Integer(), nullable=True),
+    sa.Column('share_types', sa.JSON(), nullable=False),
+    sa.Column('holding_cap_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('reserve_rate', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('death_treatment', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("death_treatment IN ('full_year','pro_rata','excluded')", name=op.f('ck_charter_settings_death')),
+    sa.CheckConstraint("holder_unit IN ('household','person')", name=op.f('ck_charter_settings_holder_unit')),
+    sa.CheckConstraint("management IN ('static','dynamic')", name=op.f('ck_charter_settings_management')),
+    sa.CheckConstraint("withdrawal_consent_body IN ('member_assembly','representative')", name=op.f('ck_charter_settings_consent_body')),
+    sa.CheckConstraint('holding_cap_percent > 0 AND holding_cap_percent <= 100', name=op.f('ck_charter_settings_cap')),
+    sa.CheckConstraint('notice_working_days >= 7', name=op.f('ck_charter_settings_notice_days')),
+    sa.CheckConstraint('reserve_rate > 0 AND reserve_rate < 1', name=op.f('ck_charter_settings_reserve')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_charter_settings_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_charter_settings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_charter_settings_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_charter_settings'))
+    )
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_charter_settings_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charter_settings_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_charter_settings_current', ['organization_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('households',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -154,6 +196,7 @@ def upgrade():
     sa.Column('passed', sa.Boolean(), nullable=False),
     sa.Column('party_pre_discussion_date', sa.Date(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('thresholds', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
@@ -199,6 +242,46 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filings_state'), ['state'], unique=False)
         batch_op.create_index('uq_filings_one_open', ['organization_id'], unique=True, sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
 
+    op.create_table('homesteads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('plot_code', sa.String(length=19), nullable=False),
+    sa.Column('certificate_no', sa.String(length=80), nullable=True),
+    sa.Column('plot_area', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('building_area', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('location', sa.String(length=200), nullable=True),
+    sa.Column('approved_on', sa.Date(), nullable=True),
+    sa.Column('approval_doc', sa.String(length=120), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('east', sa.String(length=120), nullable=True),
+    sa.Column('south', sa.String(length=120), nullable=True),
+    sa.Column('west', sa.String(length=120), nullable=True),
+    sa.Column('north', sa.String(length=120), nullable=True),
+    sa.Column('remarks', sa.Text(), nullable=True),
+    sa.Column('exception_reason', sa.Text(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.String(length=20), nullable=True),
+    sa.Column('end_note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("status IN ('in_use','withdrawn_paid','transferred','lost_disaster')", name=op.f('ck_homesteads_status')),
+    sa.CheckConstraint('exception_reason IS NULL OR length(exception_reason) > 0', name=op.f('ck_homesteads_exception_reason')),
+    sa.CheckConstraint('length(plot_code) = 19', name=op.f('ck_homesteads_plot_code_length')),
+    sa.CheckConstraint('plot_area > 0 AND coalesce(building_area, 0) >= 0', name=op.f('ck_homesteads_areas_nonneg')),
+    sa.CheckConstraint('valid_to IS NULL OR (end_ground IS NOT NULL AND valid_to >= coalesce(valid_from, valid_to))', name=op.f('ck_homesteads_end_recorded')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_homesteads_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_homesteads_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_homesteads'))
+    )
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_homesteads_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_homesteads_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('uq_homesteads_current_plot', ['plot_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.create_index('uq_homesteads_one_in_use', ['household_id'], unique=True, sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
+
     op.create_table('household_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -215,6 +298,45 @@ def upgrade():
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_members_person_id'), ['person_id'], unique=False)
         batch_op.create_index('uq_household_members_one_head', ['household_id'], unique=True, sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
+
+    op.create_table('land_contracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('representative_id', sa.Integer(), nullable=False),
+    sa.Column('contractor_code', sa.String(length=18), nullable=False),
+    sa.Column('issuer_code', sa.String(length=14), nullable=True),
+    sa.Column('method', sa.String(length=3), nullable=False),
+    sa.Column('contract_no', sa.String(length=40), nullable=True),
+    sa.Column('term_start', sa.Date(), nullable=False),
+    sa.Column('term_end', sa.Date(), nullable=False),
+    sa.Column('original_term_end', sa.Date(), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('certificate_no', sa.String(length=40), nullable=True),
+    sa.Column('certificate_status', sa.String(length=10), nullable=False),
+    sa.Column('member_count', sa.Integer(), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("certificate_status IN ('issued','reissued','replaced','cancelled')", name=op.f('ck_land_contracts_certificate_status')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_contracts_ended')),
+    sa.CheckConstraint('issuer_code IS NULL OR length(issuer_code) = 14', name=op.f('ck_land_contracts_fbfbm')),
+    sa.CheckConstraint('length(contractor_code) = 18', name=op.f('ck_land_contracts_cbfbm')),
+    sa.CheckConstraint('member_count IS NULL OR member_count >= 0', name=op.f('ck_land_contracts_member_count')),
+    sa.CheckConstraint('term_end >= term_start', name=op.f('ck_land_contracts_term')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_land_contracts_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_land_contracts_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['representative_id'], ['persons.id'], name=op.f('fk_land_contracts_representative_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_contracts'))
+    )
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_contracts_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_contracts_representative_id'), ['representative_id'], unique=False)
+        batch_op.create_index('uq_land_contracts_current_code', ['contractor_code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -362,6 +484,91 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filing_items_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_filing_items_membership_id'), ['membership_id'], unique=False)
 
+    op.create_table('land_circulations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('receiver_name', sa.String(length=120), nullable=False),
+    sa.Column('receiver_id_number', sa.String(length=20), nullable=True),
+    sa.Column('area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('signed_on', sa.Date(), nullable=True),
+    sa.Column('filed_on', sa.Date(), nullable=True),
+    sa.Column('registrable', sa.Boolean(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("method IN ('lease','sublease','share_in','other')", name=op.f('ck_land_circulations_method')),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_circulations_ended')),
+    sa.CheckConstraint('area > 0', name=op.f('ck_land_circulations_area')),
+    sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_land_circulations_term')),
+    sa.CheckConstraint('price IS NULL OR price >= 0', name=op.f('ck_land_circulations_price')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_circulations_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulations'))
+    )
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulations_code'), ['code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_circulations_contract_id'), ['contract_id'], unique=False)
+
+    op.create_table('land_coholders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('relation', sa.String(length=2), nullable=True),
+    sa.Column('is_coholder', sa.Boolean(), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_coholders_ended')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_coholders_contract_id_land_contracts')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_land_coholders_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_coholders'))
+    )
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_coholders_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_land_coholders_person_id'), ['person_id'], unique=False)
+        batch_op.create_index('uq_land_coholders_current', ['contract_id', 'person_id'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
+    op.create_table('land_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contract_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=19), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=True),
+    sa.Column('contract_area', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('measured_area', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('land_use_type', sa.String(length=4), nullable=True),
+    sa.Column('grade', sa.String(length=2), nullable=True),
+    sa.Column('land_use', sa.String(length=1), nullable=True),
+    sa.Column('basic_farmland', sa.Boolean(), nullable=True),
+    sa.Column('east', sa.String(length=60), nullable=True),
+    sa.Column('south', sa.String(length=60), nullable=True),
+    sa.Column('west', sa.String(length=60), nullable=True),
+    sa.Column('north', sa.String(length=60), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=True),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('(valid_to IS NULL) = (end_ground IS NULL)', name=op.f('ck_land_parcels_ended')),
+    sa.CheckConstraint('contract_area > 0', name=op.f('ck_land_parcels_contract_area')),
+    sa.CheckConstraint('length(code) = 19', name=op.f('ck_land_parcels_dkbm')),
+    sa.CheckConstraint('measured_area IS NULL OR measured_area > 0', name=op.f('ck_land_parcels_measured_area')),
+    sa.ForeignKeyConstraint(['contract_id'], ['land_contracts.id'], name=op.f('fk_land_parcels_contract_id_land_contracts')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_parcels'))
+    )
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_parcels_contract_id'), ['contract_id'], unique=False)
+        batch_op.create_index('uq_land_parcels_current_code', ['code'], unique=True, sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+
     op.create_table('public_notices',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -383,6 +590,46 @@ def upgrade():
     with op.batch_alter_table('public_notices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_public_notices_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_public_notices_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('rights_reviews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('membership_id', sa.Integer(), nullable=True),
+    sa.Column('cause', sa.String(length=30), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('closed_act', sa.Text(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('closed_on IS NULL OR closed_act IS NOT NULL', name=op.f('ck_rights_reviews_closed_with_act')),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_rights_reviews_closed_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_rights_reviews_household_id_households')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_rights_reviews_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_rights_reviews_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_rights_reviews_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_reviews'))
+    )
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('land_circulation_parcels',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('circulation_id', sa.Integer(), nullable=False),
+    sa.Column('parcel_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['circulation_id'], ['land_circulations.id'], name=op.f('fk_land_circulation_parcels_circulation_id_land_circulations')),
+    sa.ForeignKeyConstraint(['parcel_id'], ['land_parcels.id'], name=op.f('fk_land_circulation_parcels_parcel_id_land_parcels')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_land_circulation_parcels'))
+    )
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_land_circulation_parcels_parcel_id'), ['parcel_id'], unique=False)
+        batch_op.create_index('uq_land_circulation_parcels', ['circulation_id', 'parcel_id'], unique=True)
 
     op.create_table('objections',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -415,11 +662,37 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 
     op.drop_table('objections')
+    with op.batch_alter_table('land_circulation_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_circulation_parcels')
+        batch_op.drop_index(batch_op.f('ix_land_circulation_parcels_parcel_id'))
+
+    op.drop_table('land_circulation_parcels')
+    with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
+
+    op.drop_table('rights_reviews')
     with op.batch_alter_table('public_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_public_notices_organization_id'))
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
 
     op.drop_table('public_notices')
+    with op.batch_alter_table('land_parcels', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_parcels_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_parcels_contract_id'))
+
+    op.drop_table('land_parcels')
+    with op.batch_alter_table('land_coholders', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_coholders_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_person_id'))
+        batch_op.drop_index(batch_op.f('ix_land_coholders_contract_id'))
+
+    op.drop_table('land_coholders')
+    with op.batch_alter_table('land_circulations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_land_circulations_contract_id'))
+        batch_op.drop_index(batch_op.f('ix_land_circulations_code'))
+
+    op.drop_table('land_circulations')
     with op.batch_alter_table('filing_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filing_items_membership_id'))
         batch_op.drop_index(batch_op.f('ix_filing_items_filing_id'))
@@ -447,11 +720,25 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_household_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('land_contracts', schema=None) as batch_op:
+        batch_op.drop_index('uq_land_contracts_current_code', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_representative_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_land_contracts_household_id'))
+
+    op.drop_table('land_contracts')
     with op.batch_alter_table('household_members', schema=None) as batch_op:
         batch_op.drop_index('uq_household_members_one_head', sqlite_where=sa.text('is_head = 1 AND valid_to IS NULL'), postgresql_where=sa.text('is_head AND valid_to IS NULL'))
         batch_op.drop_index(batch_op.f('ix_household_members_person_id'))
 
     op.drop_table('household_members')
+    with op.batch_alter_table('homesteads', schema=None) as batch_op:
+        batch_op.drop_index('uq_homesteads_one_in_use', sqlite_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"), postgresql_where=sa.text("status = 'in_use' AND valid_to IS NULL AND exception_reason IS NULL"))
+        batch_op.drop_index('uq_homesteads_current_plot', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_homesteads_household_id'))
+
+    op.drop_table('homesteads')
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_index('uq_filings_one_open', sqlite_where=sa.text("state NOT IN ('town_filed','district_filed')"), postgresql_where=sa.text("state NOT IN ('town_filed','district_filed')"))
         batch_op.drop_index(batch_op.f('ix_filings_state'))
@@ -468,6 +755,12 @@ def downgrade():
 
     op.drop_table('hukou_records')
     op.drop_table('households')
+    with op.batch_alter_table('charter_settings', schema=None) as batch_op:
+        batch_op.drop_index('uq_charter_settings_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_charter_settings_area_code'))
+
+    op.drop_table('charter_settings')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_target')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))

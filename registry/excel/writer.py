@@ -19,7 +19,15 @@ from typing import Any
 
 import xlsxwriter
 
-from registry.excel.columns import BY_HEADING, BY_KEY, HEADINGS, STANDARD_COLUMNS, Column, match_heading
+from registry.excel.columns import (
+    BY_HEADING,
+    BY_KEY,
+    HEADINGS,
+    STANDARD_COLUMNS,
+    Column,
+    ColumnSet,
+    match_heading,
+)
 
 __all__ = ["neutralise", "write_roster_xlsx", "write_error_workbook", "write_table_xlsx", "ERROR_COLUMN"]
 
@@ -207,7 +215,7 @@ _RE_DANGER = re.compile("(?:^|\x00)[" + re.escape("".join(sorted(_DANGEROUS_FIRS
 
 def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], issues: Iterable[Any], *,
                          headings: Sequence[str] | None = None, only_with_issues: bool = False,
-                         sheet_name: str = "导入错误") -> bytes:
+                         sheet_name: str = "导入错误", columns: ColumnSet | None = None) -> bytes:
     """The user's own rows plus an ``错误说明`` column (and ``原行号``), offending cells highlighted
     (errors red, warnings yellow).
 
@@ -215,8 +223,10 @@ def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], iss
     the user's header cells (``RosterSheet.headings``); ``issues`` are ``roster.Issue`` objects (any object
     with ``row``, ``column`` = Chinese canonical heading, ``message_zh`` and ``level``). The output can be
     corrected and imported again: the extra columns are not roster headings and are ignored.
-    Without ``headings`` the cells are taken to be in the standard 21-column order.
+    Without ``headings`` the cells are taken to be in the standard 21-column order. ``columns``: the
+    layout of another register (default the roster's), for matching headings and issue columns.
     """
+    match = columns.match_heading if columns is not None else match_heading
     if headings is None:
         headings = HEADINGS
     by_row: dict[int, list[Any]] = defaultdict(list)
@@ -224,7 +234,7 @@ def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], iss
         by_row[issue.row].append(issue)
     key_to_index: dict[str, int] = {}
     for idx, text in enumerate(headings):
-        key = match_heading(text)
+        key = match(text)
         if key is not None:
             key_to_index.setdefault(key, idx)
 
@@ -252,8 +262,9 @@ def write_error_workbook(original_rows: Iterable[tuple[int, Sequence[Any]]], iss
         r += 1
         styles: dict[int, Any] = {}
         for issue in found:
-            col = BY_HEADING.get(issue.column)
-            idx = key_to_index.get(col.key) if col is not None else None
+            col = BY_HEADING.get(issue.column) if columns is None else None
+            col_key = match(issue.column) if columns is not None else getattr(col, "key", None)
+            idx = key_to_index.get(col_key) if col_key is not None else None
             if idx is not None and styles.get(idx) is not mark["error"]:
                 level = "error" if issue.level == "error" else "warning"
                 styles[idx] = mark[level]

@@ -2,16 +2,22 @@
 from registry.models.areas import Area, AreaLevel, Organization
 from registry.models.audit import AuditEvent
 from registry.models.base import Base
+from registry.models.charter import CharterSettings
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
+from registry.models.homesteads import Homestead
+from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
+from registry.models.rights_review import RightsReview
 from registry.models.users import User
 
 __all__ = [
-    "Area", "AreaLevel", "AuditEvent", "Base", "Filing", "FilingItem", "Holiday", "Household",
+    "Area", "AreaLevel", "AuditEvent", "Base", "CharterSettings", "Filing", "FilingItem", "Holiday", "Homestead",
+    "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
-    "PublicNotice", "Resolution", "User",
+    "PublicNotice", "Resolution", "RightsReview", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
+    "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
 ]

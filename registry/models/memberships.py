@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.base import Base, ShareUnits, TimestampMixin, VersionedMixin
@@ -123,6 +123,9 @@ class Resolution(TimestampMixin, VersionedMixin, Base):
     passed: Mapped[bool] = mapped_column(default=False)
     party_pre_discussion_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The thresholds in force on the meeting date: {"quorum": "2/3", "pass": "3/4",
+    # "charter_settings_id": id or null, "article": the charter article or null}.
+    thresholds: Mapped[dict | None] = mapped_column(JSON)
 
 
 class PublicNotice(TimestampMixin, Base):

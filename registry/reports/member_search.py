@@ -31,6 +31,7 @@ from registry.identity import normalise_resident_id
 from registry.models import Area, Household, Membership, Organization, Person
 from registry.permissions import scoped
 from registry.reports.roster.listing import RosterSearch, parse_search, pinyin_condition
+from registry.services.homesteads.register import in_use_clause
 
 __all__ = ["PAGE_SIZE", "MemberHit", "NotAName", "SearchPage", "parse_member_search", "search_members"]
 
@@ -103,10 +104,11 @@ def _person_condition(search: RosterSearch) -> list:
 
 
 def search_members(session: Session, user, search: RosterSearch, *, status: str | None = None, page: int = 1,
-                   per_page: int = PAGE_SIZE) -> SearchPage:
+                   per_page: int = PAGE_SIZE, holds: str | None = None) -> SearchPage:
     """Memberships in the user's scope (``user.scope``, a division-code prefix) whose person matches
-    ``search``, optionally only those with membership ``status``; ordered by the name's pinyin
-    (安 < 白 < 陈 < 张), then name, person and membership id (stable pages). ``page`` counts from 1."""
+    ``search``, optionally only those with membership ``status`` and whose household ``holds`` a right
+    ("homestead": a current homestead in use); ordered by the name's pinyin (安 < 白 < 陈 < 张), then name,
+    person and membership id (stable pages). ``page`` counts from 1."""
     town = aliased(Area)
     stmt = (
         select(Membership.id, Organization.id, Person.name, Person.id_number, Organization.area_code, Area.name,
@@ -125,5 +127,7 @@ def search_members(session: Session, user, search: RosterSearch, *, status: str 
     stmt = scoped(stmt, Organization.area_code, user)
     if status:
         stmt = stmt.where(Membership.status == status)
+    if holds == "homestead":
+        stmt = stmt.where(in_use_clause())
     rows = session.execute(stmt).all()
     return SearchPage([MemberHit(*row) for row in rows[:per_page]], page, len(rows) > per_page)

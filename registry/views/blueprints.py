@@ -9,6 +9,7 @@ from registry.views import (
     audit,
     auth,
     calendar,
+    charter,
     disputes,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
@@ -16,9 +17,12 @@ from registry.views import (
     filings,
     grants,
     history,
+    homestead_imports,
+    homesteads,
     households,
     imports,
     jobs,
+    land,
     main,
     member_search,
     members,
@@ -33,6 +37,10 @@ def register_blueprints(app: Flask) -> None:
                    filing_review, grants, disputes, history, member_search):
         app.register_blueprint(module.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(charter.bp)  # issue 16: the collective's charter settings
+    app.register_blueprint(homesteads.bp)  # issue 15: the homestead register
+    app.register_blueprint(homestead_imports.bp)
+    app.register_blueprint(land.bp)  # issue 15: the land contract register
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -35,6 +35,7 @@ from registry.models.filings import (
     TOWN_REVIEW,
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
 from registry.services.filing.confirmation import pending_count
@@ -163,6 +164,11 @@ def _village_page(village: Area, org: Organization, **forms):
                       "the base must lie between the two.", adults=capacity.adults, aged16=capacity.aged_16)
         if capacity.among_candidates:
             base_note += " " + _("No member is confirmed yet: the pending candidates are counted.")
+        charter = settings_for(db.session, org.id, today)
+        if charter.settings_id is not None:  # the thresholds the charter in force sets
+            base_note += " " + _("Charter (%(article)s): votes for at least %(votes)s and attendance at least "
+                                 "%(quorum)s of the base.", article=charter.article,
+                                 votes=str(charter.confirmation_threshold), quorum=str(charter.quorum_threshold))
     note = None if (can["resolution"] or can["confirm"]) else _resolution_note(filing, state, pending, objections_open)
     return render_template(
         "filings/village.html", village=village, org=org, filing=filing, shown=shown, state=state,
@@ -174,7 +180,7 @@ def _village_page(village: Area, org: Organization, **forms):
         resolution_form=with_version(resolution_form, filing), base_note=base_note, resolution_note=note,
         resolve_forms=resolve_forms, action_form=with_version(ActionForm(), filing),
         resolution_error=forms.get("resolution_error"),
-        working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"], today=today,
+        working_days=settings_for(db.session, org.id, today).notice_working_days, today=today,
     )
 
 
@@ -204,8 +210,7 @@ def start_notice(code: str):
         filing = workflow.current_filing(db.session, org, actor=current_user)
         notice = start_notice_service(
             db.session, filing, posted_on=form.posted_on.data, ends_on=form.ends_on.data,
-            place=form.place.data, actor=current_user, today=local_today(),
-            working_days=current_app.config["ROSTER_NOTICE_WORKING_DAYS"])
+            place=form.place.data, actor=current_user, today=local_today())
     except DomainError as err:
         refused(err)
         return _village_page(village_area, org, notice_form=form)

@@ -42,20 +42,26 @@ def upload(code: str):
     org = _organization(code)
     form = UploadForm()
     if form.validate_on_submit():
-        storage = form.file.data
-        data = storage.read()
-        filename = Path(storage.filename or "roster.xlsx").name
-        # The preview always plans the partial import too, so it can say what that would import.
-        report = import_roster(db.session, data, org, actor=current_user, filename=filename, dry_run=True,
-                               partial=True, **read_limits(current_app.config))
-        db.session.rollback()
-        token = None if report.file_error else save_upload(
-            _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
-        status = 200 if not report.file_error else 422
-        return render_template("imports/preview.html", org=org, report=report, token=token, filename=filename,
-                               partial=False, apply_form=ApplyForm(),
-                               error_limit=PREVIEW_ERROR_LIMIT), status
+        return preview_upload(code, form, lambda data, **kw: import_roster(
+            db.session, data, org, actor=current_user, **kw), org=org)
     return render_template("imports/upload.html", org=org, form=form), 400 if form.errors else 200
+
+
+def preview_upload(code: str, form, run, **context):
+    """The dry run of an uploaded file and its preview page: ``run(data, filename=, dry_run=, partial=,
+    **limits)`` is the import; the file is stored for the apply step unless refused as a whole. The
+    preview always plans the partial import too, so it can say what that would import."""
+    storage = form.file.data
+    data = storage.read()
+    filename = Path(storage.filename or "import.xlsx").name
+    report = run(data, filename=filename, dry_run=True, partial=True, **read_limits(current_app.config))
+    db.session.rollback()
+    token = None if report.file_error else save_upload(
+        _folder(), data, user_id=current_user.id, area_code=code, filename=filename)
+    status = 200 if not report.file_error else 422
+    return render_template("imports/preview.html", report=report, token=token, filename=filename,
+                           partial=False, apply_form=ApplyForm(), error_limit=PREVIEW_ERROR_LIMIT,
+                           **context), status
 
 
 @bp.route("/villages/<code>/import/<token>/apply", methods=["POST"])
@@ -126,11 +132,18 @@ def apply_stored(code: str, token: str, upload_endpoint: str, run):
 def error_workbook(code: str, token: str):
     """The user's rows plus an 错误说明 column, bad cells highlighted."""
     org = _organization(code)
+    return stored_error_workbook(code, token, lambda data, filename: error_workbook_bytes(
+        db.session, data, org, filename=filename))
+
+
+def stored_error_workbook(code: str, token: str, build):
+    """The error workbook of the user's stored upload: ``build(data, filename)`` gives its bytes, or None
+    when the file cannot be read (404, like an unknown token). Writes nothing."""
     stored = load_upload(_folder(), token, user_id=current_user.id, area_code=code)
     if stored is None:
         abort(404)
     data, filename = stored
-    content = error_workbook_bytes(db.session, data, org, filename=filename)
+    content = build(data, filename)
     db.session.rollback()
     if content is None:
         abort(404)

@@ -24,13 +24,16 @@ def members():
     result, rows = None, []
     search = parse_member_search(form.q.data) if form.validate() else None
     if search is not None:
-        result = search_members(db.session, current_user, search, status=form.status.data or None, page=page)
+        holds = form.holds.data if form.holds.data == "homestead" else None
+        result = search_members(db.session, current_user, search, status=form.status.data or None, page=page,
+                                holds=holds)
         for hit in result.hits:
             # The roster's rule: full ID numbers only for the clerk of the member's village.
             full = sees_full_ids(current_user, hit.village_code)
             rows.append({"hit": hit, "full": full,
                          "id_number": hit.id_number if full else mask_id_number(hit.id_number)})
-    query_args = {k: v for k, v in (("q", form.q.data), ("status", form.status.data)) if v}
+    asked = (("q", form.q.data), ("status", form.status.data), ("holds", form.holds.data))
+    query_args = {k: v for k, v in asked if v}
     html = render_template("search/members.html", form=form, result=result, rows=rows, query_args=query_args,
                            masked=not all(row["full"] for row in rows))
     full_ids = [row["hit"] for row in rows if row["full"]]

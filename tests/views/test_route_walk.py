@@ -146,6 +146,10 @@ ROUTES: dict[str, Route] = {
     # needs a stored upload to answer 200; the made-up token gives 404 (covered by the area import tests)
     "area_imports.error_workbook": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
                                          outside={"code": T_OUT, "token": NO_TOKEN}, ok=None),
+    # charter settings (issue 16): everyone in scope reads, the district officer or administrator changes
+    "charter.show": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "charter.update": Route(roles=frozenset({DISTRICT, ADMIN}), inside={"code": V1}, outside={"code": V_OUT},
+                            ok=None),
     # membership changes (issue 3): the clerk acts, everyone in scope reads
     "members.add": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     **{f"members.{name}": Route(roles=frozenset({CLERK}),
@@ -168,10 +172,46 @@ ROUTES: dict[str, Route] = {
     "households.detail": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
     **{f"households.{name}": Route(roles=frozenset({CLERK}), inside=lambda w: w.household(V1),
                                    outside=lambda w: w.household(V_OUT)) for name in ("split", "head")},
+    # land contract register (issue 15): the clerk imports and changes, everyone in scope reads
+    "land.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "land.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                        outside={"code": V_OUT, "token": NO_TOKEN}),
+    "land.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                 outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "land.household": Route(roles=ALL, inside=lambda w: w.household(V1), outside=lambda w: w.household(V_OUT)),
+    "land.member": Route(roles=ALL, inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                         outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    "land.village_rights": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "land.town_rights": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    "land.district_rights": Route(roles=frozenset({DISTRICT, ADMIN})),
+    # the village is checked before the contract, so any contractor code shows the area rule
+    **{f"land.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "contractor_code": V1 + "010001"},
+                             outside={"code": V_OUT, "contractor_code": V_OUT + "010001"})
+       for name in ("extend", "certificate", "add_circulation")},
+    "land.change_parcel": Route(roles=frozenset({CLERK}), inside={"code": V1, "parcel_id": 999999},
+                                outside={"code": V_OUT, "parcel_id": 999999}),
+    "land.end_coholder": Route(roles=frozenset({CLERK}), inside={"code": V1, "coholder_id": 999999},
+                               outside={"code": V_OUT, "coholder_id": 999999}),
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # homestead register (issue 15); a made-up record id answers 404 inside (covered by the homestead tests)
+    "homesteads.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.new": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"homesteads.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "homestead_id": 999999},
+                                   outside={"code": V_OUT, "homestead_id": 999999}, ok=None)
+       for name in ("edit", "end")},
+    "homesteads.summary": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homesteads.export": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                     outside={"code": V_OUT, "token": NO_TOKEN}),
+    "homestead_imports.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                              outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "homestead_imports.reviews": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "homestead_imports.close": Route(roles=frozenset({CLERK}), inside={"code": V1, "review_id": 999999},
+                                     outside={"code": V_OUT, "review_id": 999999}),
     # audit log (issue 4): district users, no area in the URL
     "audit.index": Route(roles=frozenset({DISTRICT, ADMIN})),
     # the administrator's holiday calendar (issue 13); the district's, so no area in the URL

@@ -1,8 +1,8 @@
 """Public notice (公示) of a roster version and the objections raised against it (F-04, F-05).
 
 The notice period is counted in working days from the day after posting (Civil Code Art. 201):
-weekends and statutory holidays do not count, adjusted working days (调休) do. The length is a
-setting (Q-02, ``ROSTER_NOTICE_WORKING_DAYS``, default 7) passed in by the caller.
+weekends and statutory holidays do not count, adjusted working days (调休) do. The length is the
+charter setting in force on the posting date (Q-02, ``notice_working_days``, at least and by default 7).
 
 Posting a notice moves the filing from draft to on_notice, so ``start_notice`` lives with the filing
 workflow's single entry point (:func:`registry.services.filing.filings.transition`), which calls
@@ -20,9 +20,8 @@ from registry.models import Filing, Objection, Organization, PublicNotice
 from registry.models.filings import AWAITING_ASSEMBLY, CONFIRMED, DRAFT, ON_NOTICE
 from registry.services import audit
 from registry.services.calendar import WorkCalendar
+from registry.services.charter import settings_for
 from registry.services.errors import DomainError
-
-DEFAULT_NOTICE_WORKING_DAYS = 7  # F-04 / Q-02 default [to confirm]
 
 
 def notice_end_date(posted_on: dt.date, working_days: int, calendar: WorkCalendar) -> dt.date:
@@ -43,7 +42,9 @@ def post_notice(session: Session, filing: Filing, *, posted_on: dt.date, ends_on
     does not cover yet is counted on the provisional calendar and the notice is marked with that year
     (``provisional_years``; F-05, see registry/services/calendar.py)."""
     today = today or local_today()
-    working_days = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
+    if working_days is None:
+        working_days = settings_for(session, filing.organization_id, posted_on).notice_working_days
+    working_days = int(working_days)
     if working_days < 1:
         raise DomainError("notice.working_days", "公示期工作日数必须至少为 1", rule="F-04")
     if posted_on > today:
@@ -103,12 +104,14 @@ def recount_provisional(session: Session, *, actor, calendar: WorkCalendar | Non
     (F-04, F-05): after the official year is loaded, a notice whose required end date is later than
     its end date is extended to it (``extended_from`` keeps the old date, the clerk sees both on the
     filing page); one that already lasts long enough keeps its dates. Years still not covered stay
-    provisional. Returns the notices extended; writes an audit event per notice recounted; flushes."""
+    provisional. ``working_days`` defaults to each notice's charter setting in force on its posting date.
+    Returns the notices extended; writes an audit event per notice recounted; flushes."""
     calendar = calendar or WorkCalendar.load(session)
-    required = DEFAULT_NOTICE_WORKING_DAYS if working_days is None else int(working_days)
     extended = []
     for notice in session.scalars(select(PublicNotice).where(PublicNotice.provisional_years.is_not(None))
                                   .order_by(PublicNotice.id)):
+        required = int(working_days) if working_days is not None else \
+            settings_for(session, notice.organization_id, notice.posted_on).notice_working_days
         earliest = notice_end_date(notice.posted_on, required, calendar)
         old_end, old_years = notice.ends_on, notice.provisional_years
         if earliest > notice.ends_on:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from registry.clock import local_today
 from registry.models import Dispute, Membership, Organization, Person, Resolution
 from registry.services import audit
+from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 
 MEMBER_ASSEMBLY = "member_assembly"
@@ -61,27 +62,30 @@ def pass_fraction(subject: str, threshold: Fraction = PASS) -> Fraction:
 
 
 def _check_inputs(body: str, subject: str, base_members: int, attendees: int, votes_for: int,
-                  threshold: Fraction) -> None:
+                  threshold: Fraction, quorum: Fraction = QUORUM) -> None:
     if body not in BODIES:
         raise ValueError(f"unknown body {body!r}")
     if subject not in SUBJECTS:
         raise ValueError(f"unknown subject {subject!r}")
     if Fraction(threshold) < PASS or Fraction(threshold) > 1:
         raise ValueError("A-04: a charter threshold may raise 2/3, never lower it")
+    if Fraction(quorum) < QUORUM or Fraction(quorum) > 1:
+        raise ValueError("A-04: a charter quorum may raise 2/3, never lower it")
     if not (0 < base_members and 0 <= votes_for <= attendees <= base_members):
         raise ValueError("counts must satisfy 0 <= votes_for <= attendees <= base_members, base > 0")
 
 
 def evaluate(body: str, subject: str, notice_date: dt.date, meeting_date: dt.date, base_members: int,
-             attendees: int, votes_for: int, *, threshold: Fraction = PASS) -> list[str]:
+             attendees: int, votes_for: int, *, threshold: Fraction = PASS,
+             quorum: Fraction = QUORUM) -> list[str]:
     """Rule ids the resolution fails, in rule order (empty list = valid and passed).
 
     A-01 ``meeting − notice ≥ 10`` calendar days; A-02 attendees ≥ ceil(2/3·base); A-03 votes_for ≥
     ceil(2/3·base) (base = all members with full civil capacity, not those present); A-05 3/4 for
-    ``art15_grant``; A-04 a raised charter ``threshold``; A-09 a representative assembly may not
+    ``art15_grant``; A-04 a raised charter ``threshold`` or ``quorum``; A-09 a representative assembly may not
     decide a FULL_ONLY subject. Raises ValueError for an unknown body/subject, a threshold below 2/3
     or inconsistent counts."""
-    _check_inputs(body, subject, base_members, attendees, votes_for, threshold)
+    _check_inputs(body, subject, base_members, attendees, votes_for, threshold, quorum)
     failed: list[str] = []
     if (meeting_date - notice_date).days < NOTICE_DAYS:
         failed.append("A-01")
@@ -93,7 +97,8 @@ def evaluate(body: str, subject: str, notice_date: dt.date, meeting_date: dt.dat
     elif votes_for < required(base_members, PASS):
         failed.append("A-03")
     k = pass_fraction(subject, threshold)
-    if not ({"A-03", "A-05"} & set(failed)) and votes_for < required(base_members, k):
+    if not ({"A-03", "A-05"} & set(failed)) and votes_for < required(base_members, k) \
+            or "A-02" not in failed and attendees < required(base_members, quorum):
         failed.append("A-04")
     if body == REPRESENTATIVE and subject in FULL_ONLY:
         failed.append("A-09")
@@ -107,7 +112,8 @@ def _base_phrase(body: str, base: int) -> str:
 
 
 def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting_date: dt.date,
-            base_members: int, attendees: int, votes_for: int, threshold: Fraction = PASS) -> str:
+            base_members: int, attendees: int, votes_for: int, threshold: Fraction = PASS,
+            quorum: Fraction = QUORUM) -> str:
     """The Chinese reason for one failed rule id (without the ``[A-0x]`` prefix)."""
     base = _base_phrase(body, base_members)
     if rule == "A-01":
@@ -129,8 +135,14 @@ def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting
         return f"赞成票 {votes_for} 未达到{base}的{_FRACTION_ZH[k]}（{required(base_members, k)} 票）"
     if rule == "A-04":
         k = pass_fraction(subject, threshold)
-        return (f"赞成票 {votes_for} 未达到章程规定的 {k.numerator}/{k.denominator}"
-                f"（{base}，需 {required(base_members, k)} 票）")
+        parts = []
+        if attendees < required(base_members, quorum):
+            parts.append(f"出席人数 {attendees} 未达到章程规定的 {quorum.numerator}/{quorum.denominator}"
+                         f"（{base}，需 {required(base_members, quorum)} 人）")
+        if votes_for < required(base_members, k):
+            parts.append(f"赞成票 {votes_for} 未达到章程规定的 {k.numerator}/{k.denominator}"
+                         f"（{base}，需 {required(base_members, k)} 票）")
+        return "；".join(parts)
     if rule == "A-09":
         return f"成员代表大会不得决定「{SUBJECTS[subject]}」事项，须由成员大会表决"
     raise KeyError(rule)
@@ -225,14 +237,19 @@ def record_resolution(session: Session, organization: Organization, *, body: str
                       subject: str = "membership_confirmation", title: str | None = None,
                       notice_date: dt.date, meeting_date: dt.date, base_members: int, attendees: int,
                       votes_for: int, party_pre_discussion_date: dt.date | None = None,
-                      threshold: Fraction = PASS, actor, today: dt.date | None = None) -> Resolution:
+                      threshold: Fraction | None = None, quorum: Fraction | None = None, actor,
+                      today: dt.date | None = None) -> Resolution:
     """Store a passed resolution of ``organization`` and return it.
 
     Refuses with DomainError carrying the FIRST failing rule id (A-01, A-02, A-03, A-04, A-05,
     A-09); the error's ``failures`` attribute lists every ``(rule, message)``. Also refuses
     inconsistent counts, a member-assembly base that contradicts the roster (A-07,
     :func:`check_base`), a meeting after ``today`` (Beijing date) and a Party pre-discussion after
-    the meeting (A-12). Only the clerk of the organisation's village may record."""
+    the meeting (A-12). Only the clerk of the organisation's village may record.
+
+    ``threshold`` and ``quorum`` default to the charter settings in force on the meeting date (A-04,
+    :func:`registry.services.charter.settings_for`); the resolution records the thresholds it was
+    judged by."""
     today = today or local_today()
     if getattr(actor, "role", None) != "clerk" or not organization.area_code.startswith(actor.scope):
         raise DomainError("resolution.role", "只有本村文书可以录入成员大会决议")
@@ -253,21 +270,26 @@ def record_resolution(session: Session, organization: Organization, *, body: str
                           "党组织研究讨论日期应早于会议日期（先讨论后决定）", rule="A-12")
     facts = dict(body=body, subject=subject, notice_date=notice_date, meeting_date=meeting_date,
                  base_members=base_members, attendees=attendees, votes_for=votes_for)
-    failed = evaluate(**facts, threshold=threshold)
+    charter = settings_for(session, organization.id, meeting_date)
+    threshold = charter.pass_threshold(subject) if threshold is None else Fraction(threshold)
+    quorum = charter.quorum_threshold if quorum is None else Fraction(quorum)
+    failed = evaluate(**facts, threshold=threshold, quorum=quorum)
     if failed:
-        failures = [(rule, explain(rule, **facts, threshold=threshold)) for rule in failed]
+        failures = [(rule, explain(rule, **facts, threshold=threshold, quorum=quorum)) for rule in failed]
         error = DomainError(f"resolution.{failed[0].lower()}", failures[0][1], rule=failed[0])
         error.failures = failures
         raise error
     resolution = Resolution(
         organization_id=organization.id, title=(title or "").strip() or None, passed=True,
         party_pre_discussion_date=party_pre_discussion_date, recorded_by_id=getattr(actor, "id", None),
+        thresholds={"quorum": str(quorum), "pass": str(pass_fraction(subject, threshold)),
+                    "charter_settings_id": charter.settings_id, "article": charter.article},
         **facts,
     )
     session.add(resolution)
     session.flush()
     audit.record(session, actor=actor, action="resolution.recorded", target_type="resolution",
                  target_id=resolution.id, area_code=organization.area_code, **facts,
-                 threshold=str(pass_fraction(subject, threshold)), title=resolution.title,
+                 threshold=str(pass_fraction(subject, threshold)), quorum=str(quorum), title=resolution.title,
                  party_pre_discussion_date=party_pre_discussion_date)
     return resolution

@@ -15,6 +15,7 @@ from registry.clock import local_today
 from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION, RETENTION_FLAG
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Resolution
 from registry.services import audit
+from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 from registry.services.membership import rules
 from registry.services.membership.handover import pending_elsewhere
@@ -31,10 +32,6 @@ from registry.services.membership.transitions import (
     transition,
 )
 from registry.services.people import current_head, household_of, person_for
-
-#: Q-08: the body whose consent a withdrawal needs (default the member assembly) [to confirm].
-WITHDRAWAL_CONSENT_BODIES = ("member_assembly",)
-
 
 # --- add a member ---------------------------------------------------------------------------------------
 
@@ -224,8 +221,11 @@ def _withdraw(session, m, *, today, actor, applied_on=None, resolution=None, eff
         raise DomainError("membership.application_required", "自愿退出须有本人的书面申请（请填写申请日期）",
                           rule="M-18")
     rules.check_effective_date(applied_on, today, what="书面申请日期")
+    # the charter in force on the meeting date says which body consents (default the member assembly).
+    bodies = settings_for(session, m.organization_id, resolution.meeting_date).withdrawal_consent_bodies \
+        if resolution is not None else ()
     if resolution is None or not resolution.passed or resolution.subject != "withdrawal_consent" \
-            or resolution.body not in WITHDRAWAL_CONSENT_BODIES or resolution.organization_id != m.organization_id:
+            or resolution.body not in bodies or resolution.organization_id != m.organization_id:
         raise DomainError("membership.consent_required",
                           "自愿退出须经集体经济组织同意：请选择已通过的“同意自愿退出”成员大会决议", rule="M-18")
     if resolution.meeting_date < applied_on:

@@ -29,7 +29,7 @@ from registry.clock import local_today
 from registry.codes import MEMBER_STATUS
 from registry.models import Filing, Membership, Organization, Resolution
 from registry.models.filings import TOWN_REVIEW
-from registry.services import audit, hooks
+from registry.services import audit, hooks, rights_review
 from registry.services.errors import DomainError
 
 PENDING, CONFIRMED, REJECTED, LOST, WITHDRAWN, DISPUTED = (
@@ -154,6 +154,9 @@ def transition(session: Session, membership: Membership, action: str, *, actor, 
     audit.record(session, actor=actor, action=f"membership.{EVENTS[action]}", target_type="membership",
                  target_id=membership.id, area_code=organization.area_code, person_id=membership.person_id,
                  old=old, new=new, **detail)
+    if action in (END, WITHDRAW):
+        # H-02 / L-07: an ending changes no right; the household's rights go on the review list.
+        rights_review.open_for_ended_membership(session, membership, actor=actor, today=today)
     if not via_filing:
         roster_changed(session, organization, actor=None if consequence else actor, today=today,
                        change=f"membership.{EVENTS[action]}")
