@@ -169,6 +169,24 @@ def table(r: dict) -> list[tuple]:
     rows.append(("town filing review page, 1,500-member version diff (p50 / p95 of 10)", "—",
                  f"{s['p50'] * 1000:.0f} / {s['p95'] * 1000:.0f} ms (CPU p95 {c['p95'] * 1000:.0f} ms)", None,
                  s["p95"] * 1000, ("ms", 300)))
+    rows.extend(dividend_rows(r.get("dividends")))
+    return rows
+
+
+def dividend_rows(runs) -> list[tuple]:
+    """Issue 16: a dividend round over 100,000 holder households (its own database, not the district)."""
+    if not runs:
+        return []
+    n = runs[0]["holders"]
+    rows = []
+    for key, label in (("dry_run", "dry run (units as of the record date + exact allocation, S-12)"),
+                       ("apply", "apply (the same + the draft round and its lines committed)")):
+        s, c = med(runs, key), med(runs, f"{key}_cpu")
+        rows.append((f"dividend round over {n:,} holders: {label}", "—", f"{s:.2f} s (CPU {c:.2f} s)", None,
+                     s * 1000, ("ms", 3000)))
+    b, o = med(runs, "raw"), med(runs, "sheet")
+    rows.append((f"dividend payment sheet .xlsx, {n:,} lines", f"raw XlsxWriter {b:.2f} s", f"{o:.2f} s",
+                 f"{o / b:.2f}×", o / b, ("ratio", 1.2)))
     return rows
 
 
@@ -215,6 +233,7 @@ def main(argv=None) -> None:
                 child("bench.measure_app", "export", run_db, which))
     print("export done", flush=True)
     results["web"] = child("bench.measure_app", "web", run_db)
+    results["dividends"] = [child("bench.measure_dividends") for _ in range(args.rounds)]  # issue 16
     results["seconds"] = time.perf_counter() - started
     load.append(os.getloadavg()[0])
     results["load_average"] = load

@@ -13,6 +13,7 @@ from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
+from registry.cli_shares import register_shares_cli
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
@@ -41,6 +42,7 @@ def register_cli(app: Flask) -> None:
     register_land_cli(app)  # issue 15: land contract register
     register_ops_cli(app)  # issue 4: backup / restore
     register_charter_cli(app)  # issue 16: charter settings
+    register_shares_cli(app)  # issue 16: shares and dividends
 
 
 @click.command("init-db")

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:13:02.521234
+Create Date: 2026-12-04 06:20:26.497136
 
 """
 from alembic import op
@@ -207,6 +207,48 @@ def upgrade():
     )
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_resolutions_organization_id'), ['organization_id'], unique=False)
+
+    op.create_table('dividend_rounds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('record_date', sa.Date(), nullable=False),
+    sa.Column('net_income', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('reserve_rate', sa.Numeric(precision=5, scale=4), nullable=False),
+    sa.Column('reserve', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('distributable', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('total_units', sa.Numeric(precision=20, scale=6), nullable=False),
+    sa.Column('rounding_mode', sa.String(length=20), nullable=False),
+    sa.Column('algorithm_version', sa.String(length=10), nullable=False),
+    sa.Column('holder_unit', sa.String(length=10), nullable=False),
+    sa.Column('source', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('inspection_from', sa.Date(), nullable=True),
+    sa.Column('town_recorded_at', sa.DateTime(), nullable=True),
+    sa.Column('town_recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('cancel_reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("state <> 'cancelled' OR cancel_reason IS NOT NULL", name=op.f('ck_dividend_rounds_cancel_reason')),
+    sa.CheckConstraint("state IN ('draft','cancelled') OR resolution_id IS NOT NULL", name=op.f('ck_dividend_rounds_resolution')),
+    sa.CheckConstraint("state IN ('draft','resolution_linked','town_recorded','paid','closed','cancelled')", name=op.f('ck_dividend_rounds_state')),
+    sa.CheckConstraint('net_income >= 0 AND reserve >= 0 AND distributable >= 0', name=op.f('ck_dividend_rounds_money_nonneg')),
+    sa.CheckConstraint('reserve_rate >= 0 AND reserve_rate <= 1', name=op.f('ck_dividend_rounds_rate')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_dividend_rounds_created_by_id_users')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_dividend_rounds_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_dividend_rounds_resolution_id_resolutions')),
+    sa.ForeignKeyConstraint(['town_recorded_by_id'], ['users.id'], name=op.f('fk_dividend_rounds_town_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dividend_rounds'))
+    )
+    with op.batch_alter_table('dividend_rounds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dividend_rounds_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dividend_rounds_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('filings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -419,6 +461,74 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_non_member_grants_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_non_member_grants_person_id'), ['person_id'], unique=False)
 
+    op.create_table('share_certificates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('issued_on', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('replaced_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("status IN ('issued','reissued','replaced','cancelled')", name=op.f('ck_share_certificates_status')),
+    sa.CheckConstraint("status NOT IN ('replaced','cancelled') OR (ended_on IS NOT NULL AND reason IS NOT NULL)", name=op.f('ck_share_certificates_ended')),
+    sa.CheckConstraint('(household_id IS NULL) <> (person_id IS NULL)', name=op.f('ck_share_certificates_one_holder')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_share_certificates_created_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_share_certificates_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_share_certificates_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_share_certificates_person_id_persons')),
+    sa.ForeignKeyConstraint(['replaced_by_id'], ['share_certificates.id'], name=op.f('fk_share_certificates_replaced_by_id_share_certificates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_share_certificates')),
+    sa.UniqueConstraint('organization_id', 'number', name='uq_share_certificates_org_number')
+    )
+    with op.batch_alter_table('share_certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_share_certificates_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_certificates_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_certificates_person_id'), ['person_id'], unique=False)
+
+    op.create_table('share_holdings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('share_type', sa.String(length=20), nullable=False),
+    sa.Column('units', sa.Numeric(precision=12, scale=4), nullable=False),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.Column('event', sa.String(length=20), nullable=False),
+    sa.Column('ground', sa.Text(), nullable=False),
+    sa.Column('end_ground', sa.Text(), nullable=True),
+    sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint("event <> 'dynamic_adjustment' OR resolution_id IS NOT NULL", name=op.f('ck_share_holdings_adjustment_resolution')),
+    sa.CheckConstraint("event IN ('quantification','transfer','gift','buy_back','inheritance','dynamic_adjustment')", name=op.f('ck_share_holdings_event')),
+    sa.CheckConstraint('(household_id IS NULL) <> (person_id IS NULL)', name=op.f('ck_share_holdings_one_holder')),
+    sa.CheckConstraint('units >= 0', name=op.f('ck_share_holdings_units_nonneg')),
+    sa.CheckConstraint('valid_to IS NULL OR end_ground IS NOT NULL', name=op.f('ck_share_holdings_end_ground')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to >= valid_from', name=op.f('ck_share_holdings_dates')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_share_holdings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_share_holdings_household_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_share_holdings_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_share_holdings_person_id_persons')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_share_holdings_resolution_id_resolutions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_share_holdings'))
+    )
+    with op.batch_alter_table('share_holdings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_share_holdings_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_holdings_household_id'), ['household_id'], unique=False)
+        batch_op.create_index('ix_share_holdings_org_current', ['organization_id', 'valid_to'], unique=False)
+        batch_op.create_index(batch_op.f('ix_share_holdings_person_id'), ['person_id'], unique=False)
+
     op.create_table('disputes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('membership_id', sa.Integer(), nullable=False),
@@ -448,6 +558,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_disputes_area_code'), ['area_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_disputes_membership_id'), ['membership_id'], unique=False)
         batch_op.create_index('uq_disputes_one_open', ['membership_id'], unique=True, sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
+
+    op.create_table('dividend_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('holder_code', sa.String(length=40), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=True),
+    sa.Column('person_id', sa.Integer(), nullable=True),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('units', sa.Numeric(precision=20, scale=6), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.CheckConstraint('amount >= 0 AND units >= 0', name=op.f('ck_dividend_lines_nonneg')),
+    sa.ForeignKeyConstraint(['household_id'], ['households.id'], name=op.f('fk_dividend_lines_household_id_households')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_dividend_lines_person_id_persons')),
+    sa.ForeignKeyConstraint(['round_id'], ['dividend_rounds.id'], name=op.f('fk_dividend_lines_round_id_dividend_rounds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dividend_lines')),
+    sa.UniqueConstraint('round_id', 'holder_code', name='uq_dividend_lines_round_holder')
+    )
+    with op.batch_alter_table('dividend_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dividend_lines_household_id'), ['household_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dividend_lines_person_id'), ['person_id'], unique=False)
 
     op.create_table('equality_flags',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -702,12 +832,30 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_equality_flags_filing_id'))
 
     op.drop_table('equality_flags')
+    with op.batch_alter_table('dividend_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dividend_lines_person_id'))
+        batch_op.drop_index(batch_op.f('ix_dividend_lines_household_id'))
+
+    op.drop_table('dividend_lines')
     with op.batch_alter_table('disputes', schema=None) as batch_op:
         batch_op.drop_index('uq_disputes_one_open', sqlite_where=sa.text('closed_on IS NULL'), postgresql_where=sa.text('closed_on IS NULL'))
         batch_op.drop_index(batch_op.f('ix_disputes_membership_id'))
         batch_op.drop_index(batch_op.f('ix_disputes_area_code'))
 
     op.drop_table('disputes')
+    with op.batch_alter_table('share_holdings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_share_holdings_person_id'))
+        batch_op.drop_index('ix_share_holdings_org_current')
+        batch_op.drop_index(batch_op.f('ix_share_holdings_household_id'))
+        batch_op.drop_index(batch_op.f('ix_share_holdings_area_code'))
+
+    op.drop_table('share_holdings')
+    with op.batch_alter_table('share_certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_share_certificates_person_id'))
+        batch_op.drop_index(batch_op.f('ix_share_certificates_household_id'))
+        batch_op.drop_index(batch_op.f('ix_share_certificates_area_code'))
+
+    op.drop_table('share_certificates')
     with op.batch_alter_table('non_member_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_non_member_grants_person_id'))
         batch_op.drop_index(batch_op.f('ix_non_member_grants_organization_id'))
@@ -746,6 +894,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_filings_area_code'))
 
     op.drop_table('filings')
+    with op.batch_alter_table('dividend_rounds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dividend_rounds_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_dividend_rounds_area_code'))
+
+    op.drop_table('dividend_rounds')
     with op.batch_alter_table('resolutions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_resolutions_organization_id'))
 

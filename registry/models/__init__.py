@@ -11,6 +11,7 @@ from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
+from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
 from registry.models.users import User
 
 __all__ = [
@@ -20,4 +21,5 @@ __all__ = [
     "PublicNotice", "Resolution", "RightsReview", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant",
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
+    "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
 ]

@@ -11,6 +11,7 @@ from registry.views import (
     calendar,
     charter,
     disputes,
+    dividends,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
@@ -27,6 +28,7 @@ from registry.views import (
     member_search,
     members,
     roster,
+    shares,
     users,
 )
 
@@ -44,3 +46,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs
+    app.register_blueprint(shares.bp)  # issue 16: share register
+    app.register_blueprint(dividends.bp)  # issue 16: dividend rounds

@@ -71,6 +71,13 @@ def apply(code: str, token: str):
     org = _organization(code)
     done = apply_stored(code, token, "imports.upload",
                         lambda data, **kw: import_roster(db.session, data, org, actor=current_user, **kw))
+    return finish_apply(org, token, done) or redirect(url_for("roster.index", code=code))
+
+
+def finish_apply(org, token: str, done):
+    """After :func:`apply_stored` of a village register: the response to return when nothing was imported
+    (the file expired: a redirect; the import refused: the preview again, 422), else None after flashing
+    the counts (the caller redirects to its register)."""
     if not isinstance(done, Applied):
         return done  # the file was already imported or has expired
     report = done.report
@@ -83,7 +90,7 @@ def apply(code: str, token: str):
     if report.skipped_households:
         flash(_("Households left out because of errors: %(list)s", list="、".join(report.skipped_households)),
               "warning")
-    return redirect(url_for("roster.index", code=code))
+    return None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from registry.reports.history import member_timeline
 from registry.reports.households import household_choices
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
 from registry.reports.roster.masking import birth_year
+from registry.reports.shares.units import member_payments
 from registry.services import audit
 from registry.services.errors import DomainError
 from registry.services.filing.filings import member_filing_states
@@ -161,6 +162,7 @@ def show_member(code: str, membership_id: int, *, status: int = 200, **forms):
     html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
                            person=detail.membership.person, shown_id=shown_id, shown_date=shown_date,
                            full_id=full_id, filing=filing,
+                           payments=member_payments(db.session, detail.membership),
                            **member_actions(village, org, detail.membership, forms))
     if full_id:  # the person and the household members listed with them
         audit_full_ids(village, "view.member_full_id", "membership", membership_id,

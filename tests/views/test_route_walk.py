@@ -93,6 +93,41 @@ class World:
         return filing.id
 
 
+    def dividend_round(self, village_code: str) -> dict:
+        """URL args of a draft dividend round of the village (issue 16), stored directly."""
+        import datetime as dt
+        from decimal import Decimal
+
+        from registry.models.shares import DividendRound
+        from registry.services.areas import organization_for_village
+
+        org = organization_for_village(_db.session, village_code)
+        zero = Decimal(0)
+        rnd = DividendRound(organization_id=org.id, area_code=village_code, title="路由测试",
+                            record_date=dt.date(2026, 1, 1), net_income=zero, reserve_rate=Decimal("0.3"),
+                            reserve=zero, distributable=zero, total_units=zero,
+                            rounding_mode="largest_remainder", algorithm_version="S-12/1",
+                            holder_unit="household", source="roster", state="draft")
+        _db.session.add(rnd)
+        _db.session.commit()
+        return {"code": village_code, "round_id": rnd.id}
+
+    def certificate(self, village_code: str) -> dict:
+        """URL args of a share certificate of household 0001 (issue 16)."""
+        from registry.models import Household
+        from registry.models.shares import ShareCertificate
+
+        self.membership(village_code)
+        in_village = Household.organization.has(area_code=village_code)
+        household = _db.session.scalar(select(Household).where(Household.number == "0001", in_village))
+        self._seq += 1
+        cert = ShareCertificate(organization_id=household.organization_id, area_code=village_code,
+                                number=f"路由{self._seq}", household_id=household.id, status="issued")
+        _db.session.add(cert)
+        _db.session.commit()
+        return {"code": village_code, "certificate_id": cert.id}
+
+
 # ---- THE TABLE: one entry per endpoint -------------------------------------------------------------
 ROUTES: dict[str, Route] = {
     # auth, main, roster
@@ -230,6 +265,29 @@ ROUTES: dict[str, Route] = {
     "jobs.state": Route(roles=ALL, inside={"job_id": NO_TOKEN}, ok=(404,)),
     # member search over the user's own area (no area in the URL: the scope filters the results)
     "search.members": Route(roles=ALL),
+    # shares and dividends (issue 16)
+    "shares.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "shares.report": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "shares.upload": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "shares.apply": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                          outside={"code": V_OUT, "token": NO_TOKEN}),
+    "shares.error_workbook": Route(roles=frozenset({CLERK}), inside={"code": V1, "token": NO_TOKEN},
+                                   outside={"code": V_OUT, "token": NO_TOKEN}, ok=None),
+    "shares.export": Route(roles=frozenset({CLERK, DISTRICT}), inside={"code": V1}, outside={"code": V_OUT}),
+    "shares.household": Route(roles=ALL, inside=lambda w: w.household(V1),
+                              outside=lambda w: w.household(V_OUT)),
+    "shares.certificate": Route(roles=ALL, inside=lambda w: w.certificate(V1),
+                                outside=lambda w: w.certificate(V_OUT)),
+    "shares.change": Route(roles=frozenset({CLERK}), inside=lambda w: w.certificate(V1),
+                           outside=lambda w: w.certificate(V_OUT)),
+    "dividends.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "dividends.create": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"dividends.{name}": Route(roles=ALL, inside=lambda w: w.dividend_round(V1),
+                                  outside=lambda w: w.dividend_round(V_OUT))
+       for name in ("detail", "payment_sheet", "print_sheet")},
+    "dividends.act": Route(roles=frozenset({CLERK, TOWN}),
+                           inside=lambda w: {**w.dividend_round(V1), "action": "cancel"},
+                           outside=lambda w: {**w.dividend_round(V_OUT), "action": "cancel"}),
 }
 # -----------------------------------------------------------------------------------------------------
 

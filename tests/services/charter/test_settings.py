@@ -139,3 +139,19 @@ def test_a_second_change_on_the_same_day_supersedes_the_first_and_keeps_it_in_th
     assert settings_for(s, o.id, day).settings_id == second.settings_id
     old = s.get(CharterSettings, first.settings_id)
     assert (old.valid_from, old.valid_to, old.notice_working_days) == (day, day, 8)
+
+
+def test_share_services_read_the_charter_settings_in_force(s, o, district):
+    """The shares and dividends services read their settings through shares.settings.share_settings, which
+    follows the charter (S-06, S-10, S-11); with nothing recorded it gives the documented defaults."""
+    from registry.clock import local_today
+    from registry.services.shares.settings import DEFAULT, share_settings
+
+    today = local_today()
+    assert share_settings(s, o.id, today) is DEFAULT
+    update_settings(s, o, {"holder_unit": "person", "holding_cap_percent": "5", "reserve_rate": "0.35",
+                           "share_types.collective.weight": "0.5"}, actor=district, article=ARTICLE)
+    shares = share_settings(s, o.id, today)
+    assert (shares.holder_unit, shares.holding_cap_percent, shares.reserve_rate) == ("person", Decimal(5),
+                                                                                      Decimal("0.35"))
+    assert shares.weight("collective") == (Decimal("0.5"), False)

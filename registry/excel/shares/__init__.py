@@ -1,0 +1,1 @@
+"""The share register (股权台账): column spec and row checks (no Flask, no DB)."""
