@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:20:26.497136
+Create Date: 2026-12-04 06:26:29.523875
 
 """
 from alembic import op
@@ -60,12 +60,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_persons_name_initials'), ['name_initials'], unique=False)
         batch_op.create_index(batch_op.f('ix_persons_name_pinyin'), ['name_pinyin'], unique=False)
 
+    op.create_table('capacity_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('limited', sa.Boolean(), nullable=False),
+    sa.Column('limited_basis', sa.String(length=500), nullable=True),
+    sa.Column('limited_since', sa.Date(), nullable=True),
+    sa.Column('self_supporting', sa.Boolean(), nullable=False),
+    sa.Column('self_supporting_basis', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint('NOT limited OR (limited_basis IS NOT NULL AND limited_since IS NOT NULL)', name=op.f('ck_capacity_flags_limited_basis')),
+    sa.CheckConstraint('NOT self_supporting OR self_supporting_basis IS NOT NULL', name=op.f('ck_capacity_flags_self_supporting_basis')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_capacity_flags_person_id_persons')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_capacity_flags')),
+    sa.UniqueConstraint('person_id', name=op.f('uq_capacity_flags_person_id'))
+    )
     op.create_table('organizations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('credit_code', sa.String(length=18), nullable=True),
+    sa.Column('allow_nested_membership', sa.Boolean(), server_default=sa.text('0'), nullable=False),
     sa.Column('area_code', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -181,6 +199,21 @@ def upgrade():
     )
     with op.batch_alter_table('hukou_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hukou_records_person_id'), ['person_id'], unique=False)
+
+    op.create_table('representative_assemblies',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('elected_on', sa.Date(), nullable=False),
+    sa.Column('term_ends_on', sa.Date(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.CheckConstraint('term_ends_on > elected_on', name=op.f('ck_representative_assemblies_term')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_representative_assemblies_organization_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_representative_assemblies'))
+    )
+    with op.batch_alter_table('representative_assemblies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_representative_assemblies_organization_id'), ['organization_id'], unique=False)
 
     op.create_table('resolutions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -406,6 +439,7 @@ def upgrade():
     sa.Column('loss_evidence', sa.Text(), nullable=True),
     sa.Column('withdrawal_applied_on', sa.Date(), nullable=True),
     sa.Column('loss_resolution_id', sa.Integer(), nullable=True),
+    sa.Column('declared_no_other_membership', sa.Boolean(), nullable=True),
     sa.Column('ended_by_membership_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
@@ -460,6 +494,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_non_member_grants_area_code'), ['area_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_non_member_grants_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_non_member_grants_person_id'), ['person_id'], unique=False)
+
+    op.create_table('resolution_bases',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('resolution_id', sa.Integer(), nullable=False),
+    sa.Column('base_members', sa.Integer(), nullable=False),
+    sa.Column('quorum_fraction', sa.String(length=10), nullable=False),
+    sa.Column('pass_fraction', sa.String(length=10), nullable=False),
+    sa.Column('quorum_required', sa.Integer(), nullable=False),
+    sa.Column('votes_required', sa.Integer(), nullable=False),
+    sa.Column('in_person', sa.Integer(), nullable=False),
+    sa.Column('online', sa.Integer(), nullable=False),
+    sa.Column('by_proxy', sa.Integer(), nullable=False),
+    sa.Column('by_name', sa.Boolean(), nullable=False),
+    sa.Column('representative_assembly_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['representative_assembly_id'], ['representative_assemblies.id'], name=op.f('fk_resolution_bases_representative_assembly_id_representative_assemblies')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_resolution_bases_resolution_id_resolutions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resolution_bases')),
+    sa.UniqueConstraint('resolution_id', name=op.f('uq_resolution_bases_resolution_id'))
+    )
+    op.create_table('resolution_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('resolution_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('reason', sa.String(length=100), nullable=False),
+    sa.Column('attendance', sa.String(length=10), nullable=True),
+    sa.Column('proxy_holder_id', sa.Integer(), nullable=True),
+    sa.Column('proxy_holder_name', sa.String(length=60), nullable=True),
+    sa.CheckConstraint("(attendance = 'proxy') = (proxy_holder_id IS NOT NULL)", name=op.f('ck_resolution_members_proxy_holder')),
+    sa.CheckConstraint("attendance IS NULL OR attendance IN ('in_person','online','proxy')", name=op.f('ck_resolution_members_attendance')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_resolution_members_person_id_persons')),
+    sa.ForeignKeyConstraint(['proxy_holder_id'], ['persons.id'], name=op.f('fk_resolution_members_proxy_holder_id_persons')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_resolution_members_resolution_id_resolutions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_resolution_members')),
+    sa.UniqueConstraint('resolution_id', 'person_id', name='uq_resolution_members_resolution_person')
+    )
+    with op.batch_alter_table('resolution_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_resolution_members_person_id'), ['person_id'], unique=False)
 
     op.create_table('share_certificates',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -721,6 +793,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_public_notices_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_public_notices_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('representatives',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assembly_id', sa.Integer(), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('ended_on', sa.Date(), nullable=True),
+    sa.Column('end_reason', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['assembly_id'], ['representative_assemblies.id'], name=op.f('fk_representatives_assembly_id_representative_assemblies')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_representatives_membership_id_memberships')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_representatives')),
+    sa.UniqueConstraint('assembly_id', 'membership_id', name='uq_representatives_assembly_member')
+    )
+    with op.batch_alter_table('representatives', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_representatives_membership_id'), ['membership_id'], unique=False)
+
     op.create_table('rights_reviews',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
@@ -802,6 +888,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))
 
     op.drop_table('rights_reviews')
+    with op.batch_alter_table('representatives', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_representatives_membership_id'))
+
+    op.drop_table('representatives')
     with op.batch_alter_table('public_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_public_notices_organization_id'))
         batch_op.drop_index(batch_op.f('ix_public_notices_filing_id'))
@@ -856,6 +946,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_share_certificates_area_code'))
 
     op.drop_table('share_certificates')
+    with op.batch_alter_table('resolution_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_resolution_members_person_id'))
+
+    op.drop_table('resolution_members')
+    op.drop_table('resolution_bases')
     with op.batch_alter_table('non_member_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_non_member_grants_person_id'))
         batch_op.drop_index(batch_op.f('ix_non_member_grants_organization_id'))
@@ -903,6 +998,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_resolutions_organization_id'))
 
     op.drop_table('resolutions')
+    with op.batch_alter_table('representative_assemblies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_representative_assemblies_organization_id'))
+
+    op.drop_table('representative_assemblies')
     with op.batch_alter_table('hukou_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hukou_records_person_id'))
 
@@ -926,6 +1025,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_organizations_area_code'))
 
     op.drop_table('organizations')
+    op.drop_table('capacity_flags')
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_persons_name_pinyin'))
         batch_op.drop_index(batch_op.f('ix_persons_name_initials'))

@@ -79,6 +79,9 @@ ROSTER_COLUMNS: tuple[Column, ...] = (
     Column("loss_ground", "丧失原因", ("丧失事由", "成员身份丧失原因", "丧失成员身份原因"), optional=True),
     Column("lost_at", "丧失日期", ("丧失时间", "成员身份丧失日期"), cell="date", optional=True),
     Column("loss_basis", "丧失依据", ("丧失证明", "丧失依据及证明"), optional=True),
+    # M-17 (issue 14): a signed declaration of holding no other membership, 是/否; blank leaves it as is.
+    Column("declared_no_other", "声明无其他成员身份", ("已签署无其他成员身份声明", "无其他成员身份声明"),
+           optional=True),
 )
 
 #: The 21 columns of the standard layout, in order (without the optional columns).

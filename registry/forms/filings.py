@@ -17,6 +17,7 @@ _COUNT = _l("Enter a whole number of 0 or more")
 #: Upper bound of every head count: keeps absurd input (99999999999999999999) out of the database
 #: integer range; the largest organisation of the district has a few thousand members.
 MAX_COUNT = 1_000_000
+MAX_TEXT = 60_000  # a name list of the largest organisation
 _RANGE = _l("Enter a whole number from %(min)s to %(max)s")
 
 BODY_CHOICES = [(MEMBER_ASSEMBLY, _l("Member assembly")), ("representative", _l("Representative assembly"))]
@@ -71,11 +72,14 @@ class ResolutionForm(VersionField, FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200, message=_TOO_LONG)])
     notice_date = DateField(_l("Meeting notice date"), validators=[InputRequired(_DATE)])
     meeting_date = DateField(_l("Meeting date"), validators=[InputRequired(_DATE)])
-    base_members = IntegerField(_l("Members with full civil capacity"), validators=[
-        InputRequired(_COUNT), NumberRange(min=1, max=MAX_COUNT, message=_RANGE)],
-        description=_l("All members of the assembly, present or not (A-03, A-07)"))
-    attendees = IntegerField(_l("Attendees (in person, online, by proxy)"),
-                             validators=[InputRequired(_COUNT), NumberRange(min=0, max=MAX_COUNT, message=_RANGE)])
+    in_person = TextAreaField(_l("Attended in person (names, or a count)"), validators=[
+        Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)],
+        description=_l("Names or ID numbers separated by commas or lines, or only the number present"))
+    online = TextAreaField(_l("Attended online (names, or a count)"), validators=[
+        Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)])
+    proxies = TextAreaField(_l("Written proxies (one per line: absent member, holder)"), validators=[
+        Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)],
+        description=_l("The holder must be an adult member of the same household (A-06)"))
     votes_for = IntegerField(_l("Votes for"), validators=[
         InputRequired(_COUNT), NumberRange(min=0, max=MAX_COUNT, message=_RANGE)])
     party_pre_discussion_date = DateField(_l("Party pre-discussion date (optional)"), validators=[Optional()])
@@ -88,7 +92,7 @@ class ResolutionForm(VersionField, FlaskForm):
     def facts(self) -> dict:
         """The resolution facts as keyword arguments for the services."""
         return {name: getattr(self, name).data for name in (
-            "body", "subject", "title", "notice_date", "meeting_date", "base_members", "attendees",
+            "body", "subject", "title", "notice_date", "meeting_date", "in_person", "online", "proxies",
             "votes_for", "party_pre_discussion_date")}
 
 

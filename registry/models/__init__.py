@@ -1,5 +1,12 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 from registry.models.areas import Area, AreaLevel, Organization
+from registry.models.assembly import (
+    CapacityFlag,
+    Representative,
+    RepresentativeAssembly,
+    ResolutionBasis,
+    ResolutionMember,
+)
 from registry.models.audit import AuditEvent
 from registry.models.base import Base
 from registry.models.charter import CharterSettings
@@ -22,4 +29,5 @@ __all__ = [
     "Dispute", "EqualityFlag", "NonMemberGrant",
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
+    "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",
 ]

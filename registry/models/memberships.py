@@ -82,6 +82,9 @@ class Membership(TimestampMixin, VersionedMixin, Base):
     loss_evidence: Mapped[str | None] = mapped_column(Text)  # M-12 proof of membership elsewhere, …
     withdrawal_applied_on: Mapped[dt.date | None] = mapped_column(Date)  # M-18 written application
     loss_resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))  # consent
+    # M-17: the member signed a declaration of holding no other membership (duplicates across
+    # districts cannot be checked); None = not recorded.
+    declared_no_other_membership: Mapped[bool | None]
     # M-15 hand-over: the membership elsewhere whose confirmation ended this one.
     ended_by_membership_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
 

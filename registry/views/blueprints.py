@@ -6,12 +6,14 @@ from flask import Flask
 from registry.views import (
     BoundedIntConverter,
     area_imports,
+    assembly,
     audit,
     auth,
     calendar,
     charter,
     disputes,
     dividends,
+    equality_report,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
@@ -43,6 +45,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(homesteads.bp)  # issue 15: the homestead register
     app.register_blueprint(homestead_imports.bp)
     app.register_blueprint(land.bp)  # issue 15: the land contract register
+    app.register_blueprint(assembly.bp)  # issue 14: the member assembly
+    app.register_blueprint(equality_report.bp)  # issue 14: W-07 report
     app.register_blueprint(calendar.bp)  # issue 13: the administrator's holiday calendar
     app.register_blueprint(users.bp)  # issue 13: user administration, own password
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs

@@ -18,7 +18,8 @@ bp = Blueprint("exports", __name__)
 READERS = (TOWN, DISTRICT, ADMIN)
 
 
-def _area(code: str) -> Area:
+def load_area(code: str) -> Area:
+    """The area of a 12-digit code inside the user's scope (404 otherwise)."""
     if not code.isdigit() or len(code) != 12:
         abort(404)
     ensure_in_scope(current_user, code)
@@ -41,7 +42,7 @@ def index():
 @require_role(*READERS)
 def roster(code: str):
     """The filed roster of a village, town or district (``?current=1``: the current roster)."""
-    area = _area(code)
+    area = load_area(code)
     result = export_roster(db.session, area, actor=current_user, filed_only=request.args.get("current") != "1",
                            mask_ids=not exports_full_ids(current_user, current_app.config))
     db.session.commit()
@@ -52,7 +53,7 @@ def roster(code: str):
 @require_role(*READERS)
 def summary(code: str):
     """The summary workbook by town and by village."""
-    area = _area(code)
+    area = load_area(code)
     if area.level == "village":
         abort(404)
     result = export_summary(db.session, area, actor=current_user)

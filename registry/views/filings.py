@@ -35,6 +35,7 @@ from registry.models.filings import (
     TOWN_REVIEW,
 )
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
+from registry.services.assembly.capacity import meeting_base
 from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
@@ -44,7 +45,6 @@ from registry.services.filing.notices import notice_ended, open_objections, rais
 from registry.services.filing.queries import (
     status_counts,
 )
-from registry.services.filing.resolutions import capacity_counts
 from registry.views.concurrency import check_version, stale_message
 from registry.views.filing_labels import (
     audit_action_label,
@@ -154,15 +154,14 @@ def _village_page(village: Area, org: Organization, **forms):
     resolve_forms = {o.id: with_version(forms.get("resolve_forms", {}).get(o.id)
                                         or ResolveObjectionForm(prefix=f"objection-{o.id}"), o)
                      for o in objections if not o.resolved}
-    # the base is pre-filled with the adults on the roster; both bounds are shown by the field.
-    capacity = capacity_counts(db.session, org.id, today) if can["resolution"] else None
-    resolution_form = forms.get("resolution_form") or (
-        ResolutionForm(base_members=capacity.adults or None) if capacity else ResolutionForm())
+    # the base is derived for the meeting date; today's is shown, with a link to the list.
+    base = meeting_base(db.session, org.id, today) if can["resolution"] else None
+    resolution_form = forms.get("resolution_form") or ResolutionForm()
     base_note = None
-    if capacity is not None:
-        base_note = _("On the roster today: %(adults)s aged 18 or over, %(aged16)s aged 16 or over (A-07); "
-                      "the base must lie between the two.", adults=capacity.adults, aged16=capacity.aged_16)
-        if capacity.among_candidates:
+    if base is not None:
+        base_note = _("On the roster today %(n)s members have full civil capacity (A-07); the base is counted "
+                      "for the meeting date from the roster as it stood that day.", n=base.size)
+        if base.among_candidates:
             base_note += " " + _("No member is confirmed yet: the pending candidates are counted.")
         charter = settings_for(db.session, org.id, today)
         if charter.settings_id is not None:  # the thresholds the charter in force sets
@@ -177,7 +176,8 @@ def _village_page(village: Area, org: Organization, **forms):
         counts=status_counts(db.session, org.id), steps=_steps(shown, state, today), can=can,
         notice_form=with_version(forms.get("notice_form") or NoticeForm(), filing),
         objection_form=forms.get("objection_form") or ObjectionForm(),
-        resolution_form=with_version(resolution_form, filing), base_note=base_note, resolution_note=note,
+        resolution_form=with_version(resolution_form, filing), base_note=base_note,
+        base_size=base.size if base is not None else None, resolution_note=note,
         resolve_forms=resolve_forms, action_form=with_version(ActionForm(), filing),
         resolution_error=forms.get("resolution_error"),
         working_days=settings_for(db.session, org.id, today).notice_working_days, today=today,

@@ -29,6 +29,7 @@ from registry.services.errors import DomainError
 from registry.services.filing.filings import member_filing_states
 from registry.services.membership.disputes import disputes_of
 from registry.services.membership.transitions import OPEN_DISPUTE, TRANSITIONS
+from registry.views.assembly_context import capacity_context
 
 
 def filing_states(organization_id: int) -> dict[int, str]:
@@ -96,7 +97,8 @@ def member_actions(village, org: Organization, m: Membership, forms: dict) -> di
     """Template context of the member page's action panels (only the village's own clerk acts)."""
     can_edit = current_user.role == CLERK and current_user.area.code == village.code
     ctx = {"can_edit": can_edit, "locked": can_edit and is_locked(org), "handover": handover_links(m),
-           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms)}
+           "timeline": member_timeline(db.session, m), **dispute_context(m, can_edit, forms),
+           **capacity_context(m, can_edit, forms)}
     if not can_edit:
         return ctx
     ctx.update(

@@ -88,8 +88,8 @@ def test_clerk_town_district_main_job_in_browser(desk, clock, tmp_path):
     clerk.shot("notice")
     page.fill("input[name=notice_date]", (TODAY - dt.timedelta(days=25)).isoformat())
     page.fill("input[name=meeting_date]", (TODAY - dt.timedelta(days=10)).isoformat())
-    base = int(page.input_value("input[name=base_members]"))
-    page.fill("input[name=attendees]", str(base))
+    base = int(page.get_attribute("#base-note", "data-base"))  # today's base; the meeting day's is the same here
+    page.fill("textarea[name=in_person]", str(base))
     page.fill("input[name=votes_for]", str(base))
     page.get_by_role("button", name="录入决议").click()
     page.wait_for_load_state()

@@ -38,7 +38,7 @@ def _iso(days_ago: int) -> str:
 RESOLUTION = {
     "body": "member_assembly", "subject": "membership_confirmation", "title": "关于确认成员名册的决议",
     "notice_date": _iso(25), "meeting_date": _iso(10),
-    "base_members": "1200", "attendees": "1000", "votes_for": "900",
+    "base_members": "1200", "in_person": "1000", "votes_for": "900",
 }
 
 

@@ -70,7 +70,7 @@ def test_A04_charter_threshold_3_4_makes_23_of_31_fail_and_24_pass(login_as, db,
     assert resp.status_code == 302
     assert "章程（章程第二十条）规定：赞成票不少于应到人数的 3/4，出席人数不少于 2/3" in text(clerk.get(FILING))
     resolution = {"body": "member_assembly", "subject": "membership_confirmation", "title": "确认新增成员",
-                  "notice_date": iso(20), "meeting_date": iso(5), "base_members": "31", "attendees": "28"}
+                  "notice_date": iso(20), "meeting_date": iso(5), "in_person": "28"}
     # 23 ≥ 21 = ceil(2/3 × 31) meets the law but not the charter's 3/4 (24 = ceil(23.25)).
     resp = clerk.post(f"{FILING}/resolution", data={**resolution, "votes_for": "23"})
     assert resp.status_code == 200

@@ -74,7 +74,7 @@ def post_notice(client, days_ago: int = 40):
 # The roster fixture has 9 confirmed adults (the base, A-07) and 2 candidates; 6 votes pass.
 RESOLUTION = {
     "body": "member_assembly", "subject": "membership_confirmation", "title": "关于确认新增成员的决议",
-    "notice_date": iso(20), "meeting_date": iso(5), "base_members": "9", "attendees": "8",
+    "notice_date": iso(20), "meeting_date": iso(5), "base_members": "9", "in_person": "8",
     "votes_for": "7", "party_pre_discussion_date": iso(25),
 }
 
@@ -309,14 +309,16 @@ def test_pages_render_for_every_reader(login_as, db, demo):
 def test_huge_counts_are_a_form_error_not_a_500(login_as, roster, db):
     clerk = login_as("clerk")
     post_notice(clerk)
-    for field in ("base_members", "attendees", "votes_for"):
-        resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, field: "99999999999999999999"})
-        assert resp.status_code == 200, field
-        assert "请填写 0 至 1000000 之间的整数" in text(resp) or "请填写 1 至 1000000 之间的整数" in text(resp)
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "votes_for": "99999999999999999999"})
+    assert resp.status_code == 200 and "请填写 0 至 1000000 之间的整数" in text(resp)
+    # A huge attendance count is refused by the counts rule (more than the base), not a 500.
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "in_person": "9999999"})
+    assert resp.status_code == 200 and "多于应到人数 9" in text(resp)
     assert filing_of(db).resolution_id is None
 
 
-def test_A07_base_prefilled_with_adults_and_both_figures_shown(login_as, db, demo):
+def test_A07_base_derived_from_the_roster_not_typed(login_as, db, demo):
+    """The base is no longer a field: it is counted for the meeting date, with its list (A-07)."""
     from tests.services.filing_helpers import add_household
 
     o = org(db.session)
@@ -328,12 +330,16 @@ def test_A07_base_prefilled_with_adults_and_both_figures_shown(login_as, db, dem
     clerk = login_as("clerk")
     post_notice(clerk)
     html = text(clerk.get(PAGE))
-    assert re.search(r'name="base_members"[^>]*value="9"', html)
-    assert "年满18周岁 9 人，年满16周岁 10 人（A-07）" in html
-    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "base_members": "3", "attendees": "3",
-                                                  "votes_for": "2"})
-    assert resp.status_code == 200 and "[A-07]" in text(resp) and "年满18周岁的 9 人" in text(resp)
-    assert clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "base_members": "10"}).status_code == 302
+    assert 'name="base_members"' not in html
+    assert "今天名册上有完全民事行为能力的成员 9 人（A-07）" in html
+    listing = text(clerk.get("/villages/370305100201/assembly/base"))
+    assert "少年甲" in listing and "未登记以自己劳动收入为主要生活来源" in listing
+    # A typed base is ignored: 3 of the real 9 is refused by A-02 / A-03, not accepted on a base of 3.
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "base_members": "3", "in_person": "3",
+                                                  "votes_for": "3"})
+    assert resp.status_code == 200 and "[A-02]" in text(resp) and "9 人" in text(resp)
+    assert clerk.post(f"{PAGE}/resolution", data={**RESOLUTION}).status_code == 302
+    assert filing_of(db).resolution.base_members == 9
 
 
 def test_returned_page_says_what_to_do_not_wait_for_the_notice(login_as, db, demo):

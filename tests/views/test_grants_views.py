@@ -25,7 +25,7 @@ def iso(days_ago: int) -> str:
 
 
 RESOLUTION = {"body": "member_assembly", "subject": "art15_grant", "title": "授予退休教师收益分配权",
-              "notice_date": iso(30), "meeting_date": iso(10), "base_members": "100", "attendees": "90"}
+              "notice_date": iso(30), "meeting_date": iso(10), "base_members": "100", "in_person": "90"}
 
 
 def test_M19_A05_grant_through_the_screens(login_as, db, demo):
@@ -64,7 +64,7 @@ def test_M18_withdrawal_with_application_and_consent_over_http(login_as, db, dem
     clerk = login_as("clerk")
     assert clerk.post(f"/villages/{V1}/resolutions", data={
         **RESOLUTION, "subject": "withdrawal_consent", "title": "同意张0丙自愿退出", "base_members": "9",
-        "attendees": "9", "votes_for": "7"}).status_code == 302
+        "in_person": "9", "votes_for": "7"}).status_code == 302
     consent = db.session.scalar(select(Resolution).where(Resolution.subject == "withdrawal_consent"))
     m = members[2]
     resp = clerk.post(f"/villages/{V1}/members/{m.id}/withdraw", data={

@@ -69,7 +69,7 @@ def test_M15_handover_through_the_screens(login_as, villages, db, clock):
     assert clerk2.post(f"/villages/{B}/filing/notice", data={"posted_on": iso(40)}).status_code == 302
     resp = clerk2.post(f"/villages/{B}/filing/resolution", data={
         "body": "member_assembly", "subject": "membership_confirmation", "notice_date": iso(20),
-        "meeting_date": iso(5), "base_members": str(B_BASE), "attendees": "600", "votes_for": "500"})
+        "meeting_date": iso(5), "base_members": str(B_BASE), "in_person": "600", "votes_for": "500"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:3000]
 
     db.session.expire_all()

@@ -95,7 +95,7 @@ def test_diff_page_of_a_second_filing_lists_exactly_the_operations(login_as, mem
     clock.set(TODAY)
     assert clerk.post(f"/villages/{V1}/filing/notice", data={"posted_on": iso(40)}).status_code == 302
     resolution = {"body": "member_assembly", "subject": "membership_confirmation", "notice_date": iso(20),
-                  "meeting_date": iso(5), "base_members": "7", "attendees": "7", "votes_for": "7"}
+                  "meeting_date": iso(5), "base_members": "7", "in_person": "7", "votes_for": "7"}
     assert clerk.post(f"/villages/{V1}/filing/resolution", data=resolution).status_code == 302
     assert clerk.post(f"/villages/{V1}/filing/submit").status_code == 302
     filing = db.session.scalar(select(Filing).where(Filing.version_no == 2))

@@ -191,6 +191,21 @@ ROUTES: dict[str, Route] = {
                                 inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
                                 outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)})
        for name in ("end", "withdrawal", "rejection", "flags", "hukou", "move")},
+    # the member assembly (issue 14): the base, a resolution's frozen basis, representatives, capacity flags
+    "assembly.base": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    # the village is checked before the resolution, so any resolution id shows the area rule
+    "assembly.resolution": Route(roles=ALL, inside={"code": V1, "resolution_id": 999999},
+                                 outside={"code": V_OUT, "resolution_id": 999999}, ok=(404,)),
+    "assembly.representatives": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.elect_representatives": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.declaration": Route(roles=frozenset({CLERK}),
+                                  inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                                  outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    "assembly.settings": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.save_settings": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "assembly.capacity": Route(roles=frozenset({CLERK}),
+                               inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                               outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
     "grants.resolutions": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "grants.record": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
     "grants.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
@@ -229,6 +244,9 @@ ROUTES: dict[str, Route] = {
                                outside={"code": V_OUT, "coholder_id": 999999}),
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
+    # W-07 (issue 14): every role, any level of area inside its scope
+    "equality.w07": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "equality.w07_xlsx": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
     # homestead register (issue 15); a made-up record id answers 404 inside (covered by the homestead tests)

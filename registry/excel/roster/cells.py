@@ -279,6 +279,7 @@ RULES = {
     "loss_ground": _loss_ground,
     "lost_at": _lost_at,
     "loss_basis": _plain(lambda raw: parse_text(raw, free=True)),
+    "declared_no_other": _choice("declared_no_other", YES_NO, None, lambda yn: yn if yn is None else yn == "1"),
     "id_other": _other_id,
 }
 

@@ -60,6 +60,7 @@ def _make_check(memory):
     m_pop, m_farm, m_total, m_phone, m_notes, m_village = (m[k] for k in (
         "population_shares", "farm_age_shares", "total_shares", "phone", "notes", "village_code"))
     m_loss, m_lost_at, m_basis, m_other = (m[k] for k in ("loss_ground", "lost_at", "loss_basis", "id_other"))
+    m_declared = m["declared_no_other"]
     name_rule, name_limit, phone_limit = RULES["name"], MAX_LENGTHS["name"], MAX_LENGTHS["phone"]
     bare, resident, check_chars, id_births = BARE, RESIDENT_NUMBER_ID_TYPES, _CHECK_CHARS, _ID_BIRTH
     nfkc, shared_get, id_heading = unicodedata.is_normalized, shared_seen, HEADINGS_BY_KEY["id_number"]
@@ -207,6 +208,10 @@ def _make_check(memory):
         o_village = m_village[x if x.__class__ in bare else (x.__class__, x)]
         if o_village[1]:
             errors += o_village[1]
+        x = get("declared_no_other")
+        o_declared = m_declared[x if x.__class__ in bare else (x.__class__, x)]
+        if o_declared[1]:
+            errors += o_declared[1]
         # Values the database could not store, after the other issues (lengths, then the share range).
         if (o_hh[2] or o_group[2] or (o_name is not None and o_name[2]) or o_place[2]
                 or (o_phone is not None and o_phone[2]) or o_pop[2] or o_farm[2] or o_total[2]):
@@ -220,7 +225,7 @@ def _make_check(memory):
             "remark": o_remark[0],
             "population_shares": o_pop[0], "farm_age_shares": o_farm[0], "total_shares": o_total[0],
             "phone": phone, "notes": notes, "loss_ground": loss_ground, "lost_at": lost_at,
-            "loss_basis": basis, "village_code": o_village[0],
+            "loss_basis": basis, "village_code": o_village[0], "declared_no_other": o_declared[0],
         }
         if errors:
             errors = [Issue(number, *t) for t in errors]

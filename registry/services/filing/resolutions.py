@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
-from registry.models import Dispute, Membership, Organization, Person, Resolution
+from registry.models import Organization, Resolution
 from registry.services import audit
+from registry.services.assembly.attendance import resolve_attendance
+from registry.services.assembly.basis import store as store_basis
+from registry.services.assembly.capacity import meeting_base
+from registry.services.assembly.representatives import representative_base
 from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 
@@ -148,104 +150,45 @@ def explain(rule: str, *, body: str, subject: str, notice_date: dt.date, meeting
     raise KeyError(rule)
 
 
-# --- A-07: the base against the roster -------------------------------------------------------------------
+# --- A-07, A-08: the base derived for the meeting date; A-06: attendance ---------------------------------
 
-FULL_AGE, CAPACITY_MIN_AGE = 18, 16  # Civil Code Art. 17, 18 para. 2
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    """The date ``years`` years before ``day`` (29 Feb → 28 Feb): who was born on or before it
-    has reached that age on ``day``."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+def meeting_basis(session: Session, organization: Organization, body: str, meeting_date: dt.date):
+    """``(base, representative body or None)``: the members with full civil capacity on the meeting
+    date (A-07), or the representatives in office then (A-08)."""
+    if body == REPRESENTATIVE:
+        return representative_base(session, organization.id, meeting_date)
+    return meeting_base(session, organization.id, meeting_date), None
 
 
-@dataclass(frozen=True)
-class CapacityCounts:
-    """Who may make up the base of a member assembly on ``on`` (A-07).
-
-    ``adults``: members aged 18 or more; ``aged_16``: members aged 16 or more, plus members without a
-    recorded birth date (they cannot be ruled out); ``among_candidates``: True when the organisation
-    had no confirmed member, so pending candidates were counted with the confirmed ones. A confirmed
-    member whose membership is in dispute (争议中, M-22) is still a member until the dispute
-    overturns it, so counts as confirmed."""
-
-    on: dt.date
-    adults: int
-    aged_16: int
-    among_candidates: bool
-
-    def refusal(self, base_members: int) -> str | None:
-        """The Chinese reason ``base_members`` contradicts the roster, or None."""
-        if self.adults <= base_members <= self.aged_16:
-            return None
-        who = "正式成员和待确认人员（尚无正式成员）" if self.among_candidates else "正式成员"
-        head = (f"应到人数（有完全民事行为能力的全体成员）{base_members} 人与名册不符：按会议日期 "
-                f"{self.on.isoformat()} 计算，名册{who}中年满18周岁的 {self.adults} 人，"
-                f"年满16周岁的 {self.aged_16} 人。")
-        if base_members > self.aged_16:
-            return head + "应到人数不能多于年满16周岁的人数（未满16周岁的成员没有完全民事行为能力）"
-        return head + ("应到人数不能少于年满18周岁的人数（16、17周岁以自己劳动收入为主要生活来源的可以计入；"
-                       "限制民事行为能力的成年成员系统中尚无标记，暂不能扣除）")
-
-
-def capacity_counts(session: Session, organization_id: int, on: dt.date) -> CapacityCounts:
-    """Count the organisation's members by age on ``on`` for the A-07 check: its confirmed members
-    (with those whose confirmation is in dispute), or, when it has none yet, its pending candidates
-    and confirmed members together."""
-    adult_cut, capacity_cut = _years_before(on, FULL_AGE), _years_before(on, CAPACITY_MIN_AGE)
-    in_dispute = select(Dispute.membership_id).where(Dispute.closed_on.is_(None),
-                                                     Dispute.status_before == "confirmed")
-    disputed_member = and_(Membership.status == "disputed", Membership.id.in_(in_dispute))
-    confirmed = or_(Membership.status == "confirmed", disputed_member)
-
-    def count(condition):
-        stmt = (select(func.count(),
-                       func.sum(case((Person.birth_date <= adult_cut, 1), else_=0)),
-                       func.sum(case((or_(Person.birth_date <= capacity_cut, Person.birth_date.is_(None)), 1),
-                                     else_=0)))
-                .select_from(Membership).join(Person, Person.id == Membership.person_id)
-                .where(Membership.organization_id == organization_id, condition))
-        total, adults, aged_16 = session.execute(stmt).one()
-        return total, adults or 0, aged_16 or 0
-
-    total, adults, aged_16 = count(confirmed)
-    if total:
-        return CapacityCounts(on, adults, aged_16, among_candidates=False)
-    _total, adults, aged_16 = count(or_(confirmed, Membership.status == "pending"))
-    return CapacityCounts(on, adults, aged_16, among_candidates=True)
-
-
-def check_base(session: Session, organization: Organization, base_members: int, on: dt.date) -> None:
-    """A-07: the base of a member assembly (members with full civil capacity) must lie between the
-    members aged 18 or more and the members aged 16 or more on the meeting date.
-
-    A member aged 16–17 living mainly on their own labour income has full capacity (Civil Code
-    Art. 18), so the base may exceed the adults, never the members aged 16+. An adult whose capacity
-    is limited is removed from the base (A-07), but the registry does not flag such adults yet, so
-    the base may not fall below the adult count until it does. Raises DomainError
-    ``resolution.base_mismatch`` (A-07)."""
-    counts = capacity_counts(session, organization.id, on)
-    reason = counts.refusal(base_members)
-    if reason:
-        raise DomainError("resolution.base_mismatch", reason, rule="A-07")
+def _base_mismatch(base, typed: int, body: str) -> DomainError:
+    who = "在任成员代表" if body == REPRESENTATIVE else "有完全民事行为能力的成员"
+    rule = "A-08" if body == REPRESENTATIVE else "A-07"
+    return DomainError("resolution.base_mismatch",
+                       f"应到人数 {typed} 人与名册不符：按会议日期 {base.on.isoformat()} 计算，{who} {base.size} 人"
+                       "（应到人数由系统按会议日期的名册计算，不能另填）", rule=rule)
 
 
 def record_resolution(session: Session, organization: Organization, *, body: str = MEMBER_ASSEMBLY,
                       subject: str = "membership_confirmation", title: str | None = None,
-                      notice_date: dt.date, meeting_date: dt.date, base_members: int, attendees: int,
-                      votes_for: int, party_pre_discussion_date: dt.date | None = None,
+                      notice_date: dt.date, meeting_date: dt.date, votes_for: int,
+                      base_members: int | None = None, attendees: int | None = None,
+                      in_person: str | int | None = None, online: str | int | None = None,
+                      proxies: str | None = None, party_pre_discussion_date: dt.date | None = None,
                       threshold: Fraction | None = None, quorum: Fraction | None = None, actor,
                       today: dt.date | None = None) -> Resolution:
     """Store a passed resolution of ``organization`` and return it.
 
+    The base is derived for ``meeting_date`` (:func:`meeting_basis`, A-07 / A-08); ``base_members``,
+    when given, is only a cross-check (a different number is refused, A-07/A-08). Attendance is
+    ``in_person`` / ``online`` (names or counts) and ``proxies`` (lines 委托人 受托人, A-06), or
+    ``attendees`` alone as an in-person count. The base list, attendance and the thresholds in force
+    are frozen with the resolution (services.assembly.basis).
+
     Refuses with DomainError carrying the FIRST failing rule id (A-01, A-02, A-03, A-04, A-05,
     A-09); the error's ``failures`` attribute lists every ``(rule, message)``. Also refuses
-    inconsistent counts, a member-assembly base that contradicts the roster (A-07,
-    :func:`check_base`), a meeting after ``today`` (Beijing date) and a Party pre-discussion after
-    the meeting (A-12). Only the clerk of the organisation's village may record.
+    inconsistent counts, a bad proxy (A-06, A-07), a meeting after ``today`` (Beijing date) and a
+    Party pre-discussion after the meeting (A-12). Only the clerk of the organisation's village may
+    record.
 
     ``threshold`` and ``quorum`` default to the charter settings in force on the meeting date (A-04,
     :func:`registry.services.charter.settings_for`); the resolution records the thresholds it was
@@ -255,21 +198,30 @@ def record_resolution(session: Session, organization: Organization, *, body: str
         raise DomainError("resolution.role", "只有本村文书可以录入成员大会决议")
     if body not in BODIES or subject not in SUBJECTS:
         raise DomainError("resolution.kind", "会议类型或决议事项无效")
-    if base_members <= 0:
-        raise DomainError("resolution.counts", "应到人数（有完全民事行为能力的全体成员）必须大于 0", rule="A-07")
-    if not (0 <= votes_for <= attendees <= base_members):
-        raise DomainError("resolution.counts",
-                          f"人数不一致：应满足 赞成票（{votes_for}）≤ 出席人数（{attendees}）"
-                          f"≤ 应到人数（{base_members}）")
     if meeting_date > today:
         raise DomainError("resolution.future", f"会议日期 {meeting_date.isoformat()} 晚于今天，不能录入尚未召开的会议")
-    if body == MEMBER_ASSEMBLY:
-        check_base(session, organization, base_members, meeting_date)
+    if body == REPRESENTATIVE and subject in FULL_ONLY:  # A-09, A-11: whatever the body's size
+        raise DomainError("resolution.a-09", explain("A-09", body=body, subject=subject, notice_date=notice_date,
+                                                    meeting_date=meeting_date, base_members=0, attendees=0,
+                                                    votes_for=0), rule="A-09")
+    base, representatives = meeting_basis(session, organization, body, meeting_date)
+    if base_members is not None and base_members != base.size:
+        raise _base_mismatch(base, base_members, body)
+    if base.size <= 0:
+        raise DomainError("resolution.counts",
+                          f"会议日期 {meeting_date.isoformat()} 名册上没有有完全民事行为能力的成员",
+                          rule="A-07")
+    if attendees is not None and in_person is None and online is None:
+        in_person = attendees
+    attendance = resolve_attendance(base, in_person=in_person, online=online, proxies=proxies, body=body)
+    if not (0 <= votes_for <= attendance.total):
+        raise DomainError("resolution.counts",
+                          f"人数不一致：赞成票（{votes_for}）不能多于出席人数（{attendance.total}）")
     if party_pre_discussion_date and party_pre_discussion_date > meeting_date:
         raise DomainError("resolution.party_after_meeting",
                           "党组织研究讨论日期应早于会议日期（先讨论后决定）", rule="A-12")
     facts = dict(body=body, subject=subject, notice_date=notice_date, meeting_date=meeting_date,
-                 base_members=base_members, attendees=attendees, votes_for=votes_for)
+                 base_members=base.size, attendees=attendance.total, votes_for=votes_for)
     charter = settings_for(session, organization.id, meeting_date)
     threshold = charter.pass_threshold(subject) if threshold is None else Fraction(threshold)
     quorum = charter.quorum_threshold if quorum is None else Fraction(quorum)
@@ -288,8 +240,14 @@ def record_resolution(session: Session, organization: Organization, *, body: str
     )
     session.add(resolution)
     session.flush()
+    k = pass_fraction(subject, threshold)
+    store_basis(session, resolution, base, attendance, quorum_fraction=quorum, pass_fraction=k,
+                quorum_required=required(base.size, quorum), votes_required=required(base.size, k),
+                representative_assembly_id=representatives.assembly.id if representatives else None)
     audit.record(session, actor=actor, action="resolution.recorded", target_type="resolution",
                  target_id=resolution.id, area_code=organization.area_code, **facts,
-                 threshold=str(pass_fraction(subject, threshold)), quorum=str(quorum), title=resolution.title,
-                 party_pre_discussion_date=party_pre_discussion_date)
+                 threshold=str(k), quorum=str(quorum), title=resolution.title,
+                 party_pre_discussion_date=party_pre_discussion_date,
+                 in_person=attendance.in_person, online=attendance.online,
+                 proxies=[[p.absent.name, p.holder.name] for p in attendance.proxies])
     return resolution

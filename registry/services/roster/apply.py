@@ -20,7 +20,9 @@ from registry.services.bulk import insert_rows
 
 PERSON_FIELDS = ("name", "sex", "birth_date", "phone", "id_type", "id_number_legacy")
 MEMBERSHIP_FIELDS = ("status", "acquisition_ground", "acquired_at", "remark", "group_code",
-                     "population_shares", "farm_age_shares", "total_shares", "notes")
+                     "population_shares", "farm_age_shares", "total_shares", "notes", "declared_no_other_membership")
+#: Optional columns whose blank cell leaves the stored value as it is (M-17).
+KEEP_WHEN_BLANK = frozenset({"declared_no_other_membership"})
 HUKOU_FIELDS = ("place", "in_organization")
 LOSS_FIELDS = ("loss_ground", "lost_at", "loss_citation", "loss_evidence")
 CHUNK = 900  # stays below SQLite's bound-parameter limit for IN lists
@@ -75,6 +77,7 @@ def _membership_fields(v: dict) -> dict:
         "remark": v.get("remark"), "group_code": v.get("group"),
         "population_shares": v.get("population_shares"), "farm_age_shares": v.get("farm_age_shares"),
         "total_shares": v.get("total_shares"), "notes": v.get("notes"),
+        "declared_no_other_membership": v.get("declared_no_other"),
     }
 
 
@@ -85,6 +88,8 @@ def _hukou_fields(v: dict) -> dict:
 def _diff(old_obj, new: dict, fields) -> dict:
     out = {}
     for f in fields:
+        if f in KEEP_WHEN_BLANK and new[f] is None:
+            continue
         old = getattr(old_obj, f)
         if old != new[f]:
             out[f] = [old, new[f]]
@@ -277,7 +282,8 @@ def apply_plan(session: Session, organization: Organization, plan: Plan, *, toda
                                     "confirmed_at": m["acquired_at"] if m["status"] == "confirmed" else None,
                                     "created_at": now, "updated_at": now, "version": 1})
         elif _diff(old, rp.membership, MEMBERSHIP_FIELDS) or old.household_id != hid:
-            membership_updates.append({"id": old.id, **rp.membership, "household_id": hid,
+            kept = {f: getattr(old, f) for f in KEEP_WHEN_BLANK if rp.membership[f] is None}
+            membership_updates.append({"id": old.id, **rp.membership, **kept, "household_id": hid,
                                        "updated_at": now, "version": old.version})
     if new_memberships:
         insert_rows(session, Membership, new_memberships)

@@ -24,6 +24,7 @@ _HEADINGS = {
     "id_number_legacy": "证件号码（15位）", "status": "成员状态", "acquisition_ground": "取得方式",
     "acquired_at": "取得日期", "remark": "成员备注", "group_code": "组", "population_shares": "人口股",
     "farm_age_shares": "农龄股", "total_shares": "股份合计", "notes": "备注",
+    "declared_no_other_membership": "声明无其他成员身份",
 }
 _TABLES = {"sex": SEX, "id_type": ID_TYPE, "status": MEMBER_STATUS, "acquisition_ground": ACQUISITION_GROUND,
            "remark": MEMBER_REMARK}

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from registry.services.assembly.representatives import elect
 from registry.services.charter import update_settings
 from registry.services.errors import DomainError
 from registry.services.filing.filings import current_filing, start_notice
@@ -80,8 +81,11 @@ def test_F04_the_notice_lasts_the_configured_working_days(s):
 
 def test_Q08_withdrawal_consent_by_the_representative_assembly_only_when_the_charter_says_so(s):
     o = org(s)
-    members = adults(s, o, 10)
+    members = adults(s, o, 30)
     clerk = user(s, "clerk")
+    # A representative resolution's base is the representatives in office on the meeting date.
+    elect(s, o, elected_on=D(2026, 4, 1), members="\n".join(f"成员{i:03d}" for i in range(25)), actor=clerk,
+          today=TODAY)
     consent = record_resolution(s, o, body="representative", subject="withdrawal_consent", title="同意退出",
                                 notice_date=D(2026, 5, 1), meeting_date=D(2026, 5, 20), base_members=25,
                                 attendees=25, votes_for=20, actor=clerk, today=TODAY)

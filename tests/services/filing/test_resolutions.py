@@ -7,8 +7,10 @@ from fractions import Fraction
 import pytest
 
 from registry.models import AuditEvent, Resolution
+from registry.services.assembly.capacity import meeting_base
 from registry.services.errors import DomainError
 from registry.services.filing.resolutions import FULL_ONLY, evaluate, record_resolution, required
+from tests.services.assembly.helpers import flag, representatives
 from tests.services.filing_helpers import add_household, adults, org, user
 
 D = dt.date
@@ -163,45 +165,38 @@ def _ages(db, people):
                                              for i, (name, birth) in enumerate(people)])
 
 
-def test_A07_base_above_members_aged_16_refused(db, roster200):
-    with pytest.raises(DomainError) as err:
-        _record(db, base_members=201, attendees=150, votes_for=134)
-    assert (err.value.code, err.value.rule) == ("resolution.base_mismatch", "A-07")
-    assert "年满18周岁的 200 人" in err.value.message and "年满16周岁的 200 人" in err.value.message
-    assert "不能多于" in err.value.message
+def test_A07_typed_base_other_than_the_roster_refused(db, roster200):
+    """The base is derived for the meeting date; a different number given by a caller is refused."""
+    for typed in (201, 3):
+        with pytest.raises(DomainError) as err:
+            _record(db, base_members=typed, attendees=150, votes_for=134)
+        assert (err.value.code, err.value.rule) == ("resolution.base_mismatch", "A-07")
+        assert "有完全民事行为能力的成员 200 人" in err.value.message and "不能另填" in err.value.message
     assert db.session.query(Resolution).count() == 0
-
-
-def test_A07_base_below_adults_refused(db, demo):
-    """The QA case: 3 eligible / 3 present / 2 for, in a village of 200 adult members."""
-    adults(db.session, org(db.session), 200)
-    with pytest.raises(DomainError) as err:
-        _record(db, base_members=3, attendees=3, votes_for=2)
-    assert err.value.rule == "A-07"
-    assert "不能少于年满18周岁的人数" in err.value.message and "限制民事行为能力" in err.value.message
 
 
 def test_A07_ages_counted_on_meeting_date(db, demo):
     # On MEETING (2025-10-11): one adult, one turning 18 that very day, a 17-year-old and a
-    # 16-year-old (16/17 with own income may count, Civil Code Art. 18), a 15-year-old (never).
-    _ages(db, [("甲", D(1970, 1, 1)), ("乙", D(2007, 10, 11)), ("丙", D(2008, 1, 5)),
-               ("丁", D(2009, 10, 11)), ("戊", D(2010, 1, 1))])
-    for base in (2, 3, 4):
-        assert _record(db, base_members=base, attendees=base, votes_for=base).base_members == base
-    for base in (1, 5):
-        with pytest.raises(DomainError) as err:
-            _record(db, base_members=base, attendees=1, votes_for=1)
-        assert err.value.rule == "A-07"
-        assert "年满18周岁的 2 人，年满16周岁的 4 人" in err.value.message
+    # 16-year-old (16/17 count only with the self-supporting flag, Civil Code Art. 18), a 15-year-old (never).
+    members = _ages(db, [("甲", D(1970, 1, 1)), ("乙", D(2007, 10, 11)), ("丙", D(2008, 1, 5)),
+                         ("丁", D(2009, 10, 11)), ("戊", D(2010, 1, 1))])
+    assert meeting_base(db.session, org(db.session).id, MEETING).size == 2
+    assert _record(db, base_members=None, attendees=2, votes_for=2).base_members == 2
+    flag(db.session, members[2], self_supporting=True)
+    flag(db.session, members[3], self_supporting=True)
+    assert _record(db, base_members=None, attendees=4, votes_for=4).base_members == 4
+    with pytest.raises(DomainError) as err:
+        _record(db, base_members=5, attendees=1, votes_for=1)
+    assert err.value.rule == "A-07"
 
 
 def test_A07_unknown_birth_date_cannot_be_ruled_out(db, demo):
     members = _ages(db, [("甲", D(1970, 1, 1)), ("乙", D(1980, 1, 1))])
     members[1].person.birth_date = None
     db.session.flush()
-    assert _record(db, base_members=2, attendees=2, votes_for=2).passed  # ≤ aged 16 (incl. unknown)
-    with pytest.raises(DomainError):
-        _record(db, base_members=3, attendees=2, votes_for=2)
+    assert _record(db, base_members=2, attendees=2, votes_for=2).passed  # counted, the reason says why
+    base = meeting_base(db.session, org(db.session).id, MEETING)
+    assert [e.reason for e in base.members] == ["年满18周岁", "出生日期未登记（不能排除，计入）"]
 
 
 def test_A07_candidates_counted_when_nobody_is_confirmed_yet(db, demo):
@@ -209,9 +204,7 @@ def test_A07_candidates_counted_when_nobody_is_confirmed_yet(db, demo):
     add_household(s, org(s), "0800", [("新甲", "1", D(1980, 1, 1), "02"), ("新乙", "2", D(1982, 1, 1), "10"),
                                       ("新丙", "1", D(2015, 1, 1), "20")], status="pending", ground="admission")
     assert _record(db, base_members=2, attendees=2, votes_for=2).passed
-    with pytest.raises(DomainError) as err:
-        _record(db, base_members=3, attendees=2, votes_for=2)
-    assert "正式成员和待确认人员" in err.value.message
+    assert meeting_base(s, org(s).id, MEETING).among_candidates
 
 
 def test_A07_lost_members_and_other_villages_do_not_count(db, demo):
@@ -220,26 +213,26 @@ def test_A07_lost_members_and_other_villages_do_not_count(db, demo):
     members[2].status, members[2].loss_ground, members[2].lost_at = "lost", "death", D(2025, 1, 1)
     adults(s, org(s, "370305100202"), 10)
     s.flush()
-    with pytest.raises(DomainError) as err:
-        _record(db, base_members=3, attendees=3, votes_for=3)
-    assert "年满18周岁的 2 人" in err.value.message
+    assert meeting_base(s, org(s).id, MEETING).size == 2
+    # …but the dead member was in the base of a meeting before the death (the roster as of that day).
+    assert meeting_base(s, org(s).id, D(2024, 12, 31)).size == 3
 
 
-def test_A07_representative_assembly_base_is_not_the_roster(db, demo):
-    """For a representative assembly the base is the number of representatives (A-08)."""
+def test_A08_representative_assembly_base_is_the_representatives_in_office(db, demo):
+    """For a representative assembly the base is the number of representatives in office (A-08)."""
     adults(db.session, org(db.session), 200)
-    assert _record(db, body="representative", subject="other", base_members=25, attendees=20,
+    representatives(db.session, 25)
+    assert _record(db, body="representative", subject="other", base_members=None, attendees=20,
                    votes_for=17).passed
+    with pytest.raises(DomainError) as err:
+        _record(db, body="representative", subject="other", base_members=None, attendees=20, votes_for=16)
+    assert err.value.rule == "A-03" and "全体成员代表 25 人" in err.value.message
 
 
-def test_A07_counts_helper(db, demo):
-    from registry.services.filing.resolutions import capacity_counts
-
-    s = db.session
-    _ages(db, [("甲", D(1970, 1, 1)), ("乙", D(2008, 6, 1)), ("丙", D(2012, 1, 1))])
-    counts = capacity_counts(s, org(s).id, D(2025, 10, 11))
-    assert (counts.adults, counts.aged_16, counts.among_candidates) == (1, 2, False)
-    assert counts.refusal(1) is None and counts.refusal(2) is None and counts.refusal(3)
+def test_A08_no_representative_assembly_in_office_refused(db, roster200):
+    with pytest.raises(DomainError) as err:
+        _record(db, body="representative", subject="other", base_members=None, attendees=20, votes_for=17)
+    assert err.value.rule == "A-08"
 
 
 def test_A01_meeting_before_notice_has_a_proper_message(db, roster200):

@@ -98,4 +98,4 @@ def test_A07_a_member_whose_confirmation_is_disputed_stays_in_the_base(s, villag
     for base in (7, 9):
         with pytest.raises(DomainError) as err:
             assembly(base)
-        assert err.value.rule == "A-07" and "年满18周岁的 8 人" in err.value.message
+        assert err.value.rule == "A-07" and "有完全民事行为能力的成员 8 人" in err.value.message
