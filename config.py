@@ -1,5 +1,8 @@
 """Configuration classes. Values here are defaults; ``app.config.from_prefixed_env()``
-lets ``FLASK_*`` environment variables override them (e.g. ``FLASK_SQLALCHEMY_DATABASE_URI``)."""
+lets ``FLASK_*`` environment variables override them (e.g. ``FLASK_SQLALCHEMY_DATABASE_URI``).
+
+Which class: ``create_app(config)``, else the environment variable ``REGISTRY_CONFIG`` (or ``FLASK_ENV``)
+naming one of ``CONFIGS`` ("development", "production", "testing"), else "development"."""
 from __future__ import annotations
 
 import json
@@ -12,7 +15,11 @@ def _json_dumps(value) -> str:
 
 
 class Config:
-    SECRET_KEY = "dev-only-not-secret"
+    # Signs the session cookies. Never committed: set FLASK_SECRET_KEY, or (development) the key kept in
+    # SECRET_KEY_FILE is used, generated on the first start (registry/secret_key.py).
+    SECRET_KEY: str | None = None
+    SECRET_KEY_FILE: str | None = None  # relative: inside the instance folder
+    SECRET_KEY_GENERATE = True  # create SECRET_KEY_FILE when it does not exist
     # A relative sqlite path is resolved against the instance folder by Flask-SQLAlchemy.
     SQLALCHEMY_DATABASE_URI = "sqlite:///registry.db"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"json_serializer": _json_dumps}
@@ -34,6 +41,9 @@ class Config:
     DISTRICT_CODE = "370305000000"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A signed-in session unused for this many seconds ends (registry/security.py); 0 switches it off.
+    # Logout and a password change end every session of the user at once (User.session_version).
+    SESSION_IDLE_TIMEOUT = 8 * 60 * 60
     # Security (registry/security.py). Login throttle (services/logins.py): failed logins are counted in
     # the database, so every worker shares the count; refused (429) beyond these many failures per
     # username (from any address) and per client address (for any username). RATELIMIT_ENABLED=False
@@ -56,6 +66,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    SECRET_KEY_FILE = "secret_key"
 
 
 class TestingConfig(Config):
@@ -64,11 +75,14 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False  # tests/views/test_security.py switches it on
+    SESSION_IDLE_TIMEOUT = 0  # tests move the registry clock by weeks; tests/views/test_sessions.py sets it
     JOB_QUEUE_URL = "memory://"  # tests run queued jobs with jobs.run_pending()
 
 
 class ProductionConfig(Config):
-    SECRET_KEY = None  # must come from FLASK_SECRET_KEY
+    SECRET_KEY = None  # must come from FLASK_SECRET_KEY: production generates none (refuses to start)
+    SECRET_KEY_FILE = None
+    SECRET_KEY_GENERATE = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True

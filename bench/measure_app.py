@@ -103,10 +103,10 @@ def _login(app, client, username: str) -> None:
     from registry.models import User
 
     with app.app_context():
-        uid = db.session.scalar(select(User.id).where(User.username == username))
+        user_id = db.session.scalar(select(User).where(User.username == username)).get_id()  # "<id>:<version>"
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"], session["_fresh"] = str(uid), True
+        session["_user_id"], session["_fresh"] = user_id, True
 
 
 def _times(client, urls: list[str], warm: int = 2, cpu: list[float] | None = None) -> list[float]:

@@ -1,6 +1,7 @@
 """临淄区农村集体经济组织成员与权益登记系统 — application factory."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -12,6 +13,7 @@ from registry.i18n import compile_catalogs, get_locale
 from registry.jobs import jobs
 from registry.jobs_roster import AREA_IMPORT, run_area_import
 from registry.models import User
+from registry.secret_key import key_file_path, load_or_create_key
 from registry.security import init_security
 from registry.views.blueprints import register_blueprints
 from registry.views.errors import register_error_handlers
@@ -23,8 +25,10 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     """Build the app: config → extensions → blueprints → CLI → error handlers.
 
     ``config`` is a name from ``config.CONFIGS`` ("development", "testing", "production") or a
-    class; environment variables ``FLASK_*`` override it, then ``overrides``.
-    Raises ``RuntimeError`` when the production config has no SECRET_KEY.
+    class; None: the name in ``REGISTRY_CONFIG`` (or ``FLASK_ENV``), else "development". Environment
+    variables ``FLASK_*`` override it, then ``overrides``. Without a configured SECRET_KEY the key kept in
+    ``SECRET_KEY_FILE`` is used (generated on the first start); raises ``RuntimeError`` when there is
+    neither (production) or the key is weak (``registry.security``).
     """
     import config as config_module
 
@@ -34,11 +38,16 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    if config is None or isinstance(config, str):
-        config = config_module.CONFIGS[config or "development"]
+    if config is None:
+        config = _config_name(config_module.CONFIGS)
+    if isinstance(config, str):
+        config = config_module.CONFIGS[config]
     app.config.from_object(config)
     app.config.from_prefixed_env()
     app.config.update(overrides)
+    if not app.config.get("SECRET_KEY") and app.config.get("SECRET_KEY_FILE"):
+        path = key_file_path(app.config["SECRET_KEY_FILE"], app.instance_path)
+        app.config["SECRET_KEY"] = load_or_create_key(path, create=app.config.get("SECRET_KEY_GENERATE", False))
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is required: set FLASK_SECRET_KEY")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -51,6 +60,18 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
     register_error_handlers(app)
     return app
+
+
+def _config_name(configs) -> str:
+    """The configuration named by ``REGISTRY_CONFIG`` or, failing that, ``FLASK_ENV`` (an unknown name is
+    an error, not a silent development server); "development" when neither is set."""
+    for var in ("REGISTRY_CONFIG", "FLASK_ENV"):
+        name = os.environ.get(var, "").strip().lower()
+        if name:
+            if name not in configs:
+                raise RuntimeError(f"{var}={name!r}: expected one of {', '.join(sorted(configs))}")
+            return name
+    return "development"
 
 
 def _init_extensions(app: Flask) -> None:
@@ -68,7 +89,13 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
+        """``"<id>:<session version>"`` (``User.get_id``): a cookie from before a logout or a password
+        change carries an older version and loads nobody (an old plain ``"<id>"`` neither)."""
+        uid, _, version = str(user_id).partition(":")
+        if not uid.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(uid))
+        return user if user is not None and (user.session_version or 0) == int(version) else None
 
     init_security(app)
     jobs.register(AREA_IMPORT, run_area_import)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import select
 
 from registry.cli_charter import register_charter_cli
 from registry.cli_homesteads import register_homesteads_cli
@@ -15,6 +16,7 @@ from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
 from registry.extensions import db
+from registry.models import User
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
 from registry.services.areas import area_by_code
@@ -22,7 +24,7 @@ from registry.services.calendar import covered_years, load_default_holidays, loa
 from registry.services.demo import load_demo
 from registry.services.errors import DomainError
 from registry.services.filing.notices import recount_provisional
-from registry.services.users import create_user
+from registry.services.users import change_password, create_user
 
 
 def _pad(text: str, width: int) -> str:
@@ -34,6 +36,7 @@ def _pad(text: str, width: int) -> str:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_user_cmd)
+    app.cli.add_command(set_password_cmd)
     app.cli.add_command(load_holidays_cmd)
     register_roster_cli(app)
     register_members_cli(app)
@@ -83,6 +86,23 @@ def create_user_cmd(name: str, role: str, area_code: str) -> None:
         raise click.ClickException(exc.message) from exc
     db.session.commit()
     click.echo(f"已创建用户 {name}（{ROLE_LABELS.get(role, role)}，{area.name}）")
+
+
+@click.command("set-password")
+@click.argument("name")
+def set_password_cmd(name: str) -> None:
+    """Set a user's password (read from standard input) and sign the user out everywhere."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    user = db.session.scalar(select(User).where(User.username == name))
+    if user is None:
+        raise click.ClickException(f"用户不存在：{name}")
+    try:
+        change_password(db.session, user, password, actor=None)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(f"已更新用户 {name} 的密码，其所有已登录会话均已失效")
 
 
 @click.command("load-holidays")

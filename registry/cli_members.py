@@ -25,7 +25,7 @@ def export_roster_as_of_cmd(village_code: str, day: dt.datetime, out: Path) -> N
     org = organization_for_village(db.session, village_code.strip())
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
-    result = export_roster_as_of(db.session, org, day.date(), actor=None)
+    result = export_roster_as_of(db.session, org, day.date(), actor=None, mask_ids=False)  # the server operator
     out.write_bytes(result.data)
     db.session.commit()
     click.echo(f"已导出 {day.date().isoformat()} 的成员名册 {result.rows} 人到 {out}")

@@ -51,3 +51,7 @@ def restore_cmd(source: Path, yes: bool) -> None:
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     _print_fingerprint(f"已从 {source} 恢复（各表行数与校验值，可与备份时的输出对照）：")
+    # Written after the copy, into the restored database (the one that is now live).
+    audit.record(db.session, actor=None, action="backup.restore", target_type="database", target_id=None,
+                 area_code=current_app.config["DISTRICT_CODE"], file=str(source))
+    db.session.commit()

@@ -48,8 +48,8 @@ def scoped(stmt, column, user):
 
 # --- Personal information -------------------------------------------------------------------------------
 # Resident ID numbers are sensitive personal information (PIPL Art. 28). Where a role does not need the
-# full number it sees first 6 + last 4 (registry.reports.roster.listing.mask_id_number). Every view of full
-# numbers and every export is audited (registry.services.audit).
+# full number it sees first 6 + last 4 and the year of birth only (registry.reports.roster.masking). Every
+# view of full numbers and every export is audited (registry.services.audit).
 
 def sees_full_ids(user, village_code: str) -> bool:
     """Screens (village roster, member page): only the clerk of the village sees full ID numbers."""
@@ -65,3 +65,9 @@ FULL_ID_EXPORT_ROLES = (DISTRICT,)
 def exports_full_ids(user, config) -> bool:
     """Whether a roster export for ``user`` carries full ID numbers (``config``: the app config)."""
     return user.role in tuple(config.get("FULL_ID_EXPORT_ROLES", FULL_ID_EXPORT_ROLES))
+
+
+def village_export_full_ids(user, village_code: str, config) -> bool:
+    """Whether an export of one village's roster (the roster as of a date) carries full ID numbers:
+    for the village's own clerk (who sees them on screen) and the roles of :func:`exports_full_ids`."""
+    return sees_full_ids(user, village_code) or exports_full_ids(user, config)

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:39:50.013668
+Create Date: 2026-12-04 06:42:53.197179
 
 """
 from alembic import op
@@ -114,6 +114,7 @@ def upgrade():
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('area_id', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('session_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('must_change_password', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),

@@ -154,9 +154,11 @@ def _typed_cell(convert):
 
 
 def write_roster_xlsx(rows: Iterable[Mapping[str, Any]], *, title: str | None = None,
-                      village_code: bool = False, sheet_name: str = "成员名册") -> bytes:
+                      village_code: bool = False, sheet_name: str = "成员名册",
+                      replace: Mapping[str, Column] | None = None) -> bytes:
     """Member roster workbook (the sample layout): optional merged title row, the 21 headings of
-    ``columns.STANDARD_COLUMNS`` (+ 村代码 when ``village_code``), one row per dict.
+    ``columns.STANDARD_COLUMNS`` (+ 村代码 when ``village_code``), one row per dict; ``replace``: columns
+    written instead of the standard ones of the same key.
 
     ``rows`` are display dicts ``{heading: value}`` as produced by ``roster.display_values`` (values
     may also be date / Decimal / int). 组/序号/shares go to number cells when numeric, 出生日期/取得日期
@@ -167,6 +169,8 @@ def write_roster_xlsx(rows: Iterable[Mapping[str, Any]], *, title: str | None = 
     cell written without one, so the cells are the same as with per-cell formats, for less Python.
     """
     columns = list(STANDARD_COLUMNS) + ([BY_KEY["village_code"]] if village_code else [])
+    if replace:  # e.g. a masked export writes 出生年份 in place of 出生日期 (reports/roster/masking.py)
+        columns = [replace.get(col.key, col) for col in columns]
     buffer, workbook = _new_workbook()
     fmt = _formats(workbook)
     ws = workbook.add_worksheet(sheet_name)

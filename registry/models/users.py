@@ -23,6 +23,9 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(10))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of every session's user id (``get_id``): raised at logout and on a password change, so
+    # every cookie issued before stops working (issue 10 item 6; checked by the user loader).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when an administrator created the account or reset its password: the password was shown to
     # the administrator once, so the user must choose their own at the next login.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
@@ -34,6 +37,13 @@ class User(UserMixin, TimestampMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie keeps
+        return f"{self.id}:{self.session_version or 0}"
+
+    def revoke_sessions(self) -> None:
+        """End every session of this user (their cookies carry the old version)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login

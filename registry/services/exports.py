@@ -14,7 +14,7 @@ from registry.codes import ACQUISITION_GROUND
 from registry.excel.writer import write_roster_xlsx, write_table_xlsx
 from registry.models import Area, Filing, FilingItem
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
-from registry.reports.roster.listing import mask_id_number
+from registry.reports.roster.masking import BIRTH_YEAR_COLUMN, masked_rows
 from registry.reports.roster.rows import iter_roster_rows
 from registry.reports.summary import GROUNDS, district_summary
 from registry.services import audit
@@ -69,8 +69,9 @@ def current_rows(session: Session, scope: str, *, with_village_code: bool):
 def export_roster(session: Session, area: Area, *, actor, filed_only: bool = True,
                   mask_ids: bool = False) -> ExportResult:
     """The roster of ``area`` (village, town or district) as .xlsx bytes. Multi-village exports
-    carry a 村代码 column. ``mask_ids``: ID numbers as first 6 + last 4 (for roles that do not need
-    the full number, ``registry.permissions.exports_full_ids``; such a file does not re-import).
+    carry a 村代码 column. ``mask_ids``: ID numbers as first 6 + last 4 and the year of birth instead of
+    the date (for roles that do not need the full number, ``registry.permissions.exports_full_ids``;
+    ``registry.reports.roster.masking``; such a file does not re-import).
     Writes an audit event ``export.roster`` (who, area, rows, whether masked)."""
     scope = area.scope_prefix
     multi = area.level != "village"
@@ -83,24 +84,21 @@ def export_roster(session: Session, area: Area, *, actor, filed_only: bool = Tru
         rows = masked_rows(rows)
     counter = _Counter(rows)
     title = f"{area.full_name or area.name}{'已备案' if filed_only else ''}成员名册"
-    data = write_roster_xlsx(counter, title=title, village_code=multi)
+    data = write_roster_xlsx(counter, title=title, village_code=multi, replace=MASKED_COLUMNS if mask_ids else None)
     audit.record(session, actor=actor, action="export.roster", target_type="area", target_id=area.id,
                  area_code=area.code, rows=counter.count, filed_only=filed_only, masked=mask_ids)
     session.flush()
     kind = "已备案成员名册" if filed_only else "成员名册"
-    suffix = "_证件号已脱敏" if mask_ids else ""
-    return ExportResult(data, counter.count, f"{area.name}{kind}_{area.code}{suffix}.xlsx")
+    return ExportResult(data, counter.count, f"{area.name}{kind}_{area.code}{masked_suffix(mask_ids)}.xlsx")
 
 
-ID_HEADING = "证件号码"
+#: Columns a masked roster export writes differently: 出生年份 instead of 出生日期 (issue 10 item 4).
+MASKED_COLUMNS = {BIRTH_YEAR_COLUMN.key: BIRTH_YEAR_COLUMN}
 
 
-def masked_rows(rows):
-    """The display rows with the ID number column masked (first 6 + last 4)."""
-    for row in rows:
-        if row.get(ID_HEADING):
-            row = {**row, ID_HEADING: mask_id_number(str(row[ID_HEADING]))}
-        yield row
+def masked_suffix(mask_ids: bool) -> str:
+    """The file-name mark of a masked export (such a file does not re-import)."""
+    return "_证件号已脱敏" if mask_ids else ""
 
 
 def export_summary(session: Session, area: Area, *, actor) -> ExportResult:

@@ -68,6 +68,7 @@ def reset_password(session: Session, user: User, *, actor) -> str:
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
+    user.revoke_sessions()  # whoever holds a session of this account is signed out (issue 10 item 6)
     audit.record(session, actor=actor, action="user.password_reset", target_type="user", target_id=user.id,
                  area_code=user.area.code, username=user.username)
     session.flush()
@@ -85,6 +86,7 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
         raise DomainError("user.password_same", "新密码不能与当前密码相同")
     user.set_password(new)
     user.must_change_password = False
+    user.revoke_sessions()  # every other session of the user ends; the view signs this browser in again
     audit.record(session, actor=user, action="user.password_changed", target_type="user", target_id=user.id,
                  area_code=user.area.code, username=user.username)
     session.flush()
@@ -100,6 +102,8 @@ def set_active(session: Session, user: User, active: bool, *, actor) -> None:
     audit.record(session, actor=actor, action="user.enabled" if active else "user.disabled", target_type="user",
                  target_id=user.id, area_code=user.area.code, username=user.username, old=user.active, new=active)
     user.active = active
+    if not active:
+        user.revoke_sessions()
     session.flush()
 
 
@@ -117,3 +121,16 @@ def change_role_area(session: Session, user: User, role: str, area: Area, *, act
     audit.record(session, actor=actor, action="user.changed", target_type="user", target_id=user.id,
                  area_code=area.code, username=user.username, old=old, new={"role": role, "area": area.code})
     session.flush()
+
+
+def change_password(session: Session, user: User, password: str, *, actor) -> User:
+    """Set a new password (the operator's ``set-password``) and end every session of ``user``: cookies
+    issued before stop working (issue 10 item 6). Raises DomainError for a password shorter than 8
+    characters. Audited (not the password)."""
+    _check_password(password)
+    user.set_password(password)
+    user.revoke_sessions()
+    audit.record(session, actor=actor, action="user.password_changed", target_type="user", target_id=user.id,
+                 area_code=user.area.code, username=user.username)
+    session.flush()
+    return user

@@ -7,13 +7,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.clock import utc_naive_now
 from registry.extensions import db
 from registry.forms.auth import LoginForm, LogoutForm
 from registry.models import User
-from registry.services import logins
+from registry.services import audit, logins
 
 bp = Blueprint("auth", __name__)
 
@@ -36,19 +36,25 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _check_credentials(username: str, password: str) -> User | None:
+def _check_credentials(username: str, password: str) -> tuple[User | None, bool]:
+    """``(the account of that name or None, whether the password opens it)``."""
     global _dummy_hash
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         if _dummy_hash is None:
-            from werkzeug.security import generate_password_hash
-
             _dummy_hash = generate_password_hash("not-a-password", method="scrypt")
         check_password_hash(_dummy_hash, password)
-        return None
-    if not user.check_password(password) or not user.is_active:
-        return None
-    return user
+        return None, False
+    return user, user.check_password(password) and user.is_active
+
+
+def _audit(action: str, user: User | None, **detail) -> None:
+    """Sign-ins, failed sign-ins and sign-outs (issue 10): who (or which name was tried — never the
+    password), from which address; filed under the account's area, else the district."""
+    area_code = user.area.code if user is not None else current_app.config["DISTRICT_CODE"]
+    audit.record(db.session, actor=user if action != "auth.login_failed" else None, action=action,
+                 target_type="user", target_id=getattr(user, "id", None), area_code=area_code,
+                 address=request.remote_addr, **detail)
 
 
 def _throttled() -> bool:
@@ -72,14 +78,18 @@ def login():
         abort(429)
     form = LoginForm()
     if form.validate_on_submit():
-        user = _check_credentials(form.username.data.strip(), form.password.data)
-        if user is not None:
+        username = form.username.data.strip()
+        user, ok = _check_credentials(username, form.password.data)
+        if ok:
             target = safe_next(request.args.get("next"))
             session.clear()  # rotate: nothing from the anonymous session survives the login
             login_user(user)
+            _audit("auth.login", user)
+            db.session.commit()
             return redirect(target or url_for("main.index"))
         logins.record_failure(db.session, username=form.username.data, address=request.remote_addr,
                               now=utc_naive_now())
+        _audit("auth.login_failed", user, username=username[:60])
         db.session.commit()
         flash(_("Incorrect username or password"), "error")
     return render_template("auth/login.html", form=form)
@@ -92,6 +102,10 @@ def logout():
     # CSRFProtect has already refused a POST without a valid token (400); validate anyway so the
     # view stays correct if the global protection is ever switched off.
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        user.revoke_sessions()  # this cookie (and any copy of it) stops working: issue 10 item 6
+        _audit("auth.logout", user)
+        db.session.commit()
         # Clear first: logout_user() marks the remember-me cookie for deletion in the session.
         session.clear()
         logout_user()

@@ -29,7 +29,7 @@ from registry.services.filing.queries import (
 )
 from registry.views.concurrency import check_version
 from registry.views.filing_labels import audit_details
-from registry.views.filing_review import review_context
+from registry.views.filing_review import audit_review_view, review_context
 from registry.views.filings import READERS, bp, commit, load_filing
 from registry.views.member_page import refused
 
@@ -60,15 +60,18 @@ def _detail_page(filing: Filing, *, return_form: ReturnForm | None = None):
     notices = notices_of(db.session, filing)
     by_id = {n.id: n for n in notices}
     trail = [(event, actor, audit_details(event, by_id)) for event, actor in filing_trail(db.session, filing)]
-    return render_template(
+    review = review_context(filing)
+    html = render_template(
         "filings/detail.html", filing=filing, village=filing.organization.area, org=filing.organization,
-        counts=counts, **review_context(filing), notices=notices,
+        counts=counts, **review, notices=notices,
         trail=trail, users=users, complete=workflow.is_complete(filing),
         return_form=with_version(return_form or ReturnForm(), filing), action_form=with_version(ActionForm(), filing),
         can_town=current_user.role == TOWN and filing.state == TOWN_REVIEW,
         can_district=current_user.role == DISTRICT and filing.state == TOWN_FILED,
         total=sum(counts.values()),
     )
+    audit_review_view(filing, review)  # after rendering: the commit expires what the page reads
+    return html
 
 
 @bp.get("/filings/<int:filing_id>")

@@ -13,8 +13,9 @@ from registry.extensions import db
 from registry.forms.members import AcknowledgeForm
 from registry.models import EqualityFlag, Filing, Membership, Person
 from registry.models.filings import TOWN_REVIEW
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role
-from registry.reports.roster.listing import mask_id_number
+from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, ensure_in_scope, require_role, sees_full_ids
+from registry.reports.roster.masking import ID_HEADING, mask_id_number, masked_value
+from registry.services import audit
 from registry.services.errors import DomainError
 from registry.services.filing import filings as workflow
 from registry.services.membership.equality import acknowledge, flags_of
@@ -28,8 +29,33 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 def shown_id(village_code: str):
     """Full ID numbers only for the village's own clerk (as on the roster pages)."""
-    full = current_user.role == CLERK and current_user.area.code == village_code
-    return (lambda number: number) if full else mask_id_number
+    return (lambda number: number) if sees_full_ids(current_user, village_code) else mask_id_number
+
+
+def _shown_field(full: bool):
+    """A cell of the change set as shown: where IDs are masked, 证件号码 masked and 出生日期 (or a date
+    equal to the birth date, ``birth``) reduced to its year (reports/roster/masking.py)."""
+    if full:
+        return lambda heading, value, birth="": value
+    return lambda heading, value, birth="": masked_value(heading, value, birth)
+
+
+def full_id_rows(diff) -> int:
+    """How many members the change set shows with an ID number (the audited row count)."""
+    if diff is None:
+        return 0
+    changed = sum(1 for r in diff.changed if any(f.heading == ID_HEADING for f in r.fields))
+    return len(diff.added) + len(diff.ended) + changed
+
+
+def audit_review_view(filing: Filing | None, context: dict) -> None:
+    """Audit a change-set view that showed full ID numbers (the village's clerk; README: every
+    full-ID view). Called after rendering: the commit expires what the page reads."""
+    rows = full_id_rows(context.get("diff"))
+    if filing is not None and context.get("full_id") and rows:
+        audit.record(db.session, actor=current_user, action="view.filing_full_ids", target_type="filing",
+                     target_id=filing.id, area_code=filing.area_code, rows=rows, version_no=filing.version_no)
+        db.session.commit()
 
 
 def review_context(filing: Filing) -> dict:
@@ -40,7 +66,9 @@ def review_context(filing: Filing) -> dict:
                                     .where(Membership.id.in_([f.membership_id for f in flags]))).all())
     flagged = {r.membership_id for r in diff.ended if r.keywords}  # W-02 (frozen, or to be flagged)
     can_ack = current_user.role == TOWN and filing.state == TOWN_REVIEW
-    return {"diff": diff, "shown_id": shown_id(filing.area_code), "flags": flags, "flag_names": names,
+    full = sees_full_ids(current_user, filing.area_code)
+    return {"diff": diff, "shown_id": shown_id(filing.area_code), "shown_field": _shown_field(full),
+            "full_id": full, "flags": flags, "flag_names": names,
             "flagged": flagged, "can_ack": can_ack,
             "ack_forms": {f.id: AcknowledgeForm(prefix=f"flag-{f.id}") for f in flags if can_ack}}
 
@@ -53,7 +81,9 @@ def changes(code: str):
     village_area, org = load_village(code)
     filing = workflow.open_filing(db.session, org.id) or next(iter(workflow.filings_of(db.session, org.id)), None)
     context = review_context(filing) if filing else {"diff": None, "flagged": set()}
-    return render_template("filings/changes.html", village=village_area, org=org, filing=filing, **context)
+    html = render_template("filings/changes.html", village=village_area, org=org, filing=filing, **context)
+    audit_review_view(filing, context)
+    return html
 
 
 @bp.post("/filings/<int:filing_id>/flags/<int:flag_id>/acknowledge")

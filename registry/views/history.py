@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,12 +13,20 @@ from wtforms.validators import Optional
 
 from registry.clock import local_today
 from registry.extensions import db
-from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
+from registry.permissions import (
+    ADMIN,
+    CLERK,
+    DISTRICT,
+    TOWN,
+    require_role,
+    sees_full_ids,
+    village_export_full_ids,
+)
 from registry.reports.roster.as_of import filed_version_on, roster_as_of
-from registry.reports.roster.listing import mask_id_number
+from registry.reports.roster.masking import masked_row
 from registry.services.roster.as_of_export import export_roster_as_of
 from registry.views.downloads import xlsx_response
-from registry.views.member_page import load_village
+from registry.views.member_page import audit_full_ids, load_village
 
 bp = Blueprint("history", __name__)
 
@@ -59,12 +67,14 @@ def as_of(code: str):
     village, org = load_village(code)
     form = AsOfForm(formdata=request.args)
     day = _day(form)
-    full = current_user.role == CLERK and current_user.area.code == village.code
-    rows = [row if full else {**row, "证件号码": mask_id_number(row["证件号码"])}
-            for _mid, row in roster_as_of(db.session, org.id, day)]
-    return render_template("history/as_of.html", village=village, org=org, form=form, day=day, rows=rows,
+    full = sees_full_ids(current_user, village.code)
+    rows = [row if full else masked_row(row) for _mid, row in roster_as_of(db.session, org.id, day)]
+    html = render_template("history/as_of.html", village=village, org=org, form=form, day=day, rows=rows,
                            filed=filed_version_on(db.session, org.id, day),
-                           headings=list(rows[0]) if rows else [])
+                           headings=list(rows[0]) if rows else [], full_id=full)
+    if full and rows:  # after rendering: the commit expires what the page reads (README: every full-ID view)
+        audit_full_ids(village, "view.roster_as_of_full_ids", "organization", org.id, len(rows), day=day)
+    return html
 
 
 @bp.get("/villages/<code>/roster/as-of.xlsx")
@@ -72,6 +82,7 @@ def as_of(code: str):
 def as_of_xlsx(code: str):
     village, org = load_village(code)
     day = _day(AsOfForm(formdata=request.args))
-    result = export_roster_as_of(db.session, org, day, actor=current_user)
+    result = export_roster_as_of(db.session, org, day, actor=current_user,
+                                 mask_ids=not village_export_full_ids(current_user, village.code, current_app.config))
     db.session.commit()
     return xlsx_response(result.data, result.filename)

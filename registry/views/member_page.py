@@ -22,6 +22,7 @@ from registry.permissions import CLERK, ensure_in_scope, sees_full_ids
 from registry.reports.history import member_timeline
 from registry.reports.households import household_choices
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
+from registry.reports.roster.masking import birth_year
 from registry.reports.shares.units import member_payments
 from registry.services import audit
 from registry.services.errors import DomainError
@@ -162,9 +163,16 @@ def show_member(code: str, membership_id: int, *, status: int = 200, **forms):
     def shown_id(number: str) -> str:
         return number if full_id else mask_id_number(number)
 
+    birth = detail.membership.person.birth_date
+
+    def shown_date(day):
+        """Where the ID is masked, a date equal to the birth date shows only its year (issue 10 item 4)."""
+        return birth_year(day) if not full_id and day and birth and str(day)[:10] == birth.isoformat() else day
+
     filing = filing_states(org.id).get(membership_id, "unfiled")
     html = render_template("roster/member.html", village=village, org=org, d=detail, m=detail.membership,
-                           person=detail.membership.person, shown_id=shown_id, filing=filing,
+                           person=detail.membership.person, shown_id=shown_id, shown_date=shown_date,
+                           full_id=full_id, filing=filing,
                            payments=member_payments(db.session, detail.membership),
                            **member_actions(village, org, detail.membership, forms))
     if full_id:  # the person and the household members listed with them

@@ -7,9 +7,9 @@ already shows (masked ID numbers). An account with a one-time password is sent t
 before anything else."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from registry.extensions import db
@@ -153,12 +153,17 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            change_own_password(db.session, current_user, form.current.data, form.new.data)
+            user = current_user._get_current_object()
+            change_own_password(db.session, user, form.current.data, form.new.data)
         except DomainError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return render_template("users/password.html", form=form), 422
         db.session.commit()
+        # The change ended every session of the user (a cookie copied elsewhere dies); this browser
+        # goes on with a fresh session of the new version.
+        session.clear()
+        login_user(user)
         flash(_("Your password has been changed"), "success")
         return redirect(url_for("main.index"))
     return render_template("users/password.html", form=form), 400 if form.errors else 200

@@ -99,7 +99,7 @@ def test_audit_page_lists_events_newest_first_in_chinese(login_as, db, demo):
     _seed(db, 2, "export.roster", V1)
     html = login_as("district").get("/audit").get_data(as_text=True)
     assert "审计日志" in html and "导出名册" in html and "东柳庄村" in html and "命令行" in html
-    assert "共 2 条记录" in html
+    assert "共 3 条记录" in html  # and the district officer's sign-in
     first, second = html.index(">1</td>"), html.index(">0</td>")
     assert first < second  # newest (rows=1) first
 
@@ -119,6 +119,6 @@ def test_audit_page_is_paginated(login_as, db, demo):
     _seed(db, 60, "export.roster", V1)
     client = login_as("admin")
     page1 = client.get("/audit").get_data(as_text=True)
-    assert "共 60 条记录" in page1 and "/audit?page=2" in page1
+    assert "共 61 条记录" in page1  # and the administrator's sign-in and "/audit?page=2" in page1
     page2 = client.get("/audit?page=2").get_data(as_text=True)
     assert page2.count("导出名册") >= 10

@@ -334,7 +334,7 @@ def _log_in(client, role: str) -> None:
     user = _db.session.scalar(select(User).where(User.username == DEMO_USER[role]))
     with client.session_transaction() as session:
         session.clear()
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()  # "<id>:<session version>"
         session["_fresh"] = True
 
 

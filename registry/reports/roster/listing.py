@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from registry.models import Area, Household, HouseholdMember, HukouRecord, Membership, Organization, Person
 from registry.permissions import scoped
 from registry.pinyin import is_pinyin_query
+from registry.reports.roster.masking import mask_id_number
 
 __all__ = [
     "AreaSummary",
@@ -165,16 +166,6 @@ def pinyin_condition(value: str):
         return and_(column >= value, column < value + "\U0010ffff", column.startswith(value, autoescape=True))
 
     return or_(starts(Person.name_initials), starts(Person.name_pinyin))
-
-
-def mask_id_number(number: str | None) -> str:
-    """First 6 + ``********`` + last 4 (an 18-character ID keeps its length). Shorter numbers of
-    other document types show only their last 4 characters."""
-    if not number:
-        return ""
-    if len(number) > 10:
-        return number[:6] + "********" + number[-4:]
-    return "*" * max(len(number) - 4, 4) + number[-4:]
 
 
 def _current_link():

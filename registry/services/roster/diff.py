@@ -18,6 +18,7 @@ from registry.services.filing.items import ADDED, CHANGED, ENDED, SEQ_HEADING, c
 
 HOUSEHOLD, HEAD_NAME, RELATION_TO_HEAD = "户编号", "户主姓名", "与户主关系"
 NAME, ID_NUMBER, STATUS, GROUND, ACQUIRED = "成员姓名", "证件号码", "成员状态", "取得方式", "取得日期"
+BIRTH = "出生日期"
 
 
 @dataclass
@@ -40,6 +41,7 @@ class DiffRow:
     kind: str = ""  # ended: lost / withdrawn / rejected
     keywords: list[str] = field(default_factory=list)  # W-02 words of an ending or rejection
     fields: list[FieldChange] = field(default_factory=list)
+    birth: str = ""  # 出生日期 (ISO): a masked view shows a date equal to it as its year only
 
 
 @dataclass
@@ -100,7 +102,7 @@ def filing_diff(session: Session, filing: Filing) -> RosterDiff:
     for row in rows:
         data, change = row["data"], row["change"]
         entry = DiffRow(row["membership_id"], data.get(NAME, ""), data.get(ID_NUMBER, ""), data.get(HOUSEHOLD, ""),
-                        data.get(STATUS, ""))
+                        data.get(STATUS, ""), birth=data.get(BIRTH, "") or "")
         if change == ADDED:
             entry.ground, entry.date = data.get(GROUND, ""), data.get(ACQUIRED, "")
             diff.added.append(entry)

@@ -89,18 +89,20 @@ def test_a_crash_midway_through_writing_writes_nothing(db, demo, monkeypatch, n)
 
 def test_web_import_with_a_refused_row_writes_nothing_and_says_why(login_as, db, monkeypatch):
     client = login_as("clerk")
+    assert rows_written(db) == {**NOTHING, "AuditEvent": 1}  # the sign-in is audited (issue 10)
     preview = client.post(f"/villages/{V1}/import", content_type="multipart/form-data",
                           data={"file": (io.BytesIO(ROSTER.read_bytes()), "roster.xlsx")}).get_data(as_text=True)
     token = re.search(r"/import/([0-9a-f]{32})/", preview).group(1)
     refuse_row(monkeypatch, 200)
     resp = client.post(f"/villages/{V1}/import/{token}/apply", data={"partial": "0"})
     assert resp.status_code == 422 and "roster.conflict" in resp.get_data(as_text=True)
-    assert rows_written(db) == NOTHING
+    assert rows_written(db) == {**NOTHING, "AuditEvent": 1}
 
 
 def test_web_import_that_crashes_midway_writes_nothing(app, login_as, db, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer like production: the 500 page, not a traceback
     client = login_as("clerk")
+    assert rows_written(db) == {**NOTHING, "AuditEvent": 1}  # the sign-in is audited (issue 10)
     preview = client.post(f"/villages/{V1}/import", content_type="multipart/form-data",
                           data={"file": (io.BytesIO(ROSTER.read_bytes()), "roster.xlsx")}).get_data(as_text=True)
     token = re.search(r"/import/([0-9a-f]{32})/", preview).group(1)
@@ -108,7 +110,7 @@ def test_web_import_that_crashes_midway_writes_nothing(app, login_as, db, monkey
     resp = client.post(f"/villages/{V1}/import/{token}/apply", data={"partial": "0"})
     assert resp.status_code == 500 and "Traceback" not in resp.get_data(as_text=True)
     db.session.rollback()
-    assert rows_written(db) == NOTHING
+    assert rows_written(db) == {**NOTHING, "AuditEvent": 1}
 
 
 def test_cli_import_with_a_refused_row_writes_nothing(runner, db, demo, monkeypatch):
