@@ -8,12 +8,24 @@ from flask import Flask, current_app
 
 from registry.backup import BackupError, backup, restore, table_fingerprint
 from registry.extensions import db
+from registry.jobs import jobs
 from registry.services import audit
 
 
 def register_ops_cli(app: Flask) -> None:
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
+    app.cli.add_command(jobs_worker_cmd)
+
+
+@click.command("jobs-worker")
+@click.option("--workers", default=1, show_default=True, help="同时处理的任务数（线程）")
+def jobs_worker_cmd(workers: int) -> None:
+    """Run the background-job worker as a process of its own (registry/jobs.py): it takes long imports off
+    the queue (JOB_QUEUE_URL) until stopped with Ctrl-C / SIGTERM. Set JOB_WORKER_THREAD=False in the web
+    processes when this runs."""
+    click.echo(f"后台任务处理进程已启动（{workers} 个线程），按 Ctrl-C 停止")
+    jobs.huey.create_consumer(workers=workers, worker_type="thread").run()
 
 
 def _print_fingerprint(title: str) -> None:

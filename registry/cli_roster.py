@@ -61,9 +61,29 @@ def import_roster_cmd(file: Path, village_code: str | None, area_code: str | Non
     actor = importing_actor(username, code, "名册")
     data = read_file(file)
     run = import_roster if village_code is not None else import_area_roster
+    progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not as_json else None
     report = run(db.session, data, target, actor=actor, filename=file.name, dry_run=dry_run, partial=partial,
-                 **read_limits(current_app.config))
+                 progress=progress, **read_limits(current_app.config))
     finish_import(report, as_json)
+
+
+class TerminalProgress:
+    """A one-line progress bar for an import on a terminal (issue 13): rows read and checked, then the
+    villages checked or written. ``progress(stage, done, total)`` as registry.services.roster.importer.Progress."""
+
+    LABELS = {"read": ("读取并检查", "行"), "check": ("逐村核对", "个村"), "write": ("逐村写入", "个村")}
+
+    def __init__(self, stream, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        label, unit = self.LABELS.get(stage, (stage, ""))
+        filled = self.width * done // total if total else 0
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\r{label} [{bar}] {done}/{total} {unit}")
+        if total and done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
 
 
 def importing_actor(username: str | None, code: str, what: str):

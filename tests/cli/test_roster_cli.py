@@ -86,3 +86,20 @@ def test_export_to_unwritable_path_gives_clear_error_and_no_audit(runner, demo, 
     assert result.exit_code == 1
     assert "无法写入" in result.output and "Traceback" not in result.output
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_terminal_progress_bar_shows_rows_then_villages():
+    """Issue 13: on a terminal the import shows a one-line progress bar (not with --json or a pipe)."""
+    import io
+
+    from registry.cli_roster import TerminalProgress
+
+    out = io.StringIO()
+    bar = TerminalProgress(out, width=10)
+    bar("read", 500, 1000)
+    bar("read", 1000, 1000)
+    bar("write", 1, 2)
+    text = out.getvalue()
+    assert "\r读取并检查 [#####.....] 500/1000 行" in text
+    assert "\r读取并检查 [##########] 1000/1000 行\n" in text
+    assert text.endswith("\r逐村写入 [#####.....] 1/2 个村")

@@ -96,8 +96,9 @@ def read_limits(config) -> dict:
 def import_roster(session: Session, data: bytes, organization: Organization, *, actor,
                   filename: str | None = None, dry_run: bool = False, partial: bool = False,
                   today: dt.date | None = None, max_rows: int | None = None, max_columns: int | None = None,
-                  max_uncompressed: int | None = None) -> ImportReport:
-    """Import a village roster workbook (.xlsx/.xls/.ods bytes) into ``organization``.
+                  max_uncompressed: int | None = None, progress: Progress | None = None) -> ImportReport:
+    """Import a village roster workbook (.xlsx/.xls/.ods bytes) into ``organization``
+    (``progress``: see :data:`Progress`, rows read and checked).
 
     Returns an :class:`ImportReport`; nothing is written when ``dry_run`` is set, when the file
     is refused, or when any row has an error and ``partial`` is False. Flushes, never commits.
@@ -119,7 +120,7 @@ def import_roster(session: Session, data: bytes, organization: Organization, *, 
         report.errors.append(_file_issue("roster.locked", "名册正在乡镇审核中，审核完成或退回前不能导入"))
         return report
     results = read_checked(data, filename, report, today=today, max_rows=max_rows, max_columns=max_columns,
-                           max_uncompressed=max_uncompressed)
+                           max_uncompressed=max_uncompressed, progress=progress)
     if results is None:
         return report
 
