@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:42:53.197179
+Create Date: 2026-12-04 06:54:05.106360
 
 """
 from alembic import op
@@ -849,6 +849,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rights_reviews_household_id'), ['household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rights_reviews_organization_id'), ['organization_id'], unique=False)
 
+    op.create_table('rights_statements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_rights_statements_issued_by_id_users')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_rights_statements_membership_id_memberships')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rights_statements')),
+    sa.UniqueConstraint('code', name=op.f('uq_rights_statements_code'))
+    )
+    with op.batch_alter_table('rights_statements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rights_statements_membership_id'), ['membership_id'], unique=False)
+
     op.create_table('land_circulation_parcels',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('circulation_id', sa.Integer(), nullable=False),
@@ -899,6 +916,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_land_circulation_parcels_parcel_id'))
 
     op.drop_table('land_circulation_parcels')
+    with op.batch_alter_table('rights_statements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rights_statements_membership_id'))
+
+    op.drop_table('rights_statements')
     with op.batch_alter_table('rights_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rights_reviews_organization_id'))
         batch_op.drop_index(batch_op.f('ix_rights_reviews_household_id'))

@@ -19,6 +19,7 @@ from registry.models.logins import LoginFailure
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
+from registry.models.statements import RightsStatement
 from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
 from registry.models.users import User
 
@@ -26,7 +27,7 @@ __all__ = [
     "Area", "AreaLevel", "AuditEvent", "Base", "CharterSettings", "Filing", "FilingItem", "Holiday", "Homestead",
     "Household",
     "HouseholdMember", "HukouRecord", "Membership", "Objection", "Organization", "Person",
-    "PublicNotice", "Resolution", "RightsReview", "User",
+    "PublicNotice", "Resolution", "RightsReview", "RightsStatement", "User",
     "Dispute", "EqualityFlag", "NonMemberGrant", "LoginFailure",
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",

@@ -31,6 +31,7 @@ from registry.views import (
     members,
     roster,
     shares,
+    statements,
     users,
 )
 
@@ -52,3 +53,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs.bp)  # issue 13: progress of background jobs
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
+    app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify

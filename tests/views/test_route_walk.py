@@ -306,6 +306,13 @@ ROUTES: dict[str, Route] = {
     "dividends.act": Route(roles=frozenset({CLERK, TOWN}),
                            inside=lambda w: {**w.dividend_round(V1), "action": "cancel"},
                            outside=lambda w: {**w.dividend_round(V_OUT), "action": "cancel"}),
+    # issue 12: rights statement (clerk, town, district in scope) and the public /verify page
+    "statements.issue": Route(roles=frozenset({CLERK, TOWN, DISTRICT}),
+                              inside=lambda w: {"code": V1, "membership_id": w.membership(V1)},
+                              outside=lambda w: {"code": V_OUT, "membership_id": w.membership(V_OUT)}),
+    "statements.show": Route(roles=frozenset({CLERK, TOWN, DISTRICT}), inside={"code": V1, "statement_id": 999999},
+                             outside={"code": V_OUT, "statement_id": 999999}, ok=None),
+    "statements.verify": Route(roles=ALL, public=True, ok=None, inside={"code": "UNKNOWNCODE"}),
 }
 # -----------------------------------------------------------------------------------------------------
 
