@@ -19,8 +19,8 @@ from registry.models.logins import LoginFailure
 from registry.models.memberships import Membership, Objection, PublicNotice, Resolution
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
-from registry.models.statements import RightsStatement
 from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
+from registry.models.statements import RightsStatement
 from registry.models.users import User
 
 __all__ = [
