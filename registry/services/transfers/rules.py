@@ -19,7 +19,6 @@ from registry.models.shares import ShareHolding
 from registry.models.transfers import OPEN_STATES, Transfer
 from registry.services.errors import DomainError
 from registry.services.shares.holders import ACTIVE, holdings_on
-from registry.services.shares.holdings import check_cap
 from registry.services.shares.settings import share_settings
 
 ZERO = Decimal(0)
@@ -115,8 +114,7 @@ def _check_share(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
         return
     settings = share_settings(session, t.organization_id, day)
     total = Decimal(f["total_units"])
-    if check_cap({"to": Decimal(f["recipient_units"]) + t.units, "rest": total - Decimal(f["recipient_units"])
-                  - t.units}, settings.holding_cap_percent) == ["to"]:
+    if Decimal(f["recipient_units"]) + t.units > total * settings.holding_cap_percent / 100:
         raise DomainError("transfers.cap_exceeded",
                           f"受让后超过章程规定的持股上限（{settings.holding_cap_percent}%）", rule="S-10")
 
