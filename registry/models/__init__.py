@@ -20,6 +20,7 @@ from registry.models.memberships import Membership, Objection, PublicNotice, Res
 from registry.models.people import Household, HouseholdMember, HukouRecord, Person
 from registry.models.rights_review import RightsReview
 from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
+from registry.models.transfers import Transfer
 from registry.models.users import User
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
     "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",
+    "Transfer",
 ]
