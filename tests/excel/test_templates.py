@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import openpyxl
 
 from registry.excel.columns import HEADINGS
-from registry.excel.reader import read_roster
+from registry.excel.homesteads.columns import HOMESTEAD, SHEET_NAME
+from registry.excel.homesteads.template import EXAMPLE
+from registry.excel.homesteads.validate import validate_homesteads
+from registry.excel.reader import read_roster, read_table
 from registry.excel.templates import IMPORTS_DIR, TEMPLATES
 
 
@@ -31,3 +35,21 @@ def test_roster_template_has_the_import_headings_and_reads_as_empty():
     sheet = read_roster((IMPORTS_DIR / "roster_template.xlsx").read_bytes(), "roster_template.xlsx")
     assert tuple(h for h in sheet.headings if h) == HEADINGS
     assert list(sheet.rows()) == []
+
+
+def test_homestead_template_example_row_passes_the_cell_checks():
+    """Issue 13 item 5: the template's example row is accepted by the homestead validator (D-01, D-02 cells)."""
+    data = (IMPORTS_DIR / "homestead_template.xlsx").read_bytes()
+    sheet = read_table(data, HOMESTEAD, "homestead_template.xlsx", names=(SHEET_NAME,))
+    results = validate_homesteads(sheet.rows(), village_code=EXAMPLE["plot_code"][:12], cap=Decimal("132"))
+    assert len(results) == 1
+    assert results[0].errors == [] and results[0].warnings == []
+
+
+def test_homestead_template_has_comments_dropdown_and_text_ids():
+    wb = openpyxl.load_workbook(IMPORTS_DIR / "homestead_template.xlsx")
+    ws = wb["宅基地"]
+    assert all(c.comment is not None and ("必填" in c.comment.text or "选填" in c.comment.text) for c in ws[1])
+    formulas = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert '"使用中,已有偿退出,已流转,灾毁灭失"' in formulas
+    assert ws["A2"].number_format == "@" and ws["A3"].number_format == "@"
