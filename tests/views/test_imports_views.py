@@ -187,3 +187,13 @@ def test_stored_uploads_are_readable_by_their_owner_only(app, login_as, db):
     assert {p.suffix for p in stored} == {".bin", ".json"}
     assert {stat.S_IMODE(p.stat().st_mode) for p in stored} == {0o600}
     assert stat.S_IMODE(Path(app.config["UPLOAD_FOLDER"]).stat().st_mode) == 0o700
+
+
+def test_homestead_import_page_links_the_homestead_template(login_as):
+    """Issue 13 item 5: the homestead import page offers its template, which downloads as the committed file."""
+    client = login_as("clerk")
+    page = client.get("/villages/370305100201/homesteads/import").get_data(as_text=True)
+    assert "/imports/templates/homesteads.xlsx" in page
+    resp = client.get("/imports/templates/homesteads.xlsx")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
+    assert "filename*=UTF-8''%E5%AE%85" in resp.headers["Content-Disposition"]
