@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from registry.excel.homesteads import template as homestead_template
+from registry.excel.shares import template as share_template
 from registry.excel.writer import write_roster_xlsx
 
 IMPORTS_DIR = Path(__file__).resolve().parents[2] / "imports"
@@ -21,6 +22,7 @@ TEMPLATES = {
                                                             village_code=True)),
     # issue 13 item 5: header comments, dropdowns, text ID columns and an example row
     "homestead_template.xlsx": ("宅基地台账导入模板.xlsx", homestead_template.build),
+    "share_template.xlsx": ("股权台账导入模板.xlsx", share_template.build),
 }
 
 

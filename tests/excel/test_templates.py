@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from decimal import Decimal
 
 import openpyxl
@@ -11,12 +12,17 @@ from registry.excel.homesteads.columns import HOMESTEAD, SHEET_NAME
 from registry.excel.homesteads.template import EXAMPLE
 from registry.excel.homesteads.validate import validate_homesteads
 from registry.excel.reader import read_roster, read_table
+from registry.excel.shares.columns import SHARES, SHEET_NAMES
+from registry.excel.shares.validate import validate_shares
 from registry.excel.templates import IMPORTS_DIR, TEMPLATES
 
 
 def _cells(data: bytes):
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+    return {ws.title: ([[(c.value, c.number_format, c.comment.text if c.comment else None) for c in row]
+                        for row in ws.iter_rows()],
+                       sorted((dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation))
+            for ws in wb.worksheets}
 
 
 def test_committed_templates_equal_generated():
@@ -53,3 +59,11 @@ def test_homestead_template_has_comments_dropdown_and_text_ids():
     formulas = [dv.formula1 for dv in ws.data_validations.dataValidation]
     assert '"使用中,已有偿退出,已流转,灾毁灭失"' in formulas
     assert ws["A2"].number_format == "@" and ws["A3"].number_format == "@"
+
+
+def test_share_template_example_row_passes_the_cell_checks():
+    """Issue 13 item 5: the share template's example row is accepted by the share register validator."""
+    data = (IMPORTS_DIR / "share_template.xlsx").read_bytes()
+    sheet = read_table(data, SHARES, "share_template.xlsx", names=SHEET_NAMES)
+    results = validate_shares(sheet.rows(), today=date(2026, 6, 1))
+    assert len(results) == 1 and results[0].errors == []

@@ -197,3 +197,12 @@ def test_homestead_import_page_links_the_homestead_template(login_as):
     resp = client.get("/imports/templates/homesteads.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
     assert "filename*=UTF-8''%E5%AE%85" in resp.headers["Content-Disposition"]
+
+
+def test_share_import_page_links_the_share_template(login_as):
+    """Issue 13 item 5: the share import page offers its template."""
+    client = login_as("clerk")
+    page = client.get("/villages/370305100201/shares/import").get_data(as_text=True)
+    assert "/imports/templates/shares.xlsx" in page
+    resp = client.get("/imports/templates/shares.xlsx")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"
