@@ -158,8 +158,8 @@ def test_five_simultaneous_posts_of_one_resolution_form_record_it_once(shared_ap
     page = page_client.get(f"/villages/{V1}/resolutions").get_data(as_text=True)
     token = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page).group(1)
     form = {"body": "member_assembly", "subject": "art15_grant", "title": "授予退休教师收益分配权",
-            "notice_date": "2026-05-16", "meeting_date": "2026-06-05", "base_members": "100",
-            "attendees": "90", "votes_for": "80", "submission": token}
+            "notice_date": "2026-05-16", "meeting_date": "2026-06-05", "in_person": "90",
+            "votes_for": "80", "submission": token}
 
     def post(barrier):
         client = shared_app.test_client()

@@ -221,6 +221,11 @@ def test_fuzzed_roster_files_never_escape_always_carry_codes_and_write_nothing_w
     assert "file.too_large" in seen["codes"]  # the unreferenced-cell bombs are refused, not read
     assert elapsed < TIME_BUDGET_S, f"{seen['examples']} examples took {elapsed:.0f} s"
     peak_mb = _peak_rss_mb()
-    assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
+    # What the fuzz itself costs is bounded wherever it runs; the whole process stays under 500 MB when the
+    # fuzz starts from a small process (run alone: ~260 MB). Late in a full suite the process already holds
+    # what earlier tests left (measured 450+ MB at the start), which says nothing about the importer.
+    assert peak_mb - start_mb < 250, f"the fuzz added {peak_mb - start_mb:.0f} MB (peak {peak_mb:.0f} MB)"
+    if start_mb < 250:
+        assert peak_mb < 500, f"peak RSS {peak_mb:.0f} MB"
     print(f"\nfuzz: {seen['examples']} examples, {seen['committed']} committed, {len(seen['codes'])} codes, "
           f"{elapsed:.1f} s, peak RSS {peak_mb:.0f} MB (at the start {start_mb:.0f} MB)")
