@@ -189,20 +189,12 @@ def test_stored_uploads_are_readable_by_their_owner_only(app, login_as, db):
     assert stat.S_IMODE(Path(app.config["UPLOAD_FOLDER"]).stat().st_mode) == 0o700
 
 
-def test_homestead_import_page_links_the_homestead_template(login_as):
-    """Issue 13 item 5: the homestead import page offers its template, which downloads as the committed file."""
-    client = login_as("clerk")
-    page = client.get("/villages/370305100201/homesteads/import").get_data(as_text=True)
-    assert "/imports/templates/homesteads.xlsx" in page
-    resp = client.get("/imports/templates/homesteads.xlsx")
-    assert resp.status_code == 200 and resp.data[:2] == b"PK"
-    assert "filename*=UTF-8''%E5%AE%85" in resp.headers["Content-Disposition"]
 
-
-def test_share_import_page_links_the_share_template(login_as):
-    """Issue 13 item 5: the share import page offers its template."""
+@pytest.mark.parametrize("register", ["homesteads", "shares"])
+def test_register_import_page_links_its_template(login_as, register):
+    """Issue 13 item 5: the homestead and share import pages offer their templates, which download."""
     client = login_as("clerk")
-    page = client.get("/villages/370305100201/shares/import").get_data(as_text=True)
-    assert "/imports/templates/shares.xlsx" in page
-    resp = client.get("/imports/templates/shares.xlsx")
+    page = client.get(f"/villages/370305100201/{register}/import").get_data(as_text=True)
+    assert f"/imports/templates/{register}.xlsx" in page
+    resp = client.get(f"/imports/templates/{register}.xlsx")
     assert resp.status_code == 200 and resp.data[:2] == b"PK"
