@@ -9,9 +9,11 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from registry.models.users import ROLE_LABELS as USER_ROLE_LABELS
+
 CLERK, TOWN, DISTRICT, ADMIN = "clerk", "town", "district", "admin"
 
-ROLE_LABELS = {CLERK: "村文书", TOWN: "乡镇农经站", DISTRICT: "区农业农村局", ADMIN: "系统管理员"}
+ROLE_LABELS = USER_ROLE_LABELS  # the Chinese role names (one table, registry/models/users.py)
 
 
 def require_role(*roles: str):

@@ -89,3 +89,11 @@ def test_district_search_by_pinyin_sorted_by_pinyin(login_as, village):
         table = html[html.find("<table"):]
         everyone += sorted(_names(html, village), key=table.index)
     assert everyone == ["安丽", "白雪", "陈静", "王建国", "王秀兰", "张伟"]
+
+
+def test_search_ignores_punctuation_pasted_around_a_name(login_as, village):
+    """A name pasted with the comma after it (王秀兰，) is found like the name alone."""
+    client = login_as("district")
+    assert _names(client.get("/search?q=王秀兰，").get_data(as_text=True), village) == ["王秀兰"]
+    clerk = login_as("clerk")
+    assert _names(clerk.get("/villages/370305100201/roster?q=、王秀兰。").get_data(as_text=True), village) == ["王秀兰"]

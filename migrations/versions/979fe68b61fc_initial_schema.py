@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 06:54:05.106360
+Create Date: 2026-12-04 07:10:48.414654
 
 """
 from alembic import op
@@ -896,6 +896,74 @@ def upgrade():
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_objections_notice_id'), ['notice_id'], unique=False)
 
+    op.create_table('transfers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('type', sa.String(length=24), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
+    sa.Column('household_from_id', sa.Integer(), nullable=True),
+    sa.Column('person_from_id', sa.Integer(), nullable=True),
+    sa.Column('household_to_id', sa.Integer(), nullable=True),
+    sa.Column('person_to_id', sa.Integer(), nullable=True),
+    sa.Column('share_type', sa.String(length=20), nullable=True),
+    sa.Column('units', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('parcel_id', sa.Integer(), nullable=True),
+    sa.Column('area_mu', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('homestead_id', sa.Integer(), nullable=True),
+    sa.Column('area_m2', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('agreement_date', sa.Date(), nullable=False),
+    sa.Column('voluntary_applied', sa.Boolean(), nullable=False),
+    sa.Column('voluntary_applied_on', sa.Date(), nullable=True),
+    sa.Column('voluntary_document', sa.String(length=120), nullable=True),
+    sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('consent_note', sa.String(length=200), nullable=True),
+    sa.Column('voting', sa.Boolean(), nullable=False),
+    sa.Column('basis', sa.JSON(), nullable=True),
+    sa.Column('effective_on', sa.Date(), nullable=True),
+    sa.Column('journal_no', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("state <> 'recorded' OR (effective_on IS NOT NULL AND journal_no IS NOT NULL)", name=op.f('ck_transfers_recorded')),
+    sa.CheckConstraint("state IN ('draft','consented','recorded','returned','withdrawn','rejected')", name=op.f('ck_transfers_state')),
+    sa.CheckConstraint("state IN ('draft','withdrawn','rejected') OR (voluntary_applied = true AND voluntary_applied_on IS NOT NULL AND voluntary_document IS NOT NULL)", name=op.f('ck_transfers_voluntary')),
+    sa.CheckConstraint("state NOT IN ('returned','rejected','withdrawn') OR reason IS NOT NULL", name=op.f('ck_transfers_reason')),
+    sa.CheckConstraint("type IN ('share_transfer','share_gift','share_buyback','share_inheritance','homestead_transfer','homestead_withdrawal','land_exchange','land_transfer','land_return')", name=op.f('ck_transfers_type')),
+    sa.CheckConstraint("type NOT IN ('share_buyback','homestead_withdrawal','land_return') OR (household_to_id IS NULL AND person_to_id IS NULL)", name=op.f('ck_transfers_to_organization')),
+    sa.CheckConstraint("type NOT LIKE 'homestead%' OR homestead_id IS NOT NULL", name=op.f('ck_transfers_homestead_object')),
+    sa.CheckConstraint("type NOT LIKE 'land%' OR parcel_id IS NOT NULL", name=op.f('ck_transfers_land_object')),
+    sa.CheckConstraint("type NOT LIKE 'share%' OR (share_type IS NOT NULL AND units > 0)", name=op.f('ck_transfers_share_object')),
+    sa.CheckConstraint('(household_from_id IS NOT NULL) OR (person_from_id IS NOT NULL)', name=op.f('ck_transfers_from_party')),
+    sa.CheckConstraint('coalesce(units, 0) >= 0 AND coalesce(area_mu, 0) >= 0 AND coalesce(area_m2, 0) >= 0', name=op.f('ck_transfers_quantity_nonneg')),
+    sa.CheckConstraint('price >= 0', name=op.f('ck_transfers_price_nonneg')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_transfers_created_by_id_users')),
+    sa.ForeignKeyConstraint(['homestead_id'], ['homesteads.id'], name=op.f('fk_transfers_homestead_id_homesteads')),
+    sa.ForeignKeyConstraint(['household_from_id'], ['households.id'], name=op.f('fk_transfers_household_from_id_households')),
+    sa.ForeignKeyConstraint(['household_to_id'], ['households.id'], name=op.f('fk_transfers_household_to_id_households')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_transfers_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['parcel_id'], ['land_parcels.id'], name=op.f('fk_transfers_parcel_id_land_parcels')),
+    sa.ForeignKeyConstraint(['person_from_id'], ['persons.id'], name=op.f('fk_transfers_person_from_id_persons')),
+    sa.ForeignKeyConstraint(['person_to_id'], ['persons.id'], name=op.f('fk_transfers_person_to_id_persons')),
+    sa.ForeignKeyConstraint(['resolution_id'], ['resolutions.id'], name=op.f('fk_transfers_resolution_id_resolutions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transfers'))
+    )
+    with op.batch_alter_table('transfers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_transfers_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_homestead_id'), ['homestead_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_household_from_id'), ['household_from_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_household_to_id'), ['household_to_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_parcel_id'), ['parcel_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_person_from_id'), ['person_from_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_person_to_id'), ['person_to_id'], unique=False)
+        batch_op.create_index('uq_transfers_journal', ['organization_id', 'journal_no'], unique=True, sqlite_where=sa.text('journal_no IS NOT NULL'), postgresql_where=sa.text('journal_no IS NOT NULL'))
+        batch_op.create_index('uq_transfers_open_homestead', ['homestead_id'], unique=True, sqlite_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.create_index('uq_transfers_open_parcel', ['parcel_id'], unique=True, sqlite_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_filings_notice_id_public_notices'), 'public_notices', ['notice_id'], ['id'], use_alter=True)
 
@@ -907,6 +975,20 @@ def downgrade():
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_filings_notice_id_public_notices'), type_='foreignkey')
 
+    with op.batch_alter_table('transfers', schema=None) as batch_op:
+        batch_op.drop_index('uq_transfers_open_parcel', sqlite_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.drop_index('uq_transfers_open_homestead', sqlite_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.drop_index('uq_transfers_journal', sqlite_where=sa.text('journal_no IS NOT NULL'), postgresql_where=sa.text('journal_no IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_transfers_person_to_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_person_from_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_parcel_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_household_to_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_household_from_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_homestead_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_area_code'))
+
+    op.drop_table('transfers')
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_objections_notice_id'))
 

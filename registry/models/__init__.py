@@ -21,6 +21,7 @@ from registry.models.people import Household, HouseholdMember, HukouRecord, Pers
 from registry.models.rights_review import RightsReview
 from registry.models.shares import DividendLine, DividendRound, ShareCertificate, ShareHolding
 from registry.models.statements import RightsStatement
+from registry.models.transfers import Transfer
 from registry.models.users import User
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "LandContract", "Parcel", "CoHolder", "Circulation", "CirculationParcel",
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
     "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",
+    "Transfer",
 ]

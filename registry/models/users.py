@@ -11,6 +11,7 @@ from registry.models.base import Base, TimestampMixin
 
 ROLES = ("clerk", "town", "district", "admin")
 ROLE_LEVEL = {"clerk": "village", "town": "town", "district": "district", "admin": "district"}
+ROLE_LABELS = {"clerk": "村文书", "town": "乡镇农经站", "district": "区农业农村局", "admin": "系统管理员"}
 
 
 class User(UserMixin, TimestampMixin, Base):

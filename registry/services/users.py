@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Area, User
-from registry.models.users import ROLE_LEVEL, ROLES
+from registry.models.users import ROLE_LABELS, ROLE_LEVEL, ROLES
 from registry.services import audit
 from registry.services.errors import DomainError
 
@@ -26,7 +26,8 @@ def _check_role_area(role: str, area: Area) -> None:
     if role not in ROLES:
         raise DomainError("user.role", f"未知角色：{role}")
     if ROLE_LEVEL[role] != area.level:
-        raise DomainError("user.area_level", f"角色 {role} 只能属于{_LEVEL_ZH[ROLE_LEVEL[role]]}级区划")
+        raise DomainError("user.area_level",
+                          f"{ROLE_LABELS.get(role, role)}只能属于{_LEVEL_ZH[ROLE_LEVEL[role]]}级区划")
 
 
 def _check_password(password: str) -> None:

@@ -171,6 +171,20 @@ def area_template():
     return _template("roster_area_template.xlsx")
 
 
+@bp.route("/imports/templates/homesteads.xlsx")
+@require_role(CLERK, TOWN, DISTRICT, ADMIN)
+def homestead_template():
+    """The homestead register template: header comments, status dropdown and an example row (issue 13)."""
+    return _template("homestead_template.xlsx")
+
+
+@bp.route("/imports/templates/shares.xlsx")
+@require_role(CLERK, TOWN, DISTRICT, ADMIN)
+def share_template():
+    """The share register template with header comments and an example row (issue 13)."""
+    return _template("share_template.xlsx")
+
+
 def _template(name: str):
     download, _build = TEMPLATES[name]
     return xlsx_response((IMPORTS_DIR / name).read_bytes(), download)

@@ -187,3 +187,14 @@ def test_stored_uploads_are_readable_by_their_owner_only(app, login_as, db):
     assert {p.suffix for p in stored} == {".bin", ".json"}
     assert {stat.S_IMODE(p.stat().st_mode) for p in stored} == {0o600}
     assert stat.S_IMODE(Path(app.config["UPLOAD_FOLDER"]).stat().st_mode) == 0o700
+
+
+
+@pytest.mark.parametrize("register", ["homesteads", "shares"])
+def test_register_import_page_links_its_template(login_as, register):
+    """Issue 13 item 5: the homestead and share import pages offer their templates, which download."""
+    client = login_as("clerk")
+    page = client.get(f"/villages/370305100201/{register}/import").get_data(as_text=True)
+    assert f"/imports/templates/{register}.xlsx" in page
+    resp = client.get(f"/imports/templates/{register}.xlsx")
+    assert resp.status_code == 200 and resp.data[:2] == b"PK"

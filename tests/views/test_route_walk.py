@@ -174,6 +174,8 @@ ROUTES: dict[str, Route] = {
                              outside=lambda w: {"filing_id": w.filing(V_OUT)}),
     "imports.template": Route(roles=ALL),  # the empty template: any signed-in user, no area
     "imports.area_template": Route(roles=ALL),  # the same with the 村代码 column (town/district import)
+    "imports.homestead_template": Route(roles=ALL),  # the homestead register template (issue 13)
+    "imports.share_template": Route(roles=ALL),  # the share register template (issue 13)
     # town / district roster import (issue 5): officers only (the administrator reads); town or district code
     "area_imports.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
     "area_imports.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},

@@ -142,7 +142,8 @@ def parse_search(text: str | None) -> RosterSearch | None:
     ``ValueError`` (an ambiguous partial number). Latin letters only → pinyin (``wxl`` or
     ``wangxiulan``, lower-cased, spaces dropped: initials or full pinyin from the start of the name).
     Anything else is a name substring."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
+    # Punctuation around the text comes with a pasted name ("商庆华，"): NFKC makes ，；： ASCII first.
+    text = unicodedata.normalize("NFKC", text or "").strip().strip(" ,.;:、。")
     if not text:
         return None
     upper = text.upper().replace(" ", "")

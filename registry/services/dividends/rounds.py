@@ -30,6 +30,7 @@ from registry.services.shares.holders import HolderUnits, units_as_of
 from registry.services.shares.settings import share_settings
 
 CLERK, TOWN = "clerk", "town"
+MAX_AMOUNT = Decimal("999999999999.99")  # Numeric(14, 2) yuan
 INSPECTION_DAYS = 10  # S-14: the plan is open for inspection at least 10 days before the meeting
 
 #: (state, action) → new state, and who may act.
@@ -73,7 +74,13 @@ def _units_text(value: Decimal) -> str:
 
 def compute(session: Session, organization: Organization, *, record_date: dt.date, net_income: Decimal,
             reserve_rate: Decimal | None = None) -> Computed:
-    """The lines of a round over the holders' units on ``record_date`` (S-11, S-12, S-13); writes nothing."""
+    """The lines of a round over the holders' units on ``record_date`` (S-11, S-12, S-13); writes nothing.
+    Raises DomainError ``dividend.net_income`` for an amount that is negative, has more than 2 decimals or
+    does not fit the register (Numeric(14,2): at most 999,999,999,999.99 yuan)."""
+    if not net_income.is_finite() or net_income < 0 or net_income > MAX_AMOUNT or \
+            net_income != net_income.quantize(Decimal("0.01")):
+        raise DomainError("dividend.net_income",
+                          "净收益须为 0 至 999,999,999,999.99 元之间、最多两位小数的金额", rule="S-12")
     settings = share_settings(session, organization.id, record_date)
     rate = settings.reserve_rate if reserve_rate is None else reserve_rate
     if rate < settings.reserve_rate:
@@ -211,12 +218,19 @@ def transition(session: Session, rnd: DividendRound, action: str, *, actor, toda
     detail: dict = {}
     if action == "link_resolution":
         check_s14(resolution, rnd.organization_id, inspection_from)
+        other = session.scalar(select(DividendRound.id).where(
+            DividendRound.resolution_id == resolution.id, DividendRound.id != rnd.id,
+            DividendRound.state != "cancelled"))
+        if other is not None:
+            raise DomainError("dividend.resolution_used",
+                              f"该收益分配方案决议已用于第 {other} 号分配，一项决议只能对应一次分配", rule="S-14")
         rnd.resolution_id, rnd.inspection_from = resolution.id, inspection_from
         detail = {"resolution_id": resolution.id, "inspection_from": inspection_from}
     elif action == "record_town":
         rnd.town_recorded_at, rnd.town_recorded_by_id = utc_naive_now(), getattr(actor, "id", None)
     elif action == "pay":
-        paid_on = paid_on or today
+        if paid_on is None:
+            raise DomainError("dividend.paid_on", "请填写发放日期")
         if paid_on > today or paid_on < rnd.record_date:
             raise DomainError("dividend.paid_on", "发放日期应在股权登记日之后、不晚于今天")
         rnd.paid_on = paid_on

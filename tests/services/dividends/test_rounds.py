@@ -128,3 +128,30 @@ def test_S14_full_workflow_draft_to_closed_with_roles(db, village):
     assert other.state == "cancelled"
     assert db.session.scalar(select(func.count()).select_from(DividendLine)
                              .where(DividendLine.round_id == other.id)) == 94  # kept, never deleted
+
+
+@pytest.mark.parametrize("amount", ["1e30", "-1", "1000000000000", "10.005"])
+def test_S12_net_income_must_fit_the_register(db, village, amount):
+    """A net income the register cannot hold exactly (Numeric(14,2)) is refused, never stored as a float
+    whose lines no longer add up (found by the fresh-clone test with 1e30)."""
+    with pytest.raises(DomainError) as err:
+        create_round(db.session, village, record_date=RECORD, net_income=Decimal(amount),
+                     actor=user(db.session, "clerk"))
+    assert err.value.code == "dividend.net_income"
+
+
+def test_S14_one_distribution_plan_serves_one_round_and_payment_needs_its_date(db, village):
+    clerk, town = user(db.session, "clerk"), user(db.session, "town")
+    plan = resolution(db, village)
+    first = create_round(db.session, village, record_date=RECORD, net_income=Decimal(1000), actor=clerk)
+    second = create_round(db.session, village, record_date=RECORD, net_income=Decimal(2000), actor=clerk)
+    transition(db.session, first, "link_resolution", actor=clerk, resolution=plan,
+               inspection_from=dt.date(2026, 5, 10), today=TODAY)
+    with pytest.raises(DomainError) as err:
+        transition(db.session, second, "link_resolution", actor=clerk, resolution=plan,
+                   inspection_from=dt.date(2026, 5, 10), today=TODAY)
+    assert (err.value.code, err.value.rule) == ("dividend.resolution_used", "S-14")
+    transition(db.session, first, "record_town", actor=town, today=TODAY)
+    with pytest.raises(DomainError) as err:
+        transition(db.session, first, "pay", actor=clerk, today=TODAY)
+    assert err.value.code == "dividend.paid_on" and first.state == "town_recorded"
