@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 07:10:48.414654
+Create Date: 2026-12-04 07:21:56.026500
 
 """
 from alembic import op
@@ -95,7 +95,7 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('level', sa.String(length=10), nullable=False),
     sa.Column('credit_code', sa.String(length=18), nullable=True),
-    sa.Column('allow_nested_membership', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('allow_nested_membership', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('area_code', sa.String(length=12), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),

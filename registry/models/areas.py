@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.models.base import Base, DivisionCode, TimestampMixin
@@ -63,7 +63,7 @@ class Organization(TimestampMixin, Base):
     level: Mapped[str] = mapped_column(String(10), default="village")
     credit_code: Mapped[str | None] = mapped_column(String(18))
     # M-16 / Q-06: may a member of a group-level organisation also be a member of this village-level one?
-    allow_nested_membership: Mapped[bool] = mapped_column(default=False, server_default=false())
+    allow_nested_membership: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Division code copied from the area so every scoped query is a plain prefix match.
     area_code: Mapped[DivisionCode] = mapped_column(index=True)
 

@@ -65,14 +65,15 @@ def _homestead(session: Session, t: Transfer) -> None:
     h = session.get(Homestead, t.homestead_id)
     ground = f"交易登记第 {t.journal_no} 号"
     h.valid_to = t.effective_on
+    # The register's end-ground codes (models.homesteads.END_GROUNDS); the journal entry goes in the note.
     if t.type == "homestead_withdrawal":
-        h.status, h.end_ground = "withdrawn_paid", f"withdrawal: {ground}"
+        h.status, h.end_ground, h.end_note = "withdrawn_paid", "withdrawal", ground
         session.flush()
         return
-    h.status, h.end_ground = "transferred", f"transfer: {ground}"
+    h.status, h.end_ground, h.end_note = "transferred", "transfer", ground
     session.flush()
-    skip = {"id", "household_id", "status", "valid_from", "valid_to", "end_ground", "created_at", "updated_at",
-            "version"}
+    skip = {"id", "household_id", "status", "valid_from", "valid_to", "end_ground", "end_note", "created_at",
+            "updated_at", "version"}
     copy = {c.key: getattr(h, c.key) for c in Homestead.__mapper__.column_attrs if c.key not in skip}
     session.add(Homestead(**copy, household_id=t.household_to_id, status="in_use", valid_from=t.effective_on))
     session.flush()
