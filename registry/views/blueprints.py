@@ -11,6 +11,7 @@ from registry.views import (
     auth,
     calendar,
     charter,
+    dashboard,
     disputes,
     dividends,
     equality_report,
@@ -54,3 +55,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
     app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify
+    app.register_blueprint(dashboard.bp)  # issue 12: the officers' dashboard and its drill-down lists
