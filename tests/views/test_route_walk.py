@@ -315,6 +315,11 @@ ROUTES: dict[str, Route] = {
     "statements.show": Route(roles=frozenset({CLERK, TOWN, DISTRICT}), inside={"code": V1, "statement_id": 999999},
                              outside={"code": V_OUT, "statement_id": 999999}, ok=None),
     "statements.verify": Route(roles=ALL, public=True, ok=None, inside={"code": "UNKNOWNCODE"}),
+    # issue 12: the officers' dashboard (own area, or any area in scope) and its drill-down lists
+    "dashboard.home": Route(roles=ABOVE_VILLAGE, ok=(302,)),
+    "dashboard.show": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    "dashboard.drill": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "figure": "members"},
+                             outside={"code": T_OUT, "figure": "members"}),
 }
 # -----------------------------------------------------------------------------------------------------
 
