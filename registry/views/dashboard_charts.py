@@ -52,6 +52,14 @@ def _link(bar: Bar, inner: str) -> str:
             f"{inner}</a>")
 
 
+def _bar(chart_id: str, bar: Bar, x: float, y: float, w: float, tx: float, anchor: str = "start") -> str:
+    """A linked bar (rectangle with its pattern) and its number at ``tx``."""
+    return _link(bar, f'<rect class="bar" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{ROW_H - 6}" '
+                      f'fill="{_fill(chart_id, bar.series)}" stroke="#000" stroke-width="0.8"/>'
+                      f'<text class="bar-value" x="{tx:.1f}" y="{y + 15}" text-anchor="{anchor}">'
+                      f"{escape(bar.text)}</text>")
+
+
 def _scale(bars: list[Bar]) -> float:
     top = max((float(b.value) for b in bars), default=0.0)  # geometry only: the numbers print exactly
     return BAR_W / top if top > 0 else 0.0
@@ -71,10 +79,7 @@ def bar_chart(bars: list[Bar], title: str) -> Markup:
         w = max(float(bar.value) * scale, 1.0 if bar.value else 0.0)
         parts.append(f'<text class="chart-label" x="{LABEL_W - 6}" y="{y + 15}" text-anchor="end">'
                      f"{escape(bar.label)}</text>")
-        parts.append(_link(bar, f'<rect class="bar" x="{LABEL_W}" y="{y + 3}" width="{w:.1f}" height="{ROW_H - 6}" '
-                                f'fill="{_fill(chart_id, bar.series)}" stroke="#000" stroke-width="0.8"/>'
-                                f'<text class="bar-value" x="{LABEL_W + w + 5:.1f}" y="{y + 15}">'
-                                f"{escape(bar.text)}</text>"))
+        parts.append(_bar(chart_id, bar, LABEL_W, y, w, LABEL_W + w + 5))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -103,9 +108,6 @@ def pyramid(bands: list[str], left: list[Bar], right: list[Bar], title: str, lef
             w = max(float(bar.value) * scale, 1.0 if bar.value else 0.0)
             x = half - w if side < 0 else half + mid
             tx, anchor = (x - 4, "end") if side < 0 else (x + w + 4, "start")
-            parts.append(_link(bar, f'<rect class="bar" x="{x:.1f}" y="{y + 3}" width="{w:.1f}" '
-                                    f'height="{ROW_H - 6}" fill="{_fill(chart_id, bar.series)}" stroke="#000" '
-                                    f'stroke-width="0.8"/><text class="bar-value" x="{tx:.1f}" y="{y + 15}" '
-                                    f'text-anchor="{anchor}">{escape(bar.text)}</text>'))
+            parts.append(_bar(chart_id, bar, x, y, w, tx, anchor))
     parts.append("</svg>")
     return Markup("".join(parts))

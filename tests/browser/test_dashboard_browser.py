@@ -5,42 +5,20 @@ click on a bar opens its drill-down list with as many rows as the bar's number."
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from flask import request_started
-from werkzeug.serving import make_server
 
-from registry import create_app
 from registry.extensions import db as _db
-from registry.services.demo import load_demo
-from tests.browser.conftest import ARTIFACTS, Desk
-from tests.conftest import _fresh_g
+from tests.browser.conftest import ARTIFACTS, Desk, demo_app, serving
 from tests.views.dashboard.seed import TODAY, seed
 
 
 @pytest.fixture
 def seeded_server(tmp_path, add_member, clock):
     clock.set(TODAY)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'dashboard.db'}",
-                     UPLOAD_FOLDER=str(tmp_path / "uploads"), WTF_CSRF_ENABLED=True)
-    request_started.connect(_fresh_g, app)
-    with app.app_context():  # pushed over the test's own app: add_member writes to this database
-        _db.create_all()
-        load_demo(_db.session)
-        _db.session.commit()
-        seed(_db, add_member)
-        _db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        with app.app_context():
-            _db.engine.dispose()
+    # add_member writes through db.session, which is the served app's while its context is pushed
+    with serving(demo_app(tmp_path, seed=lambda: seed(_db, add_member))) as url:
+        yield url
 
 
 def test_dashboard_screenshot_in_chromium(browser, seeded_server, request):
