@@ -194,3 +194,19 @@ def test_units_report_for_the_town_and_district(login_as, db, village):
     assert "东柳庄村" in page and "6422.5" in page
     assert login_as("town").get("/areas/370305100000/shares").status_code == 200
     assert RIGHTS.exists()
+
+
+def test_net_income_with_thousands_separators_is_read_and_a_non_number_is_named(login_as, db, village):
+    """``100,000.00`` and full-width ``１００，０００．００`` are 100000.00 yuan; ``abc`` is named not a number."""
+    client = login_as("clerk")
+    resp = client.post(f"{BASE}/dividends/new", data={"record_date": "2026-05-31", "net_income": "abc",
+                                                      "reserve_rate": "0.30"}, follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert "不是有效的数字" in page and "请填写" not in page
+    assert db.session.scalar(select(func.count()).select_from(DividendRound)) == 0
+    for typed in ("100,000.00", "１００，０００．００"):
+        resp = client.post(f"{BASE}/dividends/new", data={"record_date": "2026-05-31", "net_income": typed,
+                                                          "reserve_rate": "0.30", "title": typed})
+        assert resp.status_code == 302, typed
+    incomes = db.session.scalars(select(DividendRound.net_income)).all()
+    assert incomes == [Decimal("100000.00")] * 2
