@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from registry.cli_charter import register_charter_cli
 from registry.cli_homesteads import register_homesteads_cli
@@ -16,7 +15,6 @@ from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
 from registry.extensions import db
-from registry.models import User
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
 from registry.services.areas import area_by_code
@@ -24,7 +22,7 @@ from registry.services.calendar import covered_years, load_default_holidays, loa
 from registry.services.demo import load_demo
 from registry.services.errors import DomainError
 from registry.services.filing.notices import recount_provisional
-from registry.services.users import change_password, create_user
+from registry.services.users import change_password, create_user, user_by_name
 
 
 def _pad(text: str, width: int) -> str:
@@ -93,7 +91,7 @@ def create_user_cmd(name: str, role: str, area_code: str) -> None:
 def set_password_cmd(name: str) -> None:
     """Set a user's password (read from standard input) and sign the user out everywhere."""
     password = sys.stdin.readline().rstrip("\r\n")
-    user = db.session.scalar(select(User).where(User.username == name))
+    user = user_by_name(db.session, name)
     if user is None:
         raise click.ClickException(f"用户不存在：{name}")
     try:

@@ -9,11 +9,11 @@ import click
 from flask import Flask, current_app
 
 from registry.extensions import db
-from registry.models import User
 from registry.services.areas import area_by_code, organization_for_village
 from registry.services.exports import export_roster, export_summary
 from registry.services.roster.area_import import import_area_roster
 from registry.services.roster.importer import import_roster, read_limits
+from registry.services.users import user_by_name
 
 
 def register_roster_cli(app: Flask) -> None:
@@ -23,11 +23,9 @@ def register_roster_cli(app: Flask) -> None:
 
 
 def _actor(username: str | None):
-    from sqlalchemy import select
-
     if not username:
         return None
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = user_by_name(db.session, username)
     if user is None:
         raise click.ClickException(f"用户不存在：{username}")
     return user
