@@ -14,6 +14,7 @@ from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
+from registry.excel.text_files import decode_text
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
@@ -110,9 +111,9 @@ def load_holidays_cmd(file: Path) -> None:
     date,is_workday,name (is_workday 1 = adjusted working day, 0 = holiday). Dates already in the
     calendar are updated; the whole file is checked first and nothing is written on an error (F-05)."""
     try:
-        rows = parse_holidays(file.read_text(encoding="utf-8-sig"))
+        rows = parse_holidays(decode_text(file.read_bytes()))
     except UnicodeDecodeError as exc:
-        raise click.ClickException("节假日文件须为 UTF-8 编码的 CSV") from exc
+        raise click.ClickException("节假日文件须为 CSV 文本文件（UTF-8 或 GBK 编码）") from exc
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     counts = load_holidays(db.session, rows)
