@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from registry.extensions import db
+from registry.private_files import write_private
 from registry.services.areas import area_by_code, organization_for_village
 from registry.services.exports import export_roster, export_summary
 from registry.services.roster.area_import import import_area_roster
@@ -165,8 +166,10 @@ def export_summary_cmd(area_code: str, out: Path) -> None:
 
 
 def _write(out: Path, data: bytes) -> None:
+    """Write an export holding personal data readable by its owner only (0600, like uploads and backups);
+    an unwritable path ends the command with a Chinese message and no audit event."""
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as exc:
         db.session.rollback()  # no audit event for an export that was not written
         raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}") from exc
