@@ -97,6 +97,15 @@ class ResolutionForm(SubmissionField, VersionField, FlaskForm):
             "votes_for", "party_pre_discussion_date")} | {"submission": self.submission_token()}
 
 
+class FilingResolutionForm(ResolutionForm):
+    """The filing page's resolution: only a membership confirmation (M-02) decides a roster filing, so it is
+    the one subject offered; other matters are recorded on the assembly's resolutions page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject.choices = [c for c in SUBJECT_CHOICES if c[0] == "membership_confirmation"]
+
+
 class ReturnForm(VersionField, FlaskForm):
     reason = TextAreaField(_l("Reason for return"), validators=[
         DataRequired(_l("A reason is required to return a filing (F-08)")), Length(max=2000, message=_TOO_LONG)])
