@@ -82,6 +82,14 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     rnd = db.session.scalar(select(DividendRound))
     page = client.get(location).get_data(as_text=True)
     assert "86419.75" in page and rnd.state == "draft"
+    member = db.session.scalar(select(Membership).where(Membership.organization_id == village.id,
+                                                        Membership.household_id.is_not(None)))
+
+    def payments_section() -> str:
+        html = client.get(f"{BASE}/members/{member.id}").get_data(as_text=True)
+        return html[html.index('id="member-payments"'):]
+
+    assert rnd.title not in payments_section()  # a draft is not a payment (QA finding)
     lines = db.session.scalar(select(func.sum(DividendLine.amount)).where(DividendLine.round_id == rnd.id))
     assert lines == Decimal("86419.75")  # S-12 to the fen
     plan = resolution(db, village)
@@ -103,6 +111,7 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     db.session.refresh(rnd)
     assert rnd.state == "town_recorded"
     client = login_as("clerk")
+    assert rnd.title in payments_section() and "待发放" in payments_section()
     client.post(f"{location}/pay", data={"paid_on": TODAY.isoformat()})
     db.session.refresh(rnd)
     assert rnd.state == "paid" and rnd.paid_on == TODAY
@@ -113,10 +122,7 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     assert len(rows) == 95 and ws.cell(row=3, column=6).value == "领款人签字"
     printed = client.get(f"{location}/print").get_data(as_text=True)
     assert printed.count("<tr>") >= 95 and "东柳庄" in printed
-    member = db.session.scalar(select(Membership).where(Membership.organization_id == village.id,
-                                                        Membership.household_id.is_not(None)))
-    page = client.get(f"{BASE}/members/{member.id}").get_data(as_text=True)
-    assert 'id="member-payments"' in page and rnd.title in page
+    assert rnd.title in payments_section() and TODAY.isoformat() in payments_section()
 
 
 def test_S11_reserve_rate_below_the_charter_is_refused_over_http(login_as, db, village):
