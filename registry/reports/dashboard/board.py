@@ -4,7 +4,7 @@ shows (:meth:`Board.cells`). A register without any record in the area is marked
 says "not recorded yet" instead of showing zeros."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -31,10 +31,17 @@ class Board:
     ctx: Ctx
     present: dict[str, bool]
     fine: dict[str, list[Cell]]
+    _rolled: dict = field(default_factory=dict, repr=False)
 
     def cells(self, figure: str, by: tuple[str, ...] = ()) -> dict[tuple[str, ...], Cell]:
         """The figure's groups by the dimensions ``by`` (a subset of its grain), summed from the fine
-        groups: counts and sums add up, the earliest timestamp is the minimum."""
+        groups: counts and sums add up, the earliest timestamp is the minimum. Computed once per ``by``."""
+        key = (figure, by)
+        if key not in self._rolled:
+            self._rolled[key] = self._roll_up(figure, by)
+        return self._rolled[key]
+
+    def _roll_up(self, figure: str, by: tuple[str, ...]) -> dict[tuple[str, ...], Cell]:
         out: dict[tuple[str, ...], Cell] = {}
         for cell in self.fine.get(figure, []):
             key = tuple(cell.dims[d] for d in by)
