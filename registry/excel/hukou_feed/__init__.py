@@ -52,18 +52,17 @@ def change_type(value: Any) -> str | None:
     text = parse_text(value)
     if not text:
         return None
-    text = _BLANKS.sub("", unicodedata.normalize("NFKC", text))
-    return _CHANGE_WORDS.get(text) or _CHANGE_WORDS.get(unicodedata.normalize("NFKC", text))
+    return _CHANGE_WORDS.get(_BLANKS.sub("", text)) or _CHANGE_WORDS.get(unicodedata.normalize("NFKC", text))
 
 
 def is_town(destination: str | None) -> bool:
-    """Whether a destination reads as a town or city (a street office, a community, an urban district,
-    a city) rather than a village, a school or the army."""
+    """Whether a destination reads as a town or city (进城落户: a street office, a community, an urban
+    district, a city, a town) rather than a village (any place naming a 村), a school or the army."""
     if not destination:
         return False
     if "村" in destination and "社区" not in destination:
         return False
-    return any(marker in destination for marker in _TOWN_MARKERS) or destination.endswith("市")
+    return any(marker in destination for marker in _TOWN_MARKERS) or destination.endswith(("市", "区", "镇"))
 
 
 def read_feed(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_BYTES,
