@@ -3,14 +3,12 @@ import's service (``registry.services.hukou_feed.importer``) in one transaction.
 ``import-roster``: 0 recorded or a clean dry run, 1 unreadable rows on a dry run, 2 a file error."""
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
-from registry.cli_roster import importing_actor, read_file
+from registry.cli_roster import finish_import, importing_actor, read_file
 from registry.extensions import db
 from registry.services.areas import area_by_code
 from registry.services.hukou_feed.importer import import_hukou_feed
@@ -39,18 +37,7 @@ def import_hukou_cmd(file: Path, area_code: str, dry_run: bool, as_json: bool, u
     data = read_file(file)
     report = import_hukou_feed(db.session, data, area, actor=actor, filename=file.name, dry_run=dry_run,
                                max_rows=current_app.config.get("ROSTER_MAX_ROWS"))
-    if report.committed:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
-    else:
-        _print(report)
-    if report.file_error:
-        sys.exit(2)
-    if report.errors and not report.committed:
-        sys.exit(1)
+    finish_import(report, as_json, printer=_print)
 
 
 def _print(report) -> None:

@@ -23,6 +23,7 @@ from registry.excel.hukou_feed import CHANGE_LABELS, FeedRow, feed_rows, is_town
 from registry.excel.reader import FileError
 from registry.models import Area, HukouFeedImport, HukouHint, HukouRecord, Membership, Person
 from registry.services import audit
+from registry.services.errors import DomainError
 
 #: Membership states that a hint is raised for (an ended or rejected membership is not matched).
 CURRENT = ("pending", "confirmed", "disputed")
@@ -120,8 +121,11 @@ def import_hukou_feed(session: Session, data: bytes, area: Area, *, actor, filen
                       dry_run: bool = False, today: dt.date | None = None,
                       max_rows: int | None = None) -> FeedReport:
     """Read, match and (unless ``dry_run``) record the list for ``area`` (a town or the district; a village
-    works too). Flushes, never commits. A file error leaves the database untouched."""
+    works too) by ``actor`` (a town or district user whose scope holds the area; None for a system run).
+    Flushes, never commits. A file error leaves the database untouched."""
     today = today or local_today()
+    if actor is not None and (actor.role not in ("town", "district") or not area.code.startswith(actor.scope)):
+        raise DomainError("hukou_feed.scope", "只有本乡镇或区级用户可以导入其辖区的户籍变动清单", rule="H-06")
     report = FeedReport(area.code, filename, dry_run)
     try:
         rows = list(feed_rows(read_feed(data, filename, max_rows=max_rows), today=today))

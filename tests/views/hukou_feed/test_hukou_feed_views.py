@@ -51,7 +51,8 @@ def _count(db, model):
 
 def test_upload_preview_apply_and_result_H01(db, feed, login_as):
     client = login_as("town")
-    assert client.get(URL).status_code == 200
+    page = client.get(URL)
+    assert page.status_code == 200 and 'accept=".xlsx,.xls,.ods,.csv"' in page.get_data(as_text=True)
     before = snapshot(db)
     resp = _upload(client, feed["data"])
     html = resp.get_data(as_text=True)
