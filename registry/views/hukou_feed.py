@@ -29,7 +29,8 @@ bp = Blueprint("hukou_feed", __name__)
 
 RECENT_IMPORTS = 20
 CHANGE_LABELS = {"out": _l("Moved out"), "in": _l("Moved in"), "death": _l("Death"), "other": _l("Other change")}
-STATE_LABELS = {"open": _l("Review suggested"), "reviewed": _l("Hint reviewed"), "confirmed": _l("Loss by death confirmed")}
+STATE_LABELS = {"open": _l("Review suggested"), "reviewed": _l("Hint reviewed"),
+                "confirmed": _l("Loss by death confirmed")}
 
 
 @bp.app_template_filter("hukou_change")
