@@ -156,10 +156,11 @@ def import_hukou_feed(session: Session, data: bytes, area: Area, *, actor, filen
         if person.name != row.name and row.name:
             line.message = f"姓名与登记不一致（登记为{person.name}）"
         key = (person.id, row.change_type, row.change_date)
-        line.new = key not in seen and not _hint_exists(session, *key)
+        line.new = key not in seen
         seen.add(key)
         if line.new:
             plans.append((row, line, membership))
+    plans = _without_recorded(session, plans)
     if dry_run:
         return report
     record = HukouFeedImport(area_code=area.code, filename=filename[:200], digest=hashlib.sha256(data).hexdigest(),
@@ -213,10 +214,22 @@ def _match(person: Person | None, memberships: dict[int, list[Membership]],
     return current[0], ""
 
 
-def _hint_exists(session: Session, person_id: int, change_type: str, change_date: dt.date) -> bool:
-    return session.scalar(select(HukouHint.id).where(
-        HukouHint.person_id == person_id, HukouHint.change_type == change_type,
-        HukouHint.change_date == change_date)) is not None
+def _without_recorded(session: Session, plans: list) -> list:
+    """The planned rows whose change has no hint yet (one per person, type and date: idempotent re-import);
+    the others' lines are marked not new."""
+    person_ids = sorted({membership.person_id for _row, _line, membership in plans})
+    recorded: set[tuple] = set()
+    for start in range(0, len(person_ids), 500):
+        stmt = (select(HukouHint.person_id, HukouHint.change_type, HukouHint.change_date)
+                .where(HukouHint.person_id.in_(person_ids[start:start + 500])))
+        recorded.update(tuple(r) for r in session.execute(stmt))
+    keep = []
+    for row, line, membership in plans:
+        if (membership.person_id, row.change_type, row.change_date) in recorded:
+            line.new = False
+        else:
+            keep.append((row, line, membership))
+    return keep
 
 
 def _record(session: Session, record: HukouFeedImport, row: FeedRow, line: FeedLine, membership: Membership,
