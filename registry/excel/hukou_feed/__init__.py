@@ -16,6 +16,7 @@ from typing import Any
 from registry.excel.columns import Column, ColumnSet
 from registry.excel.normalise import INVALID, parse_date, parse_name, parse_text
 from registry.excel.reader import MAX_BYTES, FileError, TableSheet, read_table, table_from_rows
+from registry.excel.text_files import decode_text
 from registry.identity import normalise_resident_id
 
 __all__ = ["FEED", "FEED_COLUMNS", "CHANGE_LABELS", "FeedRow", "read_feed", "feed_rows", "change_type",
@@ -44,7 +45,6 @@ _CHANGE_WORDS = {
 # A destination in a town or city (进城落户): a street office, a residents' community, an urban district.
 _TOWN_MARKERS = ("街道", "社区", "居委会", "居民委员会", "城区", "市区", "县城", "城镇")
 _BLANKS = re.compile(r"\s+")
-_ENCODINGS = ("utf-8-sig", "gb18030")
 
 
 def change_type(value: Any) -> str | None:
@@ -83,15 +83,11 @@ def read_feed(data: bytes, filename: str | None = None, *, max_bytes: int = MAX_
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, what Chinese Windows Excel saves)."""
-    for encoding in _ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text
-    raise FileError("file.not_excel", "文件既不是 Excel 表格，也不是 UTF-8 或 GBK 编码的 CSV 文件，无法读取")
+    try:
+        return decode_text(data)
+    except UnicodeDecodeError:
+        raise FileError("file.not_excel",
+                        "文件既不是 Excel 表格，也不是 UTF-8 或 GBK 编码的 CSV 文件，无法读取") from None
 
 
 @dataclass(frozen=True, slots=True)
