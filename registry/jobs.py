@@ -48,6 +48,9 @@ class JobQueue:
 
     # -- setup -------------------------------------------------------------------------------------
     def init_app(self, app: Flask) -> None:
+        # One queue object per process: an app created earlier (a second create_app() in the same process)
+        # gives up its worker thread, or it would take the new app's jobs and run them against the old one.
+        self.stop_worker()
         self.app = app
         folder = self.folder(app)
         url = app.config.get("JOB_QUEUE_URL") or f"sqlite:///{folder / 'queue.db'}"

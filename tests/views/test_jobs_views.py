@@ -68,7 +68,8 @@ def test_district_import_runs_as_a_job_with_progress(app, login_as, db, district
             progress_pages += "正在处理" in page and "<progress" in page
         time.sleep(0.05)
     worker.join()
-    assert any(stage == "read" and 0 < done <= total for stage, done, total in seen), seen
+    final = client.get(job_url + ".json").get_json()
+    assert any(stage == "read" and 0 < done <= total for stage, done, total in seen), (seen, final)
     assert progress_pages >= 1
 
     # Done: the job page is the preview, with the apply button.
@@ -112,3 +113,18 @@ def test_a_job_is_its_starters_only(app, login_as, db, district_file):
     assert other.get(job_url + ".json").status_code == 404
     assert other.get("/jobs/" + "0" * 32).status_code == 404
     assert db.session.scalar(select(Area.id).limit(1)) is not None
+
+
+def test_an_app_created_earlier_gives_up_its_worker_to_the_next(tmp_path):
+    """A second ``create_app()`` in one process (a test run, a script) stops the first app's worker thread:
+    left running, it took the next app's jobs off the queue and ran them against the wrong app."""
+    from registry import create_app
+
+    def workers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "registry-jobs" and t.is_alive()]
+
+    first = create_app("development", SECRET_KEY_FILE=str(tmp_path / "key"), JOB_FOLDER=str(tmp_path / "a"),
+                       SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.db'}")
+    assert len(workers()) == 1 and jobs.app is first
+    second = create_app("testing", JOB_FOLDER=str(tmp_path / "b"))
+    assert workers() == [] and jobs.app is second
