@@ -82,8 +82,9 @@ def facts(session: Session, t: Transfer, day: dt.date) -> dict:
     return out
 
 
-def check(t: Transfer, f: dict, day: dt.date) -> None:
-    """Raise the first broken rule of a land transaction (L-09, L-12, L-13)."""
+def check(t: Transfer, f: dict, day: dt.date, *, recording: bool = False) -> None:
+    """Raise the first broken rule of a land transaction (L-09, L-12, L-13); the 6 months' notice of a
+    return is checked against the effective date when the town records it (``recording``)."""
     rule = "L-12" if t.type == "land_exchange" else "L-09" if t.type == "land_return" else "L-13"
     if f["parcel_holder"] is None or f["parcel_holder"] != t.household_from_id:
         raise DomainError("transfers.not_held", "转出户不承包该地块（或地块已不在册）", rule=rule)
@@ -96,7 +97,7 @@ def check(t: Transfer, f: dict, day: dt.date) -> None:
             raise DomainError("transfers.return_notice", "自愿交回须提前半年书面通知发包方：请填写通知日期",
                               rule="L-09")
         earliest = return_allowed_from(t.notice_on)
-        if day < earliest:
+        if recording and day < earliest:
             raise DomainError("transfers.return_notice_period",
                               f"自愿交回须提前半年书面通知：{t.notice_on} 通知，{earliest} 起方可生效", rule="L-09")
         return

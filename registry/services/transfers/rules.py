@@ -74,8 +74,8 @@ def facts(session: Session, t: Transfer, day: dt.date) -> dict:
     return out
 
 
-def check(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
-    """Raise the first broken rule (rule id on the error)."""
+def check(session: Session, t: Transfer, f: dict, day: dt.date, *, recording: bool = False) -> None:
+    """Raise the first broken rule (rule id on the error); ``recording``: ``day`` is the effective date."""
     if t.price is None or t.price < 0:
         raise DomainError("transfers.price", "价款不能为负数")
     if t.type.startswith("share"):
@@ -91,7 +91,7 @@ def check(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
                 raise DomainError("transfers.recipient_has_homestead",
                                   "受让户已有使用中的宅基地（一户一宅）", rule="D-01")
     elif t.type.startswith("land"):
-        land.check(t, f, day)
+        land.check(t, f, day, recording=recording)
     else:
         withdrawal.check(t, f)
 

@@ -98,5 +98,5 @@ def _check(session: Session, t: Transfer, action: str, day: dt.date, effective_o
     if action == "record" and t.basis is not None and f != t.basis:
         changed = ", ".join(f"{k}: {t.basis.get(k)} → {f.get(k)}" for k in sorted(f) if f.get(k) != t.basis.get(k))
         raise DomainError("transfers.stale", f"村级同意后情况已变化，请退回重新审核：{changed}", rule="§6.3")
-    rules.check(session, t, f, on)
+    rules.check(session, t, f, on, recording=action == "record")
     t.basis = f
