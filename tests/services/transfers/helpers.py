@@ -59,3 +59,18 @@ def land_deal(db, org, type: str, *, giver, parcel, receiver=None, counter=None,
 def put_in_effect(db, t, *, on=EFF, day=None):
     act(db.session, t, "consent", actor=None, day=day or on)
     return act(db.session, t, "record", actor=None, day=day or on, effective_on=on)
+
+
+def first_households(db, org, n: int = 2) -> list[Household]:
+    return list(db.session.scalars(select(Household).where(Household.organization_id == org.id)
+                                   .order_by(Household.number).limit(n)))
+
+
+def inherit(db, org, estate, *, units=Decimal(1), **heir):
+    """Put a share inheritance of the estate's 人口股 into effect (``household_to_id=`` or ``person_to_id=``)."""
+    t = draft(db.session, org, type="share_inheritance", actor=None, day=EFF, household_from_id=estate.id,
+              share_type="population", units=units, price=Decimal(0), agreement_date=TODAY, **heir, **VOLUNTARY)
+    act(db.session, t, "consent", actor=None, day=EFF)
+    act(db.session, t, "record", actor=None, day=EFF, effective_on=EFF)
+    db.session.commit()
+    return t

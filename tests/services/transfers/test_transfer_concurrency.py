@@ -7,19 +7,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from flask import request_started
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from registry import create_app
 from registry.extensions import db
 from registry.models import Household, Organization, Parcel, Transfer
 from registry.models.shares import ShareHolding
 from registry.services.errors import DomainError
 from registry.services.shares.importer import import_shares
 from registry.services.transfers.workflow import act, draft
-from tests import dbtest
-from tests.conftest import _fresh_g
 from tests.services.shares.helpers import shares_file, use_settings
 from tests.services.test_concurrency import together
 from tests.services.transfers.helpers import (
@@ -38,25 +34,15 @@ REFUSED = {"transfers.not_held", "transfers.more_than_held", "transfers.open_sam
 
 
 @pytest.fixture
-def shared_app(tmp_path, clock):
-    """An app whose database the threads share (a SQLite file, or the PostgreSQL schema), with the demo
-    district, the village's roster, land and share registers loaded."""
-    from registry.services.demo import load_demo
-
-    overrides = {} if dbtest.current().is_postgres else {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't.db'}"}
-    app = create_app("testing", **overrides)
-    request_started.connect(_fresh_g, app)
-    with app.app_context():
-        dbtest.current().prepare(db)
-        load_demo(db.session)
-        db.session.commit()
+def loaded_app(shared_app, clock):
+    """``shared_app`` (threads share its database: a SQLite file or the PostgreSQL schema) with the
+    village's roster, land and share registers loaded."""
+    with shared_app.app_context():
         org = village_with_land(db)
         assert import_shares(db.session, shares_file(), org, actor=None, today=TODAY).committed
         db.session.commit()
-    yield app
-    with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+    return shared_app
 
 
 def _record(app, org_id: int, **data):
@@ -90,7 +76,8 @@ def _households(app, org_id: int, n: int) -> list[int]:
                                        .order_by(Household.number).limit(n)))
 
 
-def test_two_records_of_the_same_parcel_at_once_leave_exactly_one_in_effect(shared_app):
+def test_two_records_of_the_same_parcel_at_once_leave_exactly_one_in_effect(loaded_app):
+    shared_app = loaded_app
     with shared_app.app_context():
         org = db.session.scalar(select(Organization).where(Organization.area_code == "370305100201"))
         giver = contracts(db, org)[0]
@@ -110,7 +97,8 @@ def test_two_records_of_the_same_parcel_at_once_leave_exactly_one_in_effect(shar
         assert len(rows) == 2 and sum(r.valid_to is None for r in rows) == 1  # one current row
 
 
-def test_two_records_of_the_same_share_units_at_once_leave_exactly_one_in_effect(shared_app, monkeypatch):
+def test_two_records_of_the_same_share_units_at_once_leave_exactly_one_in_effect(loaded_app, monkeypatch):
+    shared_app = loaded_app
     use_settings(monkeypatch, holding_cap_percent=Decimal(100))
     with shared_app.app_context():
         org = db.session.scalar(select(Organization).where(Organization.area_code == "370305100201"))

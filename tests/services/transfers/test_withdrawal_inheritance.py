@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from registry.models import AuditEvent, Homestead, Household, Membership, Person
+from registry.models import AuditEvent, Homestead, Membership, Person
 from registry.models.shares import ShareHolding
 from registry.services.errors import DomainError
 from registry.services.shares.importer import import_shares
 from registry.services.transfers.workflow import act, draft
 from tests.services.homesteads.helpers import village_with_homesteads
 from tests.services.shares.helpers import resolution, roster_imported, shares_file, use_settings
-from tests.services.transfers.helpers import EFF, TODAY, VOLUNTARY
+from tests.services.transfers.helpers import EFF, TODAY, VOLUNTARY, first_households, inherit
 
 
 def _member(db, org) -> Membership:
@@ -95,8 +95,7 @@ def _held(db, org, household) -> Decimal:
 def test_S09_non_member_heir_inherits_without_a_vote_and_S10_does_not_cap_it(db, demo, clock, monkeypatch):
     org = _with_shares(db)
     heir = _outsider(db)
-    estate = db.session.scalars(select(Household).where(Household.organization_id == org.id)
-                                .order_by(Household.number)).first()
+    estate = first_households(db, org, 1)[0]
     units = _held(db, org, estate)
     use_settings(monkeypatch, holding_cap_percent=Decimal("0.01"))  # far below the estate's units
     # S-08: a transfer or gift to a non-member is refused; inheritance is not
@@ -105,13 +104,8 @@ def test_S09_non_member_heir_inherits_without_a_vote_and_S10_does_not_cap_it(db,
               person_to_id=heir.id, share_type="population", units=units, price=Decimal(0), agreement_date=TODAY,
               **VOLUNTARY)
     assert err.value.rule == "S-08"
-    t = draft(db.session, org, type="share_inheritance", actor=None, day=EFF, household_from_id=estate.id,
-              person_to_id=heir.id, share_type="population", units=units, price=Decimal(0), agreement_date=TODAY,
-              **VOLUNTARY)
+    t = inherit(db, org, estate, units=units, person_to_id=heir.id)
     assert t.voting is False
-    act(db.session, t, "consent", actor=None, day=EFF)
-    act(db.session, t, "record", actor=None, day=EFF, effective_on=EFF)
-    db.session.commit()
     held = db.session.scalar(select(ShareHolding).where(ShareHolding.person_id == heir.id,
                                                         ShareHolding.valid_to.is_(None)))
     assert (held.units, held.event, held.voting, held.valid_from) == (units, "inheritance", False, EFF)
@@ -123,14 +117,8 @@ def test_S09_non_member_heir_inherits_without_a_vote_and_S10_does_not_cap_it(db,
 
 def test_S09_member_heir_keeps_the_vote(db, demo, clock):
     org = _with_shares(db)
-    estate, heir = db.session.scalars(select(Household).where(Household.organization_id == org.id)
-                                      .order_by(Household.number)).all()[:2]
-    t = draft(db.session, org, type="share_inheritance", actor=None, day=EFF, household_from_id=estate.id,
-              household_to_id=heir.id, share_type="population", units=Decimal(1), price=Decimal(0),
-              agreement_date=TODAY, **VOLUNTARY)
-    act(db.session, t, "consent", actor=None, day=EFF)
-    act(db.session, t, "record", actor=None, day=EFF, effective_on=EFF)
-    db.session.commit()
+    estate, heir = first_households(db, org)
+    t = inherit(db, org, estate, household_to_id=heir.id)
     assert t.voting is True
     current = db.session.scalars(select(ShareHolding).where(ShareHolding.household_id == heir.id,
                                                             ShareHolding.share_type == "population",
