@@ -76,6 +76,7 @@ def facts(session: Session, t: Transfer, day: dt.date) -> dict:
         out["recipient_org"] = session.scalar(select(Household.organization_id)
                                               .where(Household.id == t.household_to_id))
         out["recipient_contract"] = getattr(_current_contract(session, t.household_to_id), "id", None)
+    if t.type == "land_transfer":
         out["recipient_returned"] = _returned_this_term(session, t, day)
     if t.type == "land_exchange":
         out["counter_holder"] = _holder(session, t.counter_parcel_id)
@@ -105,7 +106,7 @@ def check(t: Transfer, f: dict, day: dt.date, *, recording: bool = False) -> Non
         what = "互换" if t.type == "land_exchange" else "转让"
         raise DomainError("transfers.recipient_collective",
                           f"土地承包经营权只能{what}给本集体经济组织的其他农户", rule=rule)
-    if f["recipient_returned"] is not None:
+    if f.get("recipient_returned") is not None:
         raise DomainError("transfers.recipient_returned",
                           f"受让户已自愿交回承包地（交易登记第 {f['recipient_returned']} 号），"
                           "本承包期内不得再承包土地",
