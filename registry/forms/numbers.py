@@ -16,8 +16,19 @@ _NOT_A_NUMBER = _l("Not a valid number: digits with at most one decimal point, e
 _NOT_AN_INTEGER = _l("Not a whole number")
 
 
-class _OneMessage:
-    """Text that is not a number gets that one message, not also "required" / "out of range"."""
+class _TypedNumber:
+    """Folds the typed text (:func:`clean_number_text`) before the WTForms parser; text that is still not a
+    number gets the one message ``invalid``, not also "required" / "out of range"."""
+
+    invalid = _NOT_A_NUMBER
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [clean_number_text(valuelist[0])]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.invalid)) from None
 
     def pre_validate(self, form):
         if self.process_errors and self.raw_data and self.raw_data[0].strip():
@@ -25,25 +36,11 @@ class _OneMessage:
         super().pre_validate(form)
 
 
-class NumberField(_OneMessage, DecimalField):
+class NumberField(_TypedNumber, DecimalField):
     """``DecimalField`` over :func:`clean_number_text`; ``data`` is a ``Decimal`` or ``None``."""
 
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [clean_number_text(valuelist[0])]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(_NOT_A_NUMBER)) from None
 
-
-class WholeNumberField(_OneMessage, IntegerField):
+class WholeNumberField(_TypedNumber, IntegerField):
     """``IntegerField`` over :func:`clean_number_text`; ``data`` is an ``int`` or ``None``."""
 
-    def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [clean_number_text(valuelist[0])]
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(_NOT_AN_INTEGER)) from None
+    invalid = _NOT_AN_INTEGER
