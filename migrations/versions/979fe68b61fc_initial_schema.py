@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 07:55:57.050663
+Create Date: 2026-12-04 09:01:57.538572
 
 """
 from alembic import op
@@ -614,11 +614,13 @@ def upgrade():
     sa.Column('ground', sa.Text(), nullable=False),
     sa.Column('end_ground', sa.Text(), nullable=True),
     sa.Column('resolution_id', sa.Integer(), nullable=True),
+    sa.Column('voting', sa.Boolean(), server_default='1', nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("event <> 'dynamic_adjustment' OR resolution_id IS NOT NULL", name=op.f('ck_share_holdings_adjustment_resolution')),
     sa.CheckConstraint("event IN ('quantification','transfer','gift','buy_back','inheritance','dynamic_adjustment')", name=op.f('ck_share_holdings_event')),
+    sa.CheckConstraint("voting = true OR event IN ('inheritance','transfer','gift','buy_back')", name=op.f('ck_share_holdings_voting')),
     sa.CheckConstraint('(household_id IS NULL) <> (person_id IS NULL)', name=op.f('ck_share_holdings_one_holder')),
     sa.CheckConstraint('units >= 0', name=op.f('ck_share_holdings_units_nonneg')),
     sa.CheckConstraint('valid_to IS NULL OR end_ground IS NOT NULL', name=op.f('ck_share_holdings_end_ground')),
@@ -969,6 +971,8 @@ def upgrade():
     sa.Column('units', sa.Numeric(precision=12, scale=4), nullable=True),
     sa.Column('parcel_id', sa.Integer(), nullable=True),
     sa.Column('area_mu', sa.Numeric(precision=12, scale=4), nullable=True),
+    sa.Column('counter_parcel_id', sa.Integer(), nullable=True),
+    sa.Column('notice_on', sa.Date(), nullable=True),
     sa.Column('homestead_id', sa.Integer(), nullable=True),
     sa.Column('area_m2', sa.Numeric(precision=10, scale=2), nullable=True),
     sa.Column('price', sa.Numeric(precision=14, scale=2), nullable=False),
@@ -978,6 +982,7 @@ def upgrade():
     sa.Column('voluntary_document', sa.String(length=120), nullable=True),
     sa.Column('resolution_id', sa.Integer(), nullable=True),
     sa.Column('consent_note', sa.String(length=200), nullable=True),
+    sa.Column('retained_rights_until', sa.Date(), nullable=True),
     sa.Column('voting', sa.Boolean(), nullable=False),
     sa.Column('basis', sa.JSON(), nullable=True),
     sa.Column('effective_on', sa.Date(), nullable=True),
@@ -991,14 +996,18 @@ def upgrade():
     sa.CheckConstraint("state IN ('draft','consented','recorded','returned','withdrawn','rejected')", name=op.f('ck_transfers_state')),
     sa.CheckConstraint("state IN ('draft','withdrawn','rejected') OR (voluntary_applied = true AND voluntary_applied_on IS NOT NULL AND voluntary_document IS NOT NULL)", name=op.f('ck_transfers_voluntary')),
     sa.CheckConstraint("state NOT IN ('returned','rejected','withdrawn') OR reason IS NOT NULL", name=op.f('ck_transfers_reason')),
-    sa.CheckConstraint("type IN ('share_transfer','share_gift','share_buyback','share_inheritance','homestead_transfer','homestead_withdrawal','land_exchange','land_transfer','land_return')", name=op.f('ck_transfers_type')),
-    sa.CheckConstraint("type NOT IN ('share_buyback','homestead_withdrawal','land_return') OR (household_to_id IS NULL AND person_to_id IS NULL)", name=op.f('ck_transfers_to_organization')),
+    sa.CheckConstraint("type <> 'land_exchange' OR (counter_parcel_id IS NOT NULL AND household_to_id IS NOT NULL)", name=op.f('ck_transfers_exchange_object')),
+    sa.CheckConstraint("type <> 'land_return' OR notice_on IS NOT NULL", name=op.f('ck_transfers_return_notice')),
+    sa.CheckConstraint("type <> 'membership_withdrawal' OR person_from_id IS NOT NULL", name=op.f('ck_transfers_withdrawal_person')),
+    sa.CheckConstraint("type IN ('share_transfer','share_gift','share_buyback','share_inheritance','homestead_transfer','homestead_withdrawal','land_exchange','land_transfer','land_return','membership_withdrawal')", name=op.f('ck_transfers_type')),
+    sa.CheckConstraint("type NOT IN ('share_buyback','homestead_withdrawal','land_return','membership_withdrawal') OR (household_to_id IS NULL AND person_to_id IS NULL)", name=op.f('ck_transfers_to_organization')),
     sa.CheckConstraint("type NOT LIKE 'homestead%' OR homestead_id IS NOT NULL", name=op.f('ck_transfers_homestead_object')),
     sa.CheckConstraint("type NOT LIKE 'land%' OR parcel_id IS NOT NULL", name=op.f('ck_transfers_land_object')),
     sa.CheckConstraint("type NOT LIKE 'share%' OR (share_type IS NOT NULL AND units > 0)", name=op.f('ck_transfers_share_object')),
     sa.CheckConstraint('(household_from_id IS NOT NULL) OR (person_from_id IS NOT NULL)', name=op.f('ck_transfers_from_party')),
     sa.CheckConstraint('coalesce(units, 0) >= 0 AND coalesce(area_mu, 0) >= 0 AND coalesce(area_m2, 0) >= 0', name=op.f('ck_transfers_quantity_nonneg')),
     sa.CheckConstraint('price >= 0', name=op.f('ck_transfers_price_nonneg')),
+    sa.ForeignKeyConstraint(['counter_parcel_id'], ['land_parcels.id'], name=op.f('fk_transfers_counter_parcel_id_land_parcels')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_transfers_created_by_id_users')),
     sa.ForeignKeyConstraint(['homestead_id'], ['homesteads.id'], name=op.f('fk_transfers_homestead_id_homesteads')),
     sa.ForeignKeyConstraint(['household_from_id'], ['households.id'], name=op.f('fk_transfers_household_from_id_households')),
@@ -1012,6 +1021,7 @@ def upgrade():
     )
     with op.batch_alter_table('transfers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_transfers_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transfers_counter_parcel_id'), ['counter_parcel_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transfers_homestead_id'), ['homestead_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transfers_household_from_id'), ['household_from_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transfers_household_to_id'), ['household_to_id'], unique=False)
@@ -1020,8 +1030,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_transfers_person_from_id'), ['person_from_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_transfers_person_to_id'), ['person_to_id'], unique=False)
         batch_op.create_index('uq_transfers_journal', ['organization_id', 'journal_no'], unique=True, sqlite_where=sa.text('journal_no IS NOT NULL'), postgresql_where=sa.text('journal_no IS NOT NULL'))
+        batch_op.create_index('uq_transfers_open_counter_parcel', ['counter_parcel_id'], unique=True, sqlite_where=sa.text("counter_parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("counter_parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
         batch_op.create_index('uq_transfers_open_homestead', ['homestead_id'], unique=True, sqlite_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"))
         batch_op.create_index('uq_transfers_open_parcel', ['parcel_id'], unique=True, sqlite_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.create_index('uq_transfers_open_share_household', ['organization_id', 'share_type', 'household_from_id'], unique=True, sqlite_where=sa.text("type LIKE 'share%' AND household_from_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type LIKE 'share%' AND household_from_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.create_index('uq_transfers_open_share_person', ['organization_id', 'share_type', 'person_from_id'], unique=True, sqlite_where=sa.text("type LIKE 'share%' AND person_from_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type LIKE 'share%' AND person_from_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.create_index('uq_transfers_open_withdrawal', ['organization_id', 'person_from_id'], unique=True, sqlite_where=sa.text("type = 'membership_withdrawal' AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type = 'membership_withdrawal' AND state IN ('draft','consented','returned')"))
+        batch_op.create_index('uq_transfers_recorded_counter_parcel', ['counter_parcel_id'], unique=True, sqlite_where=sa.text("counter_parcel_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("counter_parcel_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.create_index('uq_transfers_recorded_homestead', ['homestead_id'], unique=True, sqlite_where=sa.text("homestead_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.create_index('uq_transfers_recorded_parcel', ['parcel_id'], unique=True, sqlite_where=sa.text("parcel_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.create_index('uq_transfers_recorded_withdrawal', ['organization_id', 'person_from_id'], unique=True, sqlite_where=sa.text("type = 'membership_withdrawal' AND state = 'recorded'"), postgresql_where=sa.text("type = 'membership_withdrawal' AND state = 'recorded'"))
 
     with op.batch_alter_table('filings', schema=None) as batch_op:
         batch_op.create_foreign_key(batch_op.f('fk_filings_notice_id_public_notices'), 'public_notices', ['notice_id'], ['id'], use_alter=True)
@@ -1035,8 +1053,16 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_filings_notice_id_public_notices'), type_='foreignkey')
 
     with op.batch_alter_table('transfers', schema=None) as batch_op:
+        batch_op.drop_index('uq_transfers_recorded_withdrawal', sqlite_where=sa.text("type = 'membership_withdrawal' AND state = 'recorded'"), postgresql_where=sa.text("type = 'membership_withdrawal' AND state = 'recorded'"))
+        batch_op.drop_index('uq_transfers_recorded_parcel', sqlite_where=sa.text("parcel_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.drop_index('uq_transfers_recorded_homestead', sqlite_where=sa.text("homestead_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.drop_index('uq_transfers_recorded_counter_parcel', sqlite_where=sa.text("counter_parcel_id IS NOT NULL AND state = 'recorded'"), postgresql_where=sa.text("counter_parcel_id IS NOT NULL AND state = 'recorded'"))
+        batch_op.drop_index('uq_transfers_open_withdrawal', sqlite_where=sa.text("type = 'membership_withdrawal' AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type = 'membership_withdrawal' AND state IN ('draft','consented','returned')"))
+        batch_op.drop_index('uq_transfers_open_share_person', sqlite_where=sa.text("type LIKE 'share%' AND person_from_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type LIKE 'share%' AND person_from_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.drop_index('uq_transfers_open_share_household', sqlite_where=sa.text("type LIKE 'share%' AND household_from_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("type LIKE 'share%' AND household_from_id IS NOT NULL AND state IN ('draft','consented','returned')"))
         batch_op.drop_index('uq_transfers_open_parcel', sqlite_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
         batch_op.drop_index('uq_transfers_open_homestead', sqlite_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("homestead_id IS NOT NULL AND state IN ('draft','consented','returned')"))
+        batch_op.drop_index('uq_transfers_open_counter_parcel', sqlite_where=sa.text("counter_parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"), postgresql_where=sa.text("counter_parcel_id IS NOT NULL AND state IN ('draft','consented','returned')"))
         batch_op.drop_index('uq_transfers_journal', sqlite_where=sa.text('journal_no IS NOT NULL'), postgresql_where=sa.text('journal_no IS NOT NULL'))
         batch_op.drop_index(batch_op.f('ix_transfers_person_to_id'))
         batch_op.drop_index(batch_op.f('ix_transfers_person_from_id'))
@@ -1045,6 +1071,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_transfers_household_to_id'))
         batch_op.drop_index(batch_op.f('ix_transfers_household_from_id'))
         batch_op.drop_index(batch_op.f('ix_transfers_homestead_id'))
+        batch_op.drop_index(batch_op.f('ix_transfers_counter_parcel_id'))
         batch_op.drop_index(batch_op.f('ix_transfers_area_code'))
 
     op.drop_table('transfers')

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -50,6 +51,8 @@ class ShareHolding(TimestampMixin, Base):
         CheckConstraint("event <> 'dynamic_adjustment' OR resolution_id IS NOT NULL",
                         name="adjustment_resolution"),
         CheckConstraint("valid_to IS NULL OR end_ground IS NOT NULL", name="end_ground"),
+        # S-09: only a holding passed on by inheritance (or carried on from one) is without a vote
+        CheckConstraint("voting = true OR event IN ('inheritance','transfer','gift','buy_back')", name="voting"),
         Index("ix_share_holdings_org_current", "organization_id", "valid_to"),
     )
 
@@ -66,6 +69,8 @@ class ShareHolding(TimestampMixin, Base):
     ground: Mapped[str] = mapped_column(Text)  # why it was created (file name, plan, transfer)
     end_ground: Mapped[str | None] = mapped_column(Text)
     resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
+    # S-09: a non-member heir's holding carries no vote (无表决权)
+    voting: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     household: Mapped[Household | None] = relationship()  # noqa: F821

@@ -17,11 +17,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from registry.models.base import Base, Money, TimestampMixin, VersionedMixin
 
 TRANSFER_TYPES = ("share_transfer", "share_gift", "share_buyback", "share_inheritance", "homestead_transfer",
-                  "homestead_withdrawal", "land_exchange", "land_transfer", "land_return")
+                  "homestead_withdrawal", "land_exchange", "land_transfer", "land_return", "membership_withdrawal")
 TRANSFER_STATES = ("draft", "consented", "recorded", "returned", "withdrawn", "rejected")
 OPEN_STATES = ("draft", "consented", "returned")
 
 _OPEN = "state IN ('draft','consented','returned')"
+_RECORDED = "state = 'recorded'"
+
+
+def _unique_where(name: str, *columns_and_where: str) -> Index:
+    """A unique index over the rows matching the last argument (a SQL condition)."""
+    *columns, where = columns_and_where
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -44,7 +51,11 @@ class Transfer(TimestampMixin, VersionedMixin, Base):
         CheckConstraint("type NOT LIKE 'share%' OR (share_type IS NOT NULL AND units > 0)", name="share_object"),
         CheckConstraint("type NOT LIKE 'homestead%' OR homestead_id IS NOT NULL", name="homestead_object"),
         CheckConstraint("type NOT LIKE 'land%' OR parcel_id IS NOT NULL", name="land_object"),
-        CheckConstraint("type NOT IN ('share_buyback','homestead_withdrawal','land_return') OR "
+        CheckConstraint("type <> 'land_exchange' OR (counter_parcel_id IS NOT NULL AND household_to_id IS NOT NULL)",
+                        name="exchange_object"),
+        CheckConstraint("type <> 'land_return' OR notice_on IS NOT NULL", name="return_notice"),  # L-09
+        CheckConstraint("type <> 'membership_withdrawal' OR person_from_id IS NOT NULL", name="withdrawal_person"),
+        CheckConstraint("type NOT IN ('share_buyback','homestead_withdrawal','land_return','membership_withdrawal') OR "
                         "(household_to_id IS NULL AND person_to_id IS NULL)", name="to_organization"),
         # D-08: nothing leaves draft without the signed voluntary application
         CheckConstraint("state IN ('draft','withdrawn','rejected') OR (voluntary_applied = true "
@@ -62,6 +73,24 @@ class Transfer(TimestampMixin, VersionedMixin, Base):
         Index("uq_transfers_open_homestead", "homestead_id", unique=True,
               sqlite_where=text(f"homestead_id IS NOT NULL AND {_OPEN}"),
               postgresql_where=text(f"homestead_id IS NOT NULL AND {_OPEN}")),
+        _unique_where("uq_transfers_open_counter_parcel", "counter_parcel_id",
+                      f"counter_parcel_id IS NOT NULL AND {_OPEN}"),
+        _unique_where("uq_transfers_open_withdrawal", "organization_id", "person_from_id",
+                      f"type = 'membership_withdrawal' AND {_OPEN}"),
+        # no two open share transactions of one holder's units of one type
+        _unique_where("uq_transfers_open_share_household", "organization_id", "share_type", "household_from_id",
+                      f"type LIKE 'share%' AND household_from_id IS NOT NULL AND {_OPEN}"),
+        _unique_where("uq_transfers_open_share_person", "organization_id", "share_type", "person_from_id",
+                      f"type LIKE 'share%' AND person_from_id IS NOT NULL AND {_OPEN}"),
+        # A recorded land or homestead transaction ends the object's row (a new row carries it on): at most
+        # one transaction in effect per row, whatever two concurrent records do.
+        _unique_where("uq_transfers_recorded_parcel", "parcel_id", f"parcel_id IS NOT NULL AND {_RECORDED}"),
+        _unique_where("uq_transfers_recorded_counter_parcel", "counter_parcel_id",
+                      f"counter_parcel_id IS NOT NULL AND {_RECORDED}"),
+        _unique_where("uq_transfers_recorded_homestead", "homestead_id",
+                      f"homestead_id IS NOT NULL AND {_RECORDED}"),
+        _unique_where("uq_transfers_recorded_withdrawal", "organization_id", "person_from_id",
+                      f"type = 'membership_withdrawal' AND {_RECORDED}"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +106,9 @@ class Transfer(TimestampMixin, VersionedMixin, Base):
     units: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
     parcel_id: Mapped[int | None] = mapped_column(ForeignKey("land_parcels.id"), index=True)
     area_mu: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    # 互换 (L-12): the parcel the receiving household gives back
+    counter_parcel_id: Mapped[int | None] = mapped_column(ForeignKey("land_parcels.id"), index=True)
+    notice_on: Mapped[dt.date | None] = mapped_column(Date)  # 交回: the written notice (L-09, 6 months)
     homestead_id: Mapped[int | None] = mapped_column(ForeignKey("homesteads.id"), index=True)
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     price: Mapped[Money]
@@ -86,6 +118,7 @@ class Transfer(TimestampMixin, VersionedMixin, Base):
     voluntary_document: Mapped[str | None] = mapped_column(String(120))
     resolution_id: Mapped[int | None] = mapped_column(ForeignKey("resolutions.id"))
     consent_note: Mapped[str | None] = mapped_column(String(200))  # issuer's consent (L-13)
+    retained_rights_until: Mapped[dt.date | None] = mapped_column(Date)  # Art. 16 withdrawal (M-18)
     voting: Mapped[bool] = mapped_column(Boolean, default=True)  # S-09: a non-member heir does not vote
     basis: Mapped[dict | None] = mapped_column(JSON)
     effective_on: Mapped[dt.date | None] = mapped_column(Date)

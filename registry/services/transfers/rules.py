@@ -10,19 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.models import Homestead, Household, Membership, Parcel
-from registry.models.land import LandContract
+from registry.models import Homestead, Household, Membership
 from registry.models.shares import ShareHolding
 from registry.models.transfers import OPEN_STATES, Transfer
 from registry.services.errors import DomainError
 from registry.services.shares.holders import ACTIVE, holdings_on
 from registry.services.shares.settings import share_settings
+from registry.services.transfers import land, withdrawal
 
 ZERO = Decimal(0)
-TO_ORGANIZATION = ("share_buyback", "homestead_withdrawal", "land_return")
+TO_ORGANIZATION = ("share_buyback", "homestead_withdrawal", "land_return", "membership_withdrawal")
 
 
 def _units(session: Session, org_id: int, day: dt.date, *, household_id=None, person_id=None,
@@ -67,17 +67,15 @@ def facts(session: Session, t: Transfer, day: dt.date) -> dict:
             out["recipient_homesteads"] = session.scalar(select(func.count(Homestead.id)).where(
                 Homestead.household_id == t.household_to_id, Homestead.status == "in_use",
                 Homestead.valid_to.is_(None)))
+    elif t.type.startswith("land"):
+        out.update(land.facts(session, t, day))
     else:
-        parcel = session.get(Parcel, t.parcel_id)
-        contract = session.get(LandContract, parcel.contract_id) if parcel else None
-        out["parcel_holder"] = (contract.household_id if contract and parcel.valid_to is None else None)
-        if t.type not in TO_ORGANIZATION:
-            out["recipient_org"] = _household_org(session, t.household_to_id)
+        out.update(withdrawal.facts(session, t))
     return out
 
 
-def check(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
-    """Raise the first broken rule (rule id on the error)."""
+def check(session: Session, t: Transfer, f: dict, day: dt.date, *, recording: bool = False) -> None:
+    """Raise the first broken rule (rule id on the error); ``recording``: ``day`` is the effective date."""
     if t.price is None or t.price < 0:
         raise DomainError("transfers.price", "价款不能为负数")
     if t.type.startswith("share"):
@@ -92,15 +90,10 @@ def check(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
             if f["recipient_homesteads"]:
                 raise DomainError("transfers.recipient_has_homestead",
                                   "受让户已有使用中的宅基地（一户一宅）", rule="D-01")
+    elif t.type.startswith("land"):
+        land.check(t, f, day, recording=recording)
     else:
-        if f["parcel_holder"] != t.household_from_id:
-            raise DomainError("transfers.not_held", "转出户不承包该地块", rule="L-13")
-        if t.type in ("land_transfer", "land_exchange"):
-            if f["recipient_org"] != t.organization_id:
-                raise DomainError("transfers.recipient_collective",
-                                  "土地承包经营权只能转让或互换给本集体经济组织的其他农户", rule="L-13")
-            if t.type == "land_transfer" and not t.consent_note:
-                raise DomainError("transfers.issuer_consent", "转让须经发包方同意", rule="L-13")
+        withdrawal.check(t, f)
 
 
 def _check_share(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
@@ -110,6 +103,11 @@ def _check_share(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
     if t.type in ("share_transfer", "share_gift") and not f["recipient_member"]:
         raise DomainError("transfers.recipient_not_member",
                           "股份只能转让或赠与本组织成员，或由本组织赎回", rule="S-08")
+    if t.type == "share_inheritance":
+        # S-09: the heir may be a non-member; a non-member heir's holding carries no vote. S-10 caps
+        # quantification, transfer and gift, not inheritance.
+        t.voting = bool(f["recipient_member"])
+        return
     if t.type in TO_ORGANIZATION:
         return
     settings = share_settings(session, t.organization_id, day)
@@ -120,10 +118,15 @@ def _check_share(session: Session, t: Transfer, f: dict, day: dt.date) -> None:
 
 
 def open_over_same_object(session: Session, t: Transfer) -> bool:
-    """Another open transfer over the same parcel / homestead / holder's share type."""
+    """Another open transfer over the same parcel (given or exchanged back) / homestead / membership /
+    holder's share type."""
     stmt = select(Transfer.id).where(Transfer.state.in_(OPEN_STATES), Transfer.id != (t.id or 0))
     if t.parcel_id:
-        stmt = stmt.where(Transfer.parcel_id == t.parcel_id)
+        parcels = [i for i in (t.parcel_id, t.counter_parcel_id) if i is not None]
+        stmt = stmt.where(or_(Transfer.parcel_id.in_(parcels), Transfer.counter_parcel_id.in_(parcels)))
+    elif t.type == "membership_withdrawal":
+        stmt = stmt.where(Transfer.organization_id == t.organization_id, Transfer.type == t.type,
+                          Transfer.person_from_id == t.person_from_id)
     elif t.homestead_id:
         stmt = stmt.where(Transfer.homestead_id == t.homestead_id)
     else:
@@ -133,3 +136,29 @@ def open_over_same_object(session: Session, t: Transfer) -> bool:
                           Transfer.person_from_id.is_(None) if t.person_from_id is None
                           else Transfer.person_from_id == t.person_from_id)
     return session.scalar(stmt.limit(1)) is not None
+
+
+def lock(session: Session, t: Transfer) -> None:
+    """Take the row locks a transaction's checks and effect depend on, always in the same order — the
+    parties' households, then the object's rows (PostgreSQL ``SELECT … FOR UPDATE``; a SQLite file
+    serialises its writers anyway). A concurrent action over the same households or object waits here
+    and then reads the committed result of the first, so the rules, not luck, decide between them."""
+    households = sorted({i for i in (t.household_from_id, t.household_to_id) if i is not None})
+    if households:
+        session.scalars(select(Household.id).where(Household.id.in_(households)).order_by(Household.id)
+                        .with_for_update()).all()
+    if t.type.startswith("share"):
+        holders = [ShareHolding.household_id.in_(households)] if households else []
+        people = [i for i in (t.person_from_id, t.person_to_id) if i is not None]
+        if people:
+            holders.append(ShareHolding.person_id.in_(people))
+        session.scalars(select(ShareHolding).where(
+            ShareHolding.organization_id == t.organization_id, ShareHolding.valid_to.is_(None), or_(*holders))
+            .order_by(ShareHolding.id).with_for_update().execution_options(populate_existing=True)).all()
+    elif t.type.startswith("homestead"):
+        session.scalars(select(Homestead).where(Homestead.id == t.homestead_id).with_for_update()
+                        .execution_options(populate_existing=True)).all()
+    elif t.type.startswith("land"):
+        land.lock(session, t)
+    else:
+        withdrawal.lock(session, t)

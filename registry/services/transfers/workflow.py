@@ -33,7 +33,8 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 FIELDS = ("household_from_id", "person_from_id", "household_to_id", "person_to_id", "share_type", "units",
           "parcel_id", "area_mu", "homestead_id", "area_m2", "price", "agreement_date", "voluntary_applied",
-          "voluntary_applied_on", "voluntary_document", "resolution_id", "consent_note")
+          "voluntary_applied_on", "voluntary_document", "resolution_id", "consent_note", "counter_parcel_id",
+          "notice_on", "retained_rights_until")
 
 
 def draft(session: Session, organization: Organization, *, type: str, actor, day: dt.date, **data) -> Transfer:
@@ -64,9 +65,11 @@ def act(session: Session, t: Transfer, action: str, *, actor, day: dt.date, reas
         _check(session, t, action, day, effective_on)
     if action == "record":
         t.effective_on = effective_on or day
+        # the organisation's row lock numbers the journal entries of concurrent records one after another
+        session.scalar(select(Organization.id).where(Organization.id == t.organization_id).with_for_update())
         t.journal_no = (session.scalar(select(func.max(Transfer.journal_no)).where(
             Transfer.organization_id == t.organization_id)) or 0) + 1
-        effects.apply(session, t, actor=actor)
+        effects.apply(session, t, actor=actor, day=day)
     t.state = new
     if reason:
         t.reason = reason
@@ -85,6 +88,9 @@ def _check(session: Session, t: Transfer, action: str, day: dt.date, effective_o
         raise DomainError("transfers.voluntary", "须有本人签字的自愿申请书（日期、文件名）", rule="D-08")
     if action == "consent" and t.type in ("share_buyback", "homestead_withdrawal") and not t.resolution_id:
         raise DomainError("transfers.resolution", "赎回或有偿退出须关联本组织的决议", rule="D-07")
+    if action == "consent" and t.type == "membership_withdrawal" and not t.resolution_id:
+        raise DomainError("transfers.resolution", "自愿退出须关联本组织同意自愿退出的决议", rule="M-18")
+    rules.lock(session, t)
     if rules.open_over_same_object(session, t):
         raise DomainError("transfers.open_same_object", "同一标的已有未办结的交易", rule="§6.3")
     on = effective_on or day
@@ -92,5 +98,5 @@ def _check(session: Session, t: Transfer, action: str, day: dt.date, effective_o
     if action == "record" and t.basis is not None and f != t.basis:
         changed = ", ".join(f"{k}: {t.basis.get(k)} → {f.get(k)}" for k in sorted(f) if f.get(k) != t.basis.get(k))
         raise DomainError("transfers.stale", f"村级同意后情况已变化，请退回重新审核：{changed}", rule="§6.3")
-    rules.check(session, t, f, on)
+    rules.check(session, t, f, on, recording=action == "record")
     t.basis = f
