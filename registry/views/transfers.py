@@ -174,10 +174,10 @@ def new(code: str):
     if request.method == "GET":
         form.agreement_date.data = form.agreement_date.data or local_today()
         return _new_page(village, org, form)
-    if not form.validate_on_submit() or form.type.data not in TRANSFER_TYPES:
-        return _new_page(village, org, form, status=422)
-    data = _draft_data(org, form)
-    if data is None:
+    valid = form.validate_on_submit()
+    # the object and party checks run on an invalid form too, so every error shows at once
+    data = _draft_data(org, form) if form.type.data in TRANSFER_TYPES else None
+    if not valid or data is None:
         return _new_page(village, org, form, status=422)
     try:
         t = draft(db.session, org, type=form.type.data, actor=current_user, day=local_today(), **data)
