@@ -60,14 +60,18 @@ def _refused(err: DomainError) -> None:
     flash(refusal(err), "error")
 
 
+def _lost_race() -> None:
+    db.session.rollback()
+    flash(_("Another open transaction over the same object was saved at the same time; "
+            "reload the page and check (§6.3)"), "error")
+
+
 def _commit(message: str) -> bool:
     """Commit once; a lost race (the same object, the same journal number) is a message, not a 500."""
     try:
         db.session.commit()
     except IntegrityError:
-        db.session.rollback()
-        flash(_("Another open transaction over the same object was saved at the same time; "
-                "reload the page and check (§6.3)"), "error")
+        _lost_race()
         return False
     except StaleDataError:
         db.session.rollback()
@@ -184,6 +188,9 @@ def new(code: str):
     except DomainError as err:
         _refused(err)
         return _new_page(village, org, form, status=422)
+    except IntegrityError:  # the partial unique index: another open draft over the object won the race
+        _lost_race()
+        return _new_page(village, org, form, status=409)
     transfer_id = t.id
     if not _commit(_("The transaction has been drafted")):
         return _new_page(village, org, form, status=409)
@@ -262,6 +269,10 @@ def act_on(code: str, transfer_id: int, action: str):
         t = _transfer(org, transfer_id)
         return _detail_page(village, org, t, TransferActionForm(formdata=None),
                             status=409 if err.code == "transfers.stale" else 422)
+    except IntegrityError:  # two records at once: the journal number or the open-object index
+        _lost_race()
+        return _detail_page(village, org, _transfer(org, transfer_id), TransferActionForm(formdata=None),
+                            status=409)
     if _commit(_("The transaction is now: %(state)s", state=STATE_LABELS[t.state])):
         return redirect(url_for("transfers.detail", code=code, transfer_id=transfer_id))
     return _detail_page(village, org, _transfer(org, transfer_id), status=409)

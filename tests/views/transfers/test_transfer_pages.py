@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from registry.models import AuditEvent, Transfer
+from registry.models import AuditEvent, Membership, Transfer
 from registry.models.shares import ShareHolding
 from tests.services.homesteads.helpers import village_with_homesteads
 from tests.services.shares.helpers import TODAY, use_settings
@@ -190,7 +190,6 @@ def test_member_and_household_pages_list_the_transactions(db, http):
     for household in (seller, buyer):
         page = clerk.get(f"/villages/{VILLAGE}/households/{household.number}").get_data(as_text=True)
         assert link in page and "股份转让" in page
-    from registry.models import Membership
     member = db.session.scalar(select(Membership).where(Membership.household_id == buyer.id).limit(1))
     page = clerk.get(f"/villages/{VILLAGE}/members/{member.id}").get_data(as_text=True)
     assert link in page
