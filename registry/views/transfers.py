@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from registry.clock import local_today
 from registry.extensions import db
@@ -41,7 +40,7 @@ from registry.services.errors import DomainError
 from registry.services.shares.settings import SHARE_TYPE_LABELS
 from registry.services.transfers.workflow import TRANSITIONS, act, draft
 from registry.views.concurrency import check_version
-from registry.views.member_page import chosen_id, load_village
+from registry.views.member_page import chosen_id, commit, load_village
 
 bp = Blueprint("transfers", __name__)
 
@@ -69,16 +68,10 @@ def _lost_race() -> None:
 def _commit(message: str) -> bool:
     """Commit once; a lost race (the same object, the same journal number) is a message, not a 500."""
     try:
-        db.session.commit()
+        return commit(message)  # a StaleDataError is its message
     except IntegrityError:
         _lost_race()
         return False
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Someone else changed this record at the same time; please reload and try again"), "error")
-        return False
-    flash(message, "success")
-    return True
 
 
 def _is_clerk_of(village) -> bool:

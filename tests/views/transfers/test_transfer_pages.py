@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from registry.models import AuditEvent, Membership, Transfer
+from registry.models import AuditEvent, LandContract, Membership, Transfer
 from registry.models.shares import ShareHolding
-from tests.services.homesteads.helpers import village_with_homesteads
-from tests.services.shares.helpers import TODAY, use_settings
+from registry.services.land.importer import import_land
+from tests.services.homesteads.helpers import RIGHTS, village_with_homesteads
+from tests.services.shares.helpers import TODAY, roster_imported, use_settings
 from tests.views.transfers.helpers import (
     VILLAGE,
     VOLUNTARY,
@@ -193,3 +194,22 @@ def test_member_and_household_pages_list_the_transactions(db, http):
     member = db.session.scalar(select(Membership).where(Membership.household_id == buyer.id).limit(1))
     page = clerk.get(f"/villages/{VILLAGE}/members/{member.id}").get_data(as_text=True)
     assert link in page
+
+
+def test_L13_land_transfer_needs_the_issuers_consent_parcel_area_by_default(db, http):
+    org = roster_imported(db, VILLAGE)
+    assert import_land(db.session, (RIGHTS / f"land_{VILLAGE}.xlsx").read_bytes(), org, actor=None,
+                       today=TODAY).committed
+    db.session.commit()
+    contract = db.session.scalars(select(LandContract).where(LandContract.organization_id == org.id)
+                                  .order_by(LandContract.id)).first()
+    parcel = contract.parcels[0]
+    other = next(h for h in households(db, org) if h.id != contract.household_id)
+    client = http("clerk")
+    data = {"type": "land_transfer", "parcel": str(parcel.id), "household_to": str(other.id), "price": "8000",
+            "agreement_date": TODAY.isoformat(), **VOLUNTARY}
+    refused = new_transfer(client, data)
+    assert refused.status_code == 422 and "[L-13]" in refused.get_data(as_text=True)
+    assert new_transfer(client, {**data, "consent_note": "村委会2026年6月10日同意"}).status_code == 302
+    t = only_transfer(db)
+    assert (t.household_from_id, t.area_mu, t.parcel_id) == (contract.household_id, parcel.contract_area, parcel.id)
