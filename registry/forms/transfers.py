@@ -62,6 +62,9 @@ class TransferActionForm(VersionField, FlaskForm):
     """One workflow action on a transaction page; carries the version the user saw (optimistic locking)."""
 
     resolution = _select(_l("Resolution (buy-back, homestead withdrawal)"))
+    voluntary_applied_on = DateField(_l("Application date"), validators=[Optional()])
+    voluntary_document = StringField(_l("Application document (file name)"),
+                                     validators=[Optional(), Length(max=120, message=_TOO_LONG)])
     effective_on = DateField(_l("Effective date (blank = today)"), validators=[Optional()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=500, message=_TOO_LONG)])
 

@@ -38,6 +38,7 @@ from registry.reports.transfers.labels import (
 from registry.reports.transfers.register import party_transfers, transfer_history
 from registry.services.errors import DomainError
 from registry.services.shares.settings import SHARE_TYPE_LABELS
+from registry.services.transfers.documents import attach
 from registry.services.transfers.workflow import TRANSITIONS, act, draft
 from registry.views.concurrency import check_version
 from registry.views.member_page import chosen_id, commit, load_village
@@ -252,9 +253,11 @@ def act_on(code: str, transfer_id: int, action: str):
     resolution_id = _picked(form.resolution)
     if form.resolution.errors:
         return _detail_page(village, org, t, form, status=422)
-    if action == "consent" and resolution_id:
-        t.resolution_id = resolution_id
     try:
+        if action == "consent":  # the papers may arrive after the draft (D-07, D-08)
+            attach(db.session, t, actor=current_user, resolution_id=resolution_id,
+                   voluntary_applied_on=form.voluntary_applied_on.data,
+                   voluntary_document=form.voluntary_document.data)
         act(db.session, t, action, actor=current_user, day=local_today(), reason=form.reason.data,
             effective_on=form.effective_on.data if action == "record" else None)
     except DomainError as err:

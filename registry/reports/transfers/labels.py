@@ -29,7 +29,7 @@ STATE_LABELS = MappingProxyType({
 #: The audit actions of the workflow (``transfers.<action>``) as the history shows them.
 ACTION_LABELS = MappingProxyType({
     "draft": "起草", "consent": "村级同意/决议", "record": "乡镇登记生效", "return": "乡镇退回",
-    "withdraw": "撤回", "reject": "驳回",
+    "withdraw": "撤回", "reject": "驳回", "attach": "补录申请书/决议",
 })
 
 #: The types whose object goes back to the organisation (no recipient household or person).

@@ -12,7 +12,7 @@ from registry.models import AuditEvent, LandContract, Membership, Transfer
 from registry.models.shares import ShareHolding
 from registry.services.land.importer import import_land
 from tests.services.homesteads.helpers import RIGHTS, village_with_homesteads
-from tests.services.shares.helpers import TODAY, roster_imported, use_settings
+from tests.services.shares.helpers import TODAY, resolution, roster_imported, use_settings
 from tests.views.transfers.helpers import (
     VILLAGE,
     VOLUNTARY,
@@ -84,6 +84,28 @@ def test_D13_D01_homestead_transfer_to_a_household_holding_one_refused_over_http
     assert (t.household_from_id, t.area_m2, t.household_to_id) == (second.household_id, second.plot_area, None)
     refused = act(client, t, "consent")
     assert refused.status_code == 422 and "[D-07]" in refused.get_data(as_text=True)
+    plan = resolution(db, org, subject="homestead_plan")
+    db.session.commit()
+    assert act(client, only_transfer(db), "consent", resolution=str(plan.id)).status_code == 302
+    t = only_transfer(db)
+    assert (t.state, t.resolution_id) == ("consented", plan.id)
+
+
+def test_D08_consent_needs_the_signed_application_which_may_come_after_the_draft(db, http):
+    org = with_shares(db)
+    seller, buyer = households(db, org)[:2]
+    client = http("clerk")
+    papers = {"voluntary_applied": "", "voluntary_applied_on": "", "voluntary_document": ""}
+    assert new_transfer(client, {**share_form(seller, buyer), **papers}).status_code == 302
+    refused = act(client, only_transfer(db), "consent")
+    assert refused.status_code == 422 and "[D-08]" in refused.get_data(as_text=True)
+    done = act(client, only_transfer(db), "consent", voluntary_applied_on=TODAY.isoformat(),
+               voluntary_document="王某自愿转让申请.pdf")
+    assert done.status_code == 302
+    t = only_transfer(db)
+    assert (t.state, t.voluntary_applied, t.voluntary_document) == ("consented", True, "王某自愿转让申请.pdf")
+    page = client.get(f"/villages/{VILLAGE}/transfers/{t.id}").get_data(as_text=True)
+    assert "补录申请书/决议" in page and "voluntary_document: — → 王某自愿转让申请.pdf" in page
 
 
 def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
