@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.forms.concurrency import VersionField
+from registry.forms.numbers import NumberField
 
 _TOO_LONG = _l("At most %(max)d characters")
 _NON_NEGATIVE = _l("Must not be negative")
@@ -24,8 +25,8 @@ def _select(label, **kw) -> SelectField:
     return SelectField(label, default="", validate_choice=False, **kw)
 
 
-def _quantity(label, places: int, maximum: Decimal) -> DecimalField:
-    return DecimalField(label, places=places, validators=[
+def _quantity(label, places: int, maximum: Decimal) -> NumberField:
+    return NumberField(label, places=places, validators=[
         Optional(), NumberRange(min=0, max=maximum, message=_l("Enter a number from 0 to %(max)s"))])
 
 
@@ -45,7 +46,7 @@ class TransferForm(FlaskForm):
     area_mu = _quantity(_l("Area (mu; blank = the parcel's contract area)"), 4, MAX_UNITS)
     homestead = _select(_l("Homestead"))
     area_m2 = _quantity(_l("Area (m²; blank = the plot area)"), 2, MAX_M2)
-    price = DecimalField(_l("Price (yuan)"), places=2, validators=[
+    price = NumberField(_l("Price (yuan)"), places=2, validators=[
         InputRequired(_l("Please enter the price (0 for none)")),
         NumberRange(min=0, max=MAX_MONEY, message=_NON_NEGATIVE)])
     agreement_date = DateField(_l("Agreement date"), validators=[DataRequired(_l("Please enter the date"))])

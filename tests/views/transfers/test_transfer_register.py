@@ -32,7 +32,7 @@ NUM = re.compile(r'<td class="num">([^<]*)</td>')
 @pytest.fixture
 def three(db, app, login_as, clock):
     """Three drafts in 东柳庄村: a share transfer (1 unit, 100.00), a buy-back (2 units, 300.50) and a
-    homestead withdrawal (the plot's m², 20000.00)."""
+    homestead withdrawal (the plot's m², 20000.00 typed in full-width digits)."""
     app.config["WTF_CSRF_ENABLED"] = False
     org = with_shares(db)
     assert import_homesteads(db.session, (RIGHTS / f"homestead_{VILLAGE}.xlsx").read_bytes(), org,
@@ -43,7 +43,7 @@ def three(db, app, login_as, clock):
     clerk = login_as("clerk")
     for data in (share_form(hh[0], hh[1]),
                  share_form(hh[2], None, units="2", price="300.50", type="share_buyback"),
-                 {"type": "homestead_withdrawal", "homestead": str(plot.id), "price": "20000",
+                 {"type": "homestead_withdrawal", "homestead": str(plot.id), "price": "２０，０００．００",  # as typed
                   "agreement_date": TODAY.isoformat(), **VOLUNTARY}):
         assert new_transfer(clerk, data).status_code == 302
     return clerk, plot
