@@ -55,8 +55,13 @@ class TransferForm(FlaskForm):
     voluntary_document = StringField(_l("Application document (file name)"),
                                      validators=[Optional(), Length(max=120, message=_TOO_LONG)])
     resolution = _select(_l("Resolution (buy-back, homestead withdrawal)"))
-    consent_note = StringField(_l("Issuer's consent (land transfer, L-13)"),
+    counter_parcel = _select(_l("Parcel given back in an exchange (L-12)"))
+    consent_note = StringField(_l("Issuer's consent or filing (land exchange and transfer, L-12, L-13)"),
                                validators=[Optional(), Length(max=200, message=_TOO_LONG)])
+    notice_on = DateField(_l("Written notice to the issuer on (land return, 6 months, L-09)"),
+                          validators=[Optional()])
+    retained_rights_until = DateField(_l("Property rights kept until (membership withdrawal, M-18)"),
+                                      validators=[Optional()])
 
 
 class TransferActionForm(VersionField, FlaskForm):

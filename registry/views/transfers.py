@@ -39,7 +39,7 @@ from registry.reports.transfers.register import party_transfers, transfer_histor
 from registry.services.errors import DomainError
 from registry.services.shares.settings import SHARE_TYPE_LABELS
 from registry.services.transfers.documents import attach
-from registry.services.transfers.workflow import TRANSITIONS, act, draft
+from registry.services.transfers.workflow import FIELDS, TRANSITIONS, act, draft
 from registry.views.concurrency import check_version
 from registry.views.member_page import chosen_id, commit, load_village
 
@@ -85,11 +85,11 @@ def _draft_form(org) -> TransferForm:
     form = TransferForm()
     households = [("", "—"), *household_choices(db.session, org.id)]
     members = [("", "—"), *member_choices(db.session, org.id)]
-    form.type.choices = list(TYPE_LABELS.items())
+    form.type.choices = [(code, TYPE_LABELS.get(code, code)) for code in TRANSFER_TYPES]
     form.household_from.choices = form.household_to.choices = households
     form.person_from.choices = form.person_to.choices = members
     form.share_type.choices = [("", "—"), *SHARE_TYPE_LABELS.items()]
-    form.parcel.choices = [("", "—"), *parcel_choices(db.session, org.id)]
+    form.parcel.choices = form.counter_parcel.choices = [("", "—"), *parcel_choices(db.session, org.id)]
     form.homestead.choices = [("", "—"), *homestead_choices(db.session, org.id)]
     form.resolution.choices = [("", "—"), *resolution_choices(db.session, org.id)]
     return form
@@ -104,6 +104,10 @@ def _picked(field, allowed: bool = True) -> int | None:
         field.errors.append(_("Not a choice of this village"))
         return None
     return value
+
+
+def _holder(parcel: Parcel) -> int:
+    return db.session.get(LandContract, parcel.contract_id).household_id
 
 
 def _draft_data(org, form: TransferForm) -> dict | None:
@@ -141,15 +145,26 @@ def _draft_data(org, form: TransferForm) -> dict | None:
         else:
             data["area_m2"] = form.area_m2.data if form.area_m2.data is not None else h.plot_area
             data["household_from_id"] = data["household_from_id"] or h.household_id
-    else:
+    elif kind == "land":
         data["parcel_id"] = _picked(form.parcel)
         parcel = db.session.get(Parcel, data["parcel_id"]) if data["parcel_id"] else None
         if parcel is None:
             form.parcel.errors.append(_("Please choose the parcel"))
         else:
             data["area_mu"] = form.area_mu.data if form.area_mu.data is not None else parcel.contract_area
-            holder = db.session.get(LandContract, parcel.contract_id).household_id
-            data["household_from_id"] = data["household_from_id"] or holder
+            data["household_from_id"] = data["household_from_id"] or _holder(parcel)
+        if type_ == "land_exchange" and "counter_parcel_id" in FIELDS:
+            data["counter_parcel_id"] = counter = _picked(form.counter_parcel)
+            if counter is None:
+                form.counter_parcel.errors.append(_("Please choose the parcel given back"))
+            else:
+                data["household_to_id"] = data["household_to_id"] or _holder(db.session.get(Parcel, counter))
+        if type_ == "land_return" and "notice_on" in FIELDS:
+            data["notice_on"] = form.notice_on.data
+    elif not data["person_from_id"]:  # an Art. 16 withdrawal: the member who withdraws
+        form.person_from.errors.append(_("Please choose the member who withdraws"))
+    if type_ == "membership_withdrawal" and "retained_rights_until" in FIELDS:
+        data["retained_rights_until"] = form.retained_rights_until.data
     if not (data["household_from_id"] or data["person_from_id"]):
         form.household_from.errors.append(_("Please choose the transferring household or person"))
     if not to_org and not (data.get("household_to_id") or data.get("person_to_id")):
@@ -160,8 +175,9 @@ def _draft_data(org, form: TransferForm) -> dict | None:
 
 
 def _new_page(village, org, form, status: int = 200):
+    # the fields this version of the service takes (land exchange, return notice, Art. 16 withdrawal)
     return render_template("transfers/new.html", village=village, org=org, form=form,
-                           to_org=TO_ORGANIZATION), status
+                           to_org=TO_ORGANIZATION, supports=set(FIELDS)), status
 
 
 @bp.route("/villages/<code>/transfers/new", methods=["GET", "POST"])
@@ -215,6 +231,8 @@ def _names(t: Transfer) -> dict:
     return {"household_from": household(t.household_from_id), "household_to": household(t.household_to_id),
             "person_from": person(t.person_from_id), "person_to": person(t.person_to_id),
             "parcel": db.session.get(Parcel, t.parcel_id) if t.parcel_id else None,
+            "counter_parcel": (db.session.get(Parcel, t.counter_parcel_id)
+                               if getattr(t, "counter_parcel_id", None) else None),
             "homestead": db.session.get(Homestead, t.homestead_id) if t.homestead_id else None,
             "resolution": db.session.get(Resolution, t.resolution_id) if t.resolution_id else None}
 
@@ -226,7 +244,8 @@ def _detail_page(village, org, t: Transfer, form=None, status: int = 200):
     return render_template("transfers/detail.html", village=village, org=org, t=t, form=form,
                            actions=_actions(village, t), history=transfer_history(db.session, t.id),
                            type_labels=TYPE_LABELS, state_labels=STATE_LABELS, action_labels=ACTION_LABELS,
-                           share_labels=SHARE_TYPE_LABELS, kind=object_kind(t.type), **_names(t)), status
+                           share_labels=SHARE_TYPE_LABELS, kind=object_kind(t.type), to_org=TO_ORGANIZATION,
+                           **_names(t)), status
 
 
 @bp.get("/villages/<code>/transfers/<int:transfer_id>")

@@ -15,6 +15,7 @@ TYPE_LABELS = MappingProxyType({
     "land_exchange": "土地承包经营权互换",
     "land_transfer": "土地承包经营权转让",
     "land_return": "承包地自愿交回",
+    "membership_withdrawal": "成员自愿退出（有偿）",
 })
 
 STATE_LABELS = MappingProxyType({
@@ -33,9 +34,12 @@ ACTION_LABELS = MappingProxyType({
 })
 
 #: The types whose object goes back to the organisation (no recipient household or person).
-TO_ORGANIZATION = ("share_buyback", "homestead_withdrawal", "land_return")
+TO_ORGANIZATION = ("share_buyback", "homestead_withdrawal", "land_return", "membership_withdrawal")
 
 
 def object_kind(type_code: str) -> str:
-    """"share" | "homestead" | "land" for a type code."""
-    return "share" if type_code.startswith("share") else "homestead" if type_code.startswith("homestead") else "land"
+    """"share" | "homestead" | "land" | "membership" (an Art. 16 withdrawal) for a type code."""
+    for kind in ("share", "homestead", "land"):
+        if type_code.startswith(kind):
+            return kind
+    return "membership"
