@@ -235,3 +235,16 @@ def test_L13_land_transfer_needs_the_issuers_consent_parcel_area_by_default(db, 
     assert new_transfer(client, {**data, "consent_note": "村委会2026年6月10日同意"}).status_code == 302
     t = only_transfer(db)
     assert (t.household_from_id, t.area_mu, t.parcel_id) == (contract.household_id, parcel.contract_area, parcel.id)
+
+
+def test_S09_inheritance_heir_chosen_by_id_number(db, http):
+    org = with_shares(db)
+    seller, heir_household = households(db, org)[:2]
+    heir = db.session.scalar(select(Membership).where(Membership.household_id == heir_household.id).limit(1))
+    client = http("clerk")
+    data = share_form(seller, None, type="share_inheritance", price="0")
+    unknown = new_transfer(client, {**data, "heir_id_number": "370305199001011234"})
+    assert unknown.status_code == 422 and "没有登记此证件号码的人员" in unknown.get_data(as_text=True)
+    assert new_transfer(client, {**data, "heir_id_number": heir.person.id_number.lower()}).status_code == 302
+    t = only_transfer(db)
+    assert (t.type, t.person_to_id, t.household_to_id) == ("share_inheritance", heir.person_id, None)
