@@ -20,6 +20,13 @@ def with_shares(db):
     return org
 
 
+def shares_pair(db):
+    """The village with its share register, and its first two households (a seller and a buyer)."""
+    org = with_shares(db)
+    seller, buyer = households(db, org)[:2]
+    return org, seller, buyer
+
+
 def households(db, org) -> list[Household]:
     return list(db.session.scalars(select(Household).where(Household.organization_id == org.id)
                                    .order_by(Household.number)))

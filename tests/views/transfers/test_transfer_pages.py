@@ -22,6 +22,7 @@ from tests.views.transfers.helpers import (
     new_transfer,
     only_transfer,
     share_form,
+    shares_pair,
     with_shares,
 )
 
@@ -43,8 +44,7 @@ def _held(db, household, share_type="population") -> Decimal:
 
 
 def test_S10_share_transfer_over_the_cap_refused_over_http(db, http, monkeypatch):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     use_settings(monkeypatch, holding_cap_percent=Decimal("0.5"))
     client = http("clerk")
     resp = new_transfer(client, share_form(seller, buyer, units=str(_held(db, seller))))
@@ -54,8 +54,7 @@ def test_S10_share_transfer_over_the_cap_refused_over_http(db, http, monkeypatch
 
 
 def test_S08_more_than_held_refused_and_form_errors_are_422(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     client = http("clerk")
     resp = new_transfer(client, share_form(seller, buyer, units="100000"))
     assert resp.status_code == 422 and "[S-08]" in resp.get_data(as_text=True)
@@ -92,8 +91,7 @@ def test_D13_D01_homestead_transfer_to_a_household_holding_one_refused_over_http
 
 
 def test_D08_consent_needs_the_signed_application_which_may_come_after_the_draft(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     client = http("clerk")
     papers = {"voluntary_applied": "", "voluntary_applied_on": "", "voluntary_document": ""}
     assert new_transfer(client, {**share_form(seller, buyer), **papers}).status_code == 302
@@ -109,8 +107,7 @@ def test_D08_consent_needs_the_signed_application_which_may_come_after_the_draft
 
 
 def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     s0, b0 = _held(db, seller), _held(db, buyer)
     clerk = http("clerk")
     assert clerk.get(f"/villages/{VILLAGE}/transfers/new").status_code == 200
@@ -141,8 +138,7 @@ def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
 
 
 def test_stale_draft_refused_at_the_towns_record_shows_what_changed(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     clerk = http("clerk")
     new_transfer(clerk, share_form(seller, buyer))
     t = only_transfer(db)
@@ -168,8 +164,7 @@ def test_stale_draft_refused_at_the_towns_record_shows_what_changed(db, http):
 
 
 def test_stale_page_is_409_and_withdraw_keeps_the_record(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     clerk = http("clerk")
     new_transfer(clerk, share_form(seller, buyer))
     t = only_transfer(db)
@@ -186,8 +181,7 @@ def test_stale_page_is_409_and_withdraw_keeps_the_record(db, http):
 
 
 def test_scope_other_village_and_town_404_district_reads_without_actions(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     clerk = http("clerk")
     new_transfer(clerk, share_form(seller, buyer))
     t = only_transfer(db)
@@ -204,8 +198,7 @@ def test_scope_other_village_and_town_404_district_reads_without_actions(db, htt
 
 
 def test_member_and_household_pages_list_the_transactions(db, http):
-    org = with_shares(db)
-    seller, buyer = households(db, org)[:2]
+    org, seller, buyer = shares_pair(db)
     clerk = http("clerk")
     new_transfer(clerk, share_form(seller, buyer))
     t = only_transfer(db)
