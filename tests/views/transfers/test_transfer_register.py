@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
 from registry.services.homesteads.importer import import_homesteads
 from tests.services.homesteads.helpers import RIGHTS
@@ -112,3 +113,21 @@ def test_cli_transfers_json_totals_and_period(three, runner):
     text = runner.invoke(args=["transfers", "--area", VILLAGE])
     assert text.exit_code == 0 and "合计 3 笔" in text.output
     assert runner.invoke(args=["transfers", "--area", VILLAGE, "--from", "15/06/2026"]).exit_code == 2
+
+
+def test_register_runs_a_fixed_number_of_statements(three, db):
+    """No N+1: one statement for the rows, one for the totals, whatever the number of rows (issue 5)."""
+    clerk, _plot = three
+    counts = []
+
+    def count(*_args):
+        counts[-1] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for query in ("?type=share_buyback", ""):
+            counts.append(0)
+            assert clerk.get(f"/areas/{VILLAGE}/transfers{query}").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert counts[0] == counts[1] <= 8, counts
