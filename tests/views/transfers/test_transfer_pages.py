@@ -110,7 +110,9 @@ def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
     org, seller, buyer = shares_pair(db)
     s0, b0 = _held(db, seller), _held(db, buyer)
     clerk = http("clerk")
-    assert clerk.get(f"/villages/{VILLAGE}/transfers/new").status_code == 200
+    form = clerk.get(f"/villages/{VILLAGE}/transfers/new")
+    assert form.status_code == 200 and "js/transfers.js" in form.get_data(as_text=True)
+    assert clerk.get("/static/js/transfers.js").status_code == 200  # the object fields by type (CSP: no inline JS)
     resp = new_transfer(clerk, share_form(seller, buyer))
     assert resp.status_code == 302
     t = only_transfer(db)
