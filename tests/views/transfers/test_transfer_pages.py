@@ -112,7 +112,9 @@ def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
     clerk = http("clerk")
     form = clerk.get(f"/villages/{VILLAGE}/transfers/new")
     assert form.status_code == 200 and "js/transfers.js" in form.get_data(as_text=True)
-    assert clerk.get("/static/js/transfers.js").status_code == 200  # the object fields by type (CSP: no inline JS)
+    script = clerk.get("/static/js/transfers.js")  # the object fields by type (CSP: no inline JS)
+    assert script.status_code == 200
+    script.close()
     resp = new_transfer(clerk, share_form(seller, buyer))
     assert resp.status_code == 302
     t = only_transfer(db)
