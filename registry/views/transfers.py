@@ -95,10 +95,10 @@ def _draft_form(org) -> TransferForm:
     return form
 
 
-def _picked(field, allowed: bool = True) -> int | None:
+def _picked(field) -> int | None:
     """The id a select posted, when it is one of its choices; a tampered value is a field error."""
     value = chosen_id(field.data)
-    if value is None or not allowed:
+    if value is None:
         return None
     if str(value) not in {c[0] for c in field.choices}:
         field.errors.append(_("Not a choice of this village"))
