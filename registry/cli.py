@@ -15,6 +15,7 @@ from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
+from registry.cli_transfers import register_transfers_cli
 from registry.excel.text_files import decode_text
 from registry.extensions import db
 from registry.permissions import ROLE_LABELS
@@ -45,6 +46,7 @@ def register_cli(app: Flask) -> None:
     register_ops_cli(app)  # issue 4: backup / restore
     register_charter_cli(app)  # issue 16: charter settings
     register_shares_cli(app)  # issue 16: shares and dividends
+    register_transfers_cli(app)  # issue 11: transaction register
     register_hukou_feed_cli(app)  # issue 12: the police's hukou change feed
 
 

@@ -34,6 +34,8 @@ from registry.views import (
     roster,
     shares,
     statements,
+    transfer_register,
+    transfers,
     users,
 )
 
@@ -56,5 +58,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
     app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify
+    app.register_blueprint(transfers.bp)  # issue 11: rights transactions
+    app.register_blueprint(transfer_register.bp)  # issue 11: transaction register, export, town's pending
     app.register_blueprint(dashboard.bp)  # issue 12: the officers' dashboard and its drill-down lists
     app.register_blueprint(hukou_feed.bp)  # issue 12: the police's hukou change feed and the clerk's hints

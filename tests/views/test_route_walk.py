@@ -127,6 +127,25 @@ class World:
         _db.session.commit()
         return {"code": village_code, "certificate_id": cert.id}
 
+    def transfer(self, village_code: str) -> dict:
+        """URL args of a draft share transfer of household 0001 (issue 11), stored directly."""
+        import datetime as dt
+        from decimal import Decimal
+
+        from registry.models import Household, Transfer
+        from registry.services.areas import organization_for_village
+
+        self.membership(village_code)
+        org = organization_for_village(_db.session, village_code)
+        household = _db.session.scalar(select(Household).where(Household.organization_id == org.id,
+                                                               Household.number == "0001"))
+        t = Transfer(organization_id=org.id, area_code=village_code, type="share_transfer", state="draft",
+                     household_from_id=household.id, share_type="population", units=Decimal(1),
+                     price=Decimal(0), agreement_date=dt.date(2026, 1, 1))
+        _db.session.add(t)
+        _db.session.commit()
+        return {"code": village_code, "transfer_id": t.id}
+
 
 # ---- THE TABLE: one entry per endpoint -------------------------------------------------------------
 ROUTES: dict[str, Route] = {
@@ -315,6 +334,14 @@ ROUTES: dict[str, Route] = {
     "statements.show": Route(roles=frozenset({CLERK, TOWN, DISTRICT}), inside={"code": V1, "statement_id": 999999},
                              outside={"code": V_OUT, "statement_id": 999999}, ok=None),
     "statements.verify": Route(roles=ALL, public=True, ok=None, inside={"code": "UNKNOWNCODE"}),
+    # rights transactions (issue 11): the clerk drafts and consents/withdraws, the town records/returns/rejects
+    "transfers.new": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),
+    "transfers.detail": Route(roles=ALL, inside=lambda w: w.transfer(V1), outside=lambda w: w.transfer(V_OUT)),
+    "transfers.act_on": Route(roles=frozenset({CLERK, TOWN}), inside=lambda w: {**w.transfer(V1), "action": "withdraw"},
+                              outside=lambda w: {**w.transfer(V_OUT), "action": "withdraw"}, ok=None),
+    "transfer_register.register": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "transfer_register.export": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    "transfer_register.pending": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
     # issue 12: the officers' dashboard (own area, or any area in scope) and its drill-down lists
     "dashboard.home": Route(roles=ABOVE_VILLAGE, ok=(302,)),
     "dashboard.show": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),

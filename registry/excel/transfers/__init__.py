@@ -1,0 +1,1 @@
+"""The transaction register workbook (issue 11)."""
