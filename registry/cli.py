@@ -13,6 +13,7 @@ from registry.cli_homesteads import register_homesteads_cli
 from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
+from registry.cli_reports import register_reports_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
 from registry.extensions import db
@@ -45,6 +46,7 @@ def register_cli(app: Flask) -> None:
     register_ops_cli(app)  # issue 4: backup / restore
     register_charter_cli(app)  # issue 16: charter settings
     register_shares_cli(app)  # issue 16: shares and dividends
+    register_reports_cli(app)  # issue 12: statistical reports
 
 
 @click.command("init-db")

@@ -1,0 +1,107 @@
+"""Member statistics by town / village on a date (issue 12 item 3): households, members, by sex
+(GB/T 2261.1) and by age band. A member counts when active on the date
+(``handover.active_on_clause``: confirmed on or before it, not lost on or before it); the household is
+the membership's current household. Every figure is one SQL GROUP BY; its records list filters the
+same SELECT with the same condition (:data:`COLUMNS`), so a figure equals its list's length."""
+from __future__ import annotations
+
+from sqlalchemy import and_, case, distinct, func, select, true
+from sqlalchemy.orm import Session
+
+from registry.codes import ACQUISITION_GROUND, SEX
+from registry.models import Area, Household, Membership, Organization, Person
+from registry.reports.roster.masking import birth_year, mask_id_number
+from registry.reports.statistics.base import (
+    Drill,
+    Figure,
+    Period,
+    Report,
+    Table,
+    cell_key,
+    split_cell,
+    unit_prefix,
+    units_of,
+    years_before,
+)
+from registry.services.membership.handover import active_on_clause
+
+COLUMNS = {"members": "成员数", "male": "男", "female": "女", "age_0_17": "0–17岁", "age_18_34": "18–34岁",
+           "age_35_59": "35–59岁", "age_60": "60岁及以上", "age_unknown": "出生日期不详"}
+HEADINGS = ("区划代码", "名称", "户数", *COLUMNS.values())
+MEMBER_HEADINGS = ("集体经济组织", "户编号", "姓名", "性别", "证件号码", "出生年份", "取得方式")
+
+
+def _conditions(period: Period) -> dict:
+    day = period.end
+    c18, c35, c60 = (years_before(day, n) for n in (18, 35, 60))
+    born = Person.birth_date
+    return {"members": true(), "male": Person.sex == "1", "female": Person.sex == "2",
+            "age_0_17": born > c18, "age_18_34": and_(born <= c18, born > c35),
+            "age_35_59": and_(born <= c35, born > c60), "age_60": born <= c60, "age_unknown": born.is_(None)}
+
+
+def _where(prefix: str, period: Period) -> tuple:
+    return (active_on_clause(period.end), Organization.area_code.startswith(prefix))
+
+
+def _base(stmt):
+    return (stmt.join(Organization, Organization.id == Membership.organization_id)
+            .join(Person, Person.id == Membership.person_id))
+
+
+def member_statistics(session: Session, area: Area, period: Period, **_options) -> Report:
+    units = units_of(session, area)
+    conditions = _conditions(period)
+    sums = [func.count(Membership.id) if key == "members" else func.sum(case((cond, 1), else_=0))
+            for key, cond in conditions.items()]
+    stmt = _base(select(units.key(), func.count(distinct(Membership.household_id)), *sums)
+                 .select_from(Membership)).where(*_where(area.scope_prefix, period)).group_by(units.key())
+    counts = {units.code(key): [int(n or 0) for n in values] for key, *values in session.execute(stmt)}
+    report = Report("members", "成员统计表", area, period)
+    if not counts:
+        report.empty = True
+        return report
+    rows, total = [], [0] * (len(conditions) + 1)
+    for code, name in units.names.items():
+        values = counts.get(code, [0] * len(total))
+        total = [a + b for a, b in zip(total, values)]
+        rows.append([code, name, *_figures(code, values)])
+    rows.append(["", "合计", *_figures(area.code, total)])
+    report.tables.append(Table("按区划", HEADINGS, rows))
+    return report
+
+
+def _figures(unit: str, values: list[int]) -> list[Figure]:
+    keys = ("households", *COLUMNS)
+    return [Figure(v, cell_key(unit, k)) for k, v in zip(keys, values)]
+
+
+def member_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
+    unit, column = split_cell(cell)
+    prefix = unit_prefix(area, unit)
+    if prefix is None:
+        return None
+    where = _where(prefix, period)
+    if column == "households":
+        stmt = (_base(select(Organization.name, Household.number, func.count(Membership.id)).select_from(Membership))
+                .join(Household, Household.id == Membership.household_id).where(*where)
+                .group_by(Household.id, Organization.area_code, Organization.name, Household.number)
+                .order_by(Organization.area_code, Household.number))
+        return Drill("户数", ("集体经济组织", "户编号", "成员数"), stmt, lambda r: tuple(r))
+    condition = _conditions(period).get(column)
+    if condition is None:
+        return None
+    return Drill(COLUMNS[column], MEMBER_HEADINGS, member_rows(where, condition), member_cells)
+
+
+def member_rows(where, condition):
+    """SELECT of the memberships (with person, organisation name, household number) under ``where``."""
+    return (_base(select(Membership, Person, Organization.name, Household.number).select_from(Membership))
+            .outerjoin(Household, Household.id == Membership.household_id)
+            .where(*where, condition).order_by(Organization.area_code, Household.number, Membership.id))
+
+
+def member_cells(row) -> tuple:
+    m, p, org_name, number = row
+    return (org_name, number or "", p.name, SEX.label(p.sex) or p.sex, mask_id_number(p.id_number),
+            birth_year(p.birth_date), ACQUISITION_GROUND.label(m.acquisition_ground) or "")
