@@ -14,6 +14,7 @@ from registry.views import (
     disputes,
     dividends,
     equality_report,
+    reports,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
@@ -54,3 +55,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
     app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify
+    app.register_blueprint(reports.bp)  # issue 12: statistical reports

@@ -315,6 +315,12 @@ ROUTES: dict[str, Route] = {
     "statements.show": Route(roles=frozenset({CLERK, TOWN, DISTRICT}), inside={"code": V1, "statement_id": 999999},
                              outside={"code": V_OUT, "statement_id": 999999}, ok=None),
     "statements.verify": Route(roles=ALL, public=True, ok=None, inside={"code": "UNKNOWNCODE"}),
+    # issue 12 item 3: statistical reports (town, district, administrator; as the summary and export pages)
+    "reports.index": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    **{f"reports.{name}": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "name": "members"},
+                                outside={"code": T_OUT, "name": "members"}) for name in ("show", "download")},
+    "reports.records": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "name": "members", "cell": f"{V1}:members"},
+                             outside={"code": T_OUT, "name": "members", "cell": f"{V_OUT}:members"}),
 }
 # -----------------------------------------------------------------------------------------------------
 
