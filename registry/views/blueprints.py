@@ -14,7 +14,6 @@ from registry.views import (
     disputes,
     dividends,
     equality_report,
-    reports,
     exports,
     filing_officers,  # noqa: F401  (the town/district routes of the filings blueprint)
     filing_review,
@@ -30,6 +29,7 @@ from registry.views import (
     main,
     member_search,
     members,
+    reports,
     roster,
     shares,
     statements,

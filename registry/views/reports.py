@@ -103,5 +103,5 @@ def records(code: str, name: str):
     report_title = f"{area.name}（{area.code}）{spec.title}（{period.text()}）"
     return render_template("reports/records.html", area=area, name=name, spec=spec, drill=drill,
                            rows=[drill.row(r) for r in pagination.items], pagination=pagination,
-                           report_title=report_title,
+                           report_title=report_title, period_args=_period_args(period),
                            page_args={"code": area.code, "name": name, "cell": cell, **_period_args(period)})
