@@ -154,3 +154,21 @@ def plain(value):
 def report_sheets(report: Report) -> list[tuple[str, Sequence[str], list[list]]]:
     """The report's tables as ``(sheet name, headings, rows)`` for ``registry.excel.report_book``."""
     return [(t.caption, t.headings, [[plain(c) for c in row] for row in t.rows]) for t in report.tables]
+
+
+def unit_rows(units: Units, area: Area, counts: dict[str, list], keys: Sequence[str]) -> list[list]:
+    """One row per unit (code, name, a figure per key) and the total row (keyed by the area's own code);
+    ``counts``: ``{unit code: [value per key]}`` (a unit without any is all zeros)."""
+    rows, total = [], [0] * len(keys)
+    for code, name in units.names.items():
+        values = counts.get(code, [0] * len(keys))
+        total = [a + b for a, b in zip(total, values)]
+        rows.append([code, name, *(Figure(v, cell_key(code, k)) for k, v in zip(keys, values))])
+    rows.append(["", "合计", *(Figure(v, cell_key(area.code, k)) for k, v in zip(keys, total))])
+    return rows
+
+
+def locate(area: Area, cell: str) -> tuple[str | None, str]:
+    """``(division-code prefix of the cell's unit or None, column key)`` of a records-list cell key."""
+    unit, column = split_cell(cell)
+    return unit_prefix(area, unit), column

@@ -15,17 +15,7 @@ from sqlalchemy.orm import Session
 
 from registry.codes import ACQUISITION_GROUND, LOSS_GROUND
 from registry.models import Area, Membership, Organization
-from registry.reports.statistics.base import (
-    Drill,
-    Figure,
-    Period,
-    Report,
-    Table,
-    cell_key,
-    split_cell,
-    unit_prefix,
-    units_of,
-)
+from registry.reports.statistics.base import Drill, Period, Report, Table, locate, unit_rows, units_of
 from registry.reports.statistics.members import MEMBER_HEADINGS, member_cells, member_rows
 
 ADDED, REMOVED = "added", "removed"
@@ -68,12 +58,7 @@ def change_report(session: Session, area: Area, period: Period, **_options) -> R
     if not counts:
         report.empty = True
         return report
-    rows, total = [], [0] * len(conditions)
-    for code, name in units.names.items():
-        values = counts.get(code, [0] * len(total))
-        total = [a + b for a, b in zip(total, values)]
-        rows.append([code, name, *(Figure(v, cell_key(code, k)) for k, v in zip(conditions, values))])
-    rows.append(["", "合计", *(Figure(v, cell_key(area.code, k)) for k, v in zip(conditions, total))])
+    rows = unit_rows(units, area, counts, list(conditions))
     report.tables.append(Table("增减汇总", HEADINGS, rows))
     report.tables.append(Table("变动明细", DETAIL_HEADINGS, operations(session, area, period)))
     return report
@@ -104,8 +89,7 @@ def _ground(kind: str, m: Membership) -> str:
 
 def change_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
     period = Period(period.end, _start(period))
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     entry = _conditions(period).get(column)
     if prefix is None or entry is None:
         return None

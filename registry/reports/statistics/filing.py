@@ -10,17 +10,7 @@ from sqlalchemy.orm import Session
 from registry.clock import local_date
 from registry.models import Area, Filing, Organization
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED, TOWN_REVIEW
-from registry.reports.statistics.base import (
-    Drill,
-    Figure,
-    Period,
-    Report,
-    Table,
-    cell_key,
-    split_cell,
-    unit_prefix,
-    units_of,
-)
+from registry.reports.statistics.base import Drill, Period, Report, Table, locate, unit_rows, units_of
 from registry.services.filing.filings import STATE_LABELS
 
 STAGES = {"organisations": "组织数", "district_filed": "区级已备案", "town_filed": "乡镇已备案待区级",
@@ -62,22 +52,17 @@ def filing_progress(session: Session, area: Area, period: Period, **_options) ->
     if not counts:
         report.empty = True
         return report
-    rows, total = [], [0] * len(STAGES)
-    for code, name in units.names.items():
-        values = counts.get(code, [0] * len(STAGES))
-        total = [a + b for a, b in zip(total, values)]
-        rows.append([code, name, *(Figure(v, cell_key(code, k)) for k, v in zip(STAGES, values)),
-                     ages.get(code) if ages.get(code) is not None else ""])
+    rows = unit_rows(units, area, counts, list(STAGES))
     known = [a for a in ages.values() if a is not None]
-    rows.append(["", "合计", *(Figure(v, cell_key(area.code, k)) for k, v in zip(STAGES, total)),
-                 max(known) if known else ""])
+    for row in rows[:-1]:
+        row.append(ages.get(row[0]) if ages.get(row[0]) is not None else "")
+    rows[-1].append(max(known) if known else "")
     report.tables.append(Table("按区划", HEADINGS, rows))
     return report
 
 
 def filing_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     if prefix is None or column not in STAGES:
         return None
     stmt = _from_organisations(select(Organization.area_code, Organization.name, Filing.version_no, Filing.state,

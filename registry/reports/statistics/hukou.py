@@ -23,15 +23,13 @@ from registry.models.shares import ShareHolding
 from registry.reports.roster.masking import mask_id_number
 from registry.reports.statistics.base import (
     Drill,
-    Figure,
     Period,
     Report,
     Table,
-    cell_key,
+    locate,
     money,
     mu,
-    split_cell,
-    unit_prefix,
+    unit_rows,
     units_of,
 )
 from registry.reports.statistics.members import MEMBER_HEADINGS, member_cells, member_rows
@@ -71,12 +69,7 @@ def hukou_report(session: Session, area: Area, period: Period, **_options) -> Re
             .join(Organization, Organization.id == Membership.organization_id)
             .where(*_where(area.scope_prefix, period)).group_by(units.key()))
     counts = {units.code(k): [int(n or 0) for n in values] for k, *values in session.execute(stmt)}
-    rows, total = [], [0, 0]
-    for code, name in units.names.items():
-        values = counts.get(code, [0, 0])
-        total = [a + b for a, b in zip(total, values)]
-        rows.append([code, name, *(Figure(v, cell_key(code, k)) for k, v in zip(CONDITIONS, values))])
-    rows.append(["", "合计", *(Figure(v, cell_key(area.code, k)) for k, v in zip(CONDITIONS, total))])
+    rows = unit_rows(units, area, counts, list(CONDITIONS))
     report.tables.append(Table("按区划", HEADINGS, rows))
     report.tables.append(Table("人员及保留的权益", DETAIL_HEADINGS, _detail(session, area, period)))
     return report
@@ -126,8 +119,7 @@ def _detail(session: Session, area: Area, period: Period) -> list[list]:
 
 
 def hukou_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     entry = CONDITIONS.get(column)
     if prefix is None or entry is None:
         return None

@@ -21,9 +21,8 @@ from registry.reports.statistics.base import (
     Report,
     Table,
     cell_key,
+    locate,
     mu,
-    split_cell,
-    unit_prefix,
     units_of,
 )
 
@@ -107,8 +106,7 @@ def land_circulation(session: Session, area: Area, period: Period, **_options) -
 def land_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
     """Parcels behind the contract area; circulations behind the other rows. An area figure sums the
     listed records' areas (the list's 面积 column); a count figure equals the list's length."""
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     entry = _indicators().get(column)
     if prefix is None or entry is None:
         return None

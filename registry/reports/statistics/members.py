@@ -13,13 +13,11 @@ from registry.models import Area, Household, Membership, Organization, Person
 from registry.reports.roster.masking import birth_year, mask_id_number
 from registry.reports.statistics.base import (
     Drill,
-    Figure,
     Period,
     Report,
     Table,
-    cell_key,
-    split_cell,
-    unit_prefix,
+    locate,
+    unit_rows,
     units_of,
     years_before,
 )
@@ -61,24 +59,13 @@ def member_statistics(session: Session, area: Area, period: Period, **_options) 
     if not counts:
         report.empty = True
         return report
-    rows, total = [], [0] * (len(conditions) + 1)
-    for code, name in units.names.items():
-        values = counts.get(code, [0] * len(total))
-        total = [a + b for a, b in zip(total, values)]
-        rows.append([code, name, *_figures(code, values)])
-    rows.append(["", "合计", *_figures(area.code, total)])
+    rows = unit_rows(units, area, counts, ("households", *COLUMNS))
     report.tables.append(Table("按区划", HEADINGS, rows))
     return report
 
 
-def _figures(unit: str, values: list[int]) -> list[Figure]:
-    keys = ("households", *COLUMNS)
-    return [Figure(v, cell_key(unit, k)) for k, v in zip(keys, values)]
-
-
 def member_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     if prefix is None:
         return None
     where = _where(prefix, period)

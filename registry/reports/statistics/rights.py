@@ -26,10 +26,10 @@ from registry.reports.statistics.base import (
     Report,
     Table,
     cell_key,
+    locate,
     money,
     mu,
     split_cell,
-    unit_prefix,
     units_of,
 )
 from registry.services.dividends.rounds import STATE_LABELS as ROUND_STATES
@@ -77,8 +77,7 @@ def _homestead_figures(code: str, r) -> list:
 
 def homestead_drill(session: Session, area: Area, period: Period, cell: str, *, cap: Decimal = Decimal(132),
                     **_options) -> Drill | None:
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     if prefix is None:
         return None
     in_area = Organization.area_code.startswith(prefix)
@@ -140,8 +139,7 @@ def transfer_report(session: Session, area: Area, period: Period, **_options) ->
 
 
 def transfer_drill(session: Session, area: Area, period: Period, cell: str, **_options) -> Drill | None:
-    unit, column = split_cell(cell)
-    prefix = unit_prefix(area, unit)
+    prefix, column = locate(area, cell)
     if prefix is None:
         return None
     where = _transfer_where(prefix, period)
