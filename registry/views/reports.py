@@ -21,6 +21,7 @@ bp = Blueprint("reports", __name__)
 
 READERS = (TOWN, DISTRICT, ADMIN)
 PER_PAGE = 50
+SCREEN_ROWS = 500  # rows of a table shown on screen (a detail list over a district can be long)
 
 
 class RowPagination(SelectPagination):
@@ -69,7 +70,7 @@ def show(code: str, name: str):
         report = build_report(db.session, name, area, period, cap=area_cap(current_app.config))
     return render_template("reports/report.html", area=area, name=name, spec=spec, report=report, error=error,
                            period_args=_period_args(report.period if report else None),
-                           is_figure=lambda c: isinstance(c, Figure)), (400 if error else 200)
+                           is_figure=lambda c: isinstance(c, Figure), screen_rows=SCREEN_ROWS), (400 if error else 200)
 
 
 @bp.get("/statistics/<code>/<name>.xlsx")

@@ -129,3 +129,14 @@ def test_statistics_nav_entry_for_officers(seeded, login_as):
     assert f'href="/statistics/{T1}"' in page and "统计报表" in page
     assert f'href="/statistics/{T1}/members"' in page
     assert "/statistics/" not in login_as("clerk").get(f"/villages/{V1}/roster").get_data(as_text=True)
+
+
+def test_long_tables_are_cut_on_screen_not_in_the_workbook(seeded, login_as, monkeypatch):
+    import registry.views.reports as views
+
+    monkeypatch.setattr(views, "SCREEN_ROWS", 5)
+    client = login_as("district")
+    text = client.get(f"/statistics/{V1}/hukou").get_data(as_text=True)
+    assert "页面显示前 5 行" in text
+    book = CalamineWorkbook.from_filelike(io.BytesIO(client.get(f"/statistics/{V1}/hukou.xlsx").data))
+    assert len(book.get_sheet_by_name("人员及保留的权益").to_python()) > 5 + 2
