@@ -1,0 +1,84 @@
+"""The statistical reports against the registers they count (issue 12 item 3): member statistics agree
+with the district summary (registry.reports.summary), the hukou-decoupled members with its hukou count
+(H-01: they stay members), filing progress with the filing states (F-02), the land circulation rows add
+up (method and receiver splits of the circulated total) and receivers are typed from name and code."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from registry.models import Area, Circulation
+from registry.reports.statistics import Figure, Period
+from registry.reports.statistics.filing import filing_progress
+from registry.reports.statistics.hukou import hukou_report
+from registry.reports.statistics.land import land_circulation, receiver_type
+from registry.reports.statistics.members import member_statistics
+from registry.reports.summary import district_summary
+from registry.services.land.importer import import_land
+from tests.services.homesteads.helpers import RIGHTS, village_with_roster
+from tests.services.land_helpers import TODAY
+
+V1 = "370305100201"
+NOW = Period(dt.date(2026, 6, 15))
+
+
+def _area(s, code: str) -> Area:
+    return s.scalar(select(Area).where(Area.code == code))
+
+
+def _total(report, table: int = 0) -> dict[str, object]:
+    row = report.tables[table].rows[-1]
+    return {c.cell.split(":")[1]: c.value for c in row if isinstance(c, Figure)}
+
+
+def test_member_statistics_agree_with_the_district_summary(db, demo, clock):
+    village_with_roster(db, V1)
+    village_with_roster(db, "370305102201")
+    summary = district_summary(db.session, "370305").total
+    total = _total(member_statistics(db.session, _area(db.session, "370305000000"), NOW))
+    assert (total["households"], total["members"], total["male"], total["female"]) == (
+        summary.households, summary.members, summary.male, summary.female)
+    bands = ("age_0_17", "age_18_34", "age_35_59", "age_60", "age_unknown")
+    assert sum(total[b] for b in bands) == total["members"]
+
+
+def test_hukou_decoupled_members_agree_with_the_summary_H01(db, demo, clock):
+    village_with_roster(db, V1)
+    report = hukou_report(db.session, _area(db.session, V1), NOW)
+    outside = district_summary(db.session, V1).total.hukou_outside
+    assert outside > 0 and _total(report)["outside"] == outside
+    assert len(report.tables[1].rows) == outside  # one line per member, with the rights kept
+
+
+def test_filing_progress_counts_the_latest_version_of_each_organisation_F02(s, village, clerk):
+    town = _area(s, "370305100000")
+    total = _total(filing_progress(s, town, NOW))
+    assert total["town_filed"] == 1  # 东柳庄村's version 1, recorded by the town, not yet by the district
+    assert total["district_filed"] == total["town_review"] == total["in_village"] == 0
+    assert total["organisations"] == total["none"] + 1
+
+
+def test_land_circulation_rows_add_up_and_receivers_are_typed(db, demo, clock):
+    org = village_with_roster(db, V1)
+    assert import_land(db.session, (RIGHTS / f"land_{V1}.xlsx").read_bytes(), org, actor=None,
+                       today=TODAY).committed
+    db.session.commit()
+    report = land_circulation(db.session, _area(db.session, V1), NOW)
+    rows = {row[0]: row[2].value for row in report.tables[0].rows}
+    assert rows["家庭承包耕地面积"] > rows["家庭承包耕地流转总面积"] > 0
+    assert rows["其中：出租（转包）"] + rows["入股"] + rows["其他形式"] == rows["家庭承包耕地流转总面积"]
+    receivers = [v for k, v in rows.items() if k.startswith("流转入")]
+    assert sum(receivers) == rows["家庭承包耕地流转总面积"]
+    kinds = dict(db.session.execute(select(Circulation.receiver_name, receiver_type())).all())
+    assert kinds["临淄区齐都镇东柳庄康田土地股份专业合作社"] == "cooperative"
+    assert kinds["淄博临牧农业开发有限公司"] == "enterprise"
+    assert kinds["鲁志鹏"] == "farmer"
+    one = db.session.scalars(select(Circulation)).first()
+    for name, code, kind in (("临淄区齐都镇王家家庭农场", "92370305MA3XXXXX1X", "family_farm"),
+                             ("齐都镇某某农机合作社", None, "cooperative"),
+                             ("某某村委会", "54370305MB000000X", "other"),
+                             ("张三", None, "other")):
+        one.receiver_name, one.receiver_id_number = name, code
+        db.session.flush()
+        assert db.session.scalar(select(receiver_type()).where(Circulation.id == one.id)) == kind, name
