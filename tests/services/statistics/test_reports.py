@@ -5,15 +5,24 @@ up (method and receiver splits of the circulated total) and receivers are typed 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from registry.models import Area, Circulation
+from registry.models import Area, Circulation, Household, Resolution
+from registry.models.shares import DividendRound
+from registry.models.transfers import Transfer
 from registry.reports.statistics import Figure, Period
 from registry.reports.statistics.filing import filing_progress
 from registry.reports.statistics.hukou import hukou_report
 from registry.reports.statistics.land import land_circulation, receiver_type
 from registry.reports.statistics.members import member_statistics
+from registry.reports.statistics.rights import (
+    dividend_drill,
+    dividend_report,
+    transfer_drill,
+    transfer_report,
+)
 from registry.reports.summary import district_summary
 from registry.services.land.importer import import_land
 from tests.services.homesteads.helpers import RIGHTS, village_with_roster
@@ -82,3 +91,40 @@ def test_land_circulation_rows_add_up_and_receivers_are_typed(db, demo, clock):
         one.receiver_name, one.receiver_id_number = name, code
         db.session.flush()
         assert db.session.scalar(select(receiver_type()).where(Circulation.id == one.id)) == kind, name
+
+
+def test_transaction_and_dividend_summaries_and_their_lists(db, demo, clock):
+    """Transactions by type and state with their price; dividend rounds per village (cancelled left out)."""
+    org = village_with_roster(db, V1)
+    household = db.session.scalar(select(Household).where(Household.organization_id == org.id))
+    for price, day in ((Decimal("100.50"), dt.date(2026, 3, 1)), (Decimal("200"), dt.date(2026, 4, 1)),
+                       (Decimal("7"), dt.date(2025, 4, 1))):
+        db.session.add(Transfer(organization_id=org.id, area_code=V1, type="share_transfer", state="draft",
+                                household_from_id=household.id, share_type="population", units=Decimal(1),
+                                price=price, agreement_date=day))
+    zero = Decimal(0)
+    plan = Resolution(organization_id=org.id, subject="distribution_plan", notice_date=dt.date(2025, 12, 1),
+                      meeting_date=dt.date(2025, 12, 20), base_members=1, attendees=1, votes_for=1, passed=True)
+    db.session.add(plan)
+    db.session.flush()
+    for state, net in (("paid", Decimal("1000")), ("draft", Decimal("500")), ("cancelled", Decimal("9"))):
+        db.session.add(DividendRound(organization_id=org.id, area_code=V1, title=state, record_date=dt.date(2026, 1, 1),
+                                     net_income=net, reserve_rate=Decimal("0.3"), reserve=net * Decimal("0.3"),
+                                     distributable=net * Decimal("0.7"), total_units=zero, rounding_mode="x",
+                                     algorithm_version="S-12/1", holder_unit="household", source="roster",
+                                     state=state, cancel_reason="x" if state == "cancelled" else None,
+                                     resolution_id=plan.id if state == "paid" else None))
+    db.session.commit()
+    town = _area(db.session, "370305100000")
+    period = Period(dt.date(2026, 6, 15), dt.date(2026, 1, 1))
+    transfers = transfer_report(db.session, town, period)
+    (line, total) = transfers.tables[0].rows
+    assert line[:2] == ["股份转让", "草稿"] and line[2].value == 2 and line[3] == Decimal("300.50")
+    assert len(db.session.execute(transfer_drill(db.session, town, period, line[2].cell).stmt).all()) == 2
+    assert len(db.session.execute(transfer_drill(db.session, town, period, total[2].cell).stmt).all()) == 2
+    dividends = dividend_report(db.session, town, period)
+    village, total = dividends.tables[0].rows
+    assert (village[2].value, village[3].value, village[5]) == (2, 1, Decimal("1500.00"))
+    for figure in dividends.figures():
+        drill = dividend_drill(db.session, town, period, figure.cell)
+        assert len(db.session.execute(drill.stmt).all()) == figure.value

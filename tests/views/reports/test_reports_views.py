@@ -11,6 +11,7 @@ import re
 import pytest
 from python_calamine import CalamineWorkbook
 
+import registry.views.reports as views
 from registry.services.homesteads.importer import import_homesteads
 from registry.services.land.importer import import_land
 from tests.services.homesteads.helpers import RIGHTS, village_with_roster
@@ -132,8 +133,6 @@ def test_statistics_nav_entry_for_officers(seeded, login_as):
 
 
 def test_long_tables_are_cut_on_screen_not_in_the_workbook(seeded, login_as, monkeypatch):
-    import registry.views.reports as views
-
     monkeypatch.setattr(views, "SCREEN_ROWS", 5)
     client = login_as("district")
     text = client.get(f"/statistics/{V1}/hukou").get_data(as_text=True)
