@@ -30,11 +30,11 @@ def register_reports_cli(app: Flask) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出文件 .xlsx")
 def report_cmd(name: str, area_code: str, start: str | None, end: str | None, out: Path) -> None:
     try:
-        report_spec(name)
+        spec = report_spec(name)
         area = area_by_code(db.session, area_code)
         if area is None:
             raise DomainError("area.unknown", f"区划不存在：{area_code}")
-        period = parse_period(start, end, today=local_today())
+        period = parse_period(start, end, today=local_today(), spec=spec)
         result = export_report(db.session, name, area, period, actor=None, cap=area_cap(current_app.config))
     except DomainError as exc:
         db.session.rollback()

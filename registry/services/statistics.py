@@ -40,11 +40,14 @@ def _date(text: str | None, what: str) -> dt.date | None:
         raise DomainError("report.date_invalid", f"{what}「{text}」不是有效日期，请按 YYYY-MM-DD 填写") from None
 
 
-def parse_period(start: str | None, end: str | None, *, today: dt.date) -> Period:
+def parse_period(start: str | None, end: str | None, *, today: dt.date, spec=None) -> Period:
     """``Period(end or today, start)``; refused: a date that is not YYYY-MM-DD, an end after today, a
-    start after the end."""
+    start after the end, and for a report of the register as it is now (``spec.current_only``) any
+    date but today."""
     first, last = _date(start, "开始日期"), _date(end, "截止日期")
     last = last or today
+    if spec is not None and spec.current_only and (last != today or first is not None):
+        raise DomainError("report.current_only", f"「{spec.title}」只统计当前（今天）的登记情况，不能指定日期")
     if last > today:
         raise DomainError("report.date_future", f"截止日期 {last.isoformat()} 晚于今天，报表只统计已发生的情况")
     if first is not None and first > last:

@@ -39,9 +39,9 @@ def _spec(name: str):
     return spec
 
 
-def _period() -> tuple[Period | None, str | None]:
+def _period(spec) -> tuple[Period | None, str | None]:
     try:
-        return parse_period(request.args.get("from"), request.args.get("to"), today=local_today()), None
+        return parse_period(request.args.get("from"), request.args.get("to"), today=local_today(), spec=spec), None
     except DomainError as exc:
         return None, exc.message
 
@@ -64,7 +64,7 @@ def index(code: str):
 @require_role(*READERS)
 def show(code: str, name: str):
     area, spec = load_area(code), _spec(name)
-    period, error = _period()
+    period, error = _period(spec)
     report = None
     if period is not None:
         report = build_report(db.session, name, area, period, cap=area_cap(current_app.config))
@@ -77,8 +77,7 @@ def show(code: str, name: str):
 @require_role(*READERS)
 def download(code: str, name: str):
     area = load_area(code)
-    _spec(name)
-    period, error = _period()
+    period, error = _period(_spec(name))
     if error:
         abort(400, error)
     result = export_report(db.session, name, area, period, actor=current_user, cap=area_cap(current_app.config))
@@ -91,7 +90,7 @@ def download(code: str, name: str):
 def records(code: str, name: str):
     """The records behind one figure (``?cell=UNIT:COLUMN``), 50 per page, ID numbers masked."""
     area, spec = load_area(code), _spec(name)
-    period, error = _period()
+    period, error = _period(spec)
     if error:
         abort(400, error)
     cell = request.args.get("cell", "")

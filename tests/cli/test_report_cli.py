@@ -64,6 +64,7 @@ def test_report_of_an_empty_register_says_not_recorded(runner, roster, tmp_path)
     (["report", "members", "--area", V1, "--to", "2026-02-30"], "截止日期「2026-02-30」不是有效日期"),
     (["report", "changes", "--area", V1, "--from", "2026-05-01", "--to", "2026-04-01"], "晚于截止日期"),
     (["report", "members", "--area", V1, "--to", (dt.date(2026, 6, 16)).isoformat()], "晚于今天"),
+    (["report", "homesteads", "--area", V1, "--to", "2026-01-01"], "只统计当前（今天）的登记情况"),
 ])
 def test_refusals_exit_1_with_a_message(runner, roster, tmp_path, args, message):
     out = tmp_path / "x.xlsx"
