@@ -52,15 +52,14 @@ HOMESTEAD_HEADINGS = ("区划代码", "名称", *(HOMESTEAD_STATUS.label(s) for 
 def homestead_report(session: Session, area: Area, period: Period, *, cap: Decimal = Decimal(132),
                      **_options) -> Report:
     report = Report("homesteads", "宅基地汇总表", area, period)
-    width = units_of(session, area).width
-    rows, total = homestead_summary(session, area.scope_prefix, by=width, cap=cap)
+    units = units_of(session, area)
+    rows, total = homestead_summary(session, area.scope_prefix, by=units.width, cap=cap)
     if total.total == 0:
         report.empty = True
         return report
-    names = units_of(session, area).names
     by_code = {r.code.ljust(12, "0"): r for r in rows}
     table = []
-    for code, name in names.items():
+    for code, name in units.names.items():
         r = by_code.get(code)
         if r is not None:
             table.append([code, name, *_homestead_figures(code, r)])
@@ -71,7 +70,8 @@ def homestead_report(session: Session, area: Area, period: Period, *, cap: Decim
 
 def _homestead_figures(code: str, r) -> list:
     return [*(Figure(r.by_status[s], cell_key(code, s)) for s in HOMESTEAD_STATUSES),
-            Figure(r.total, cell_key(code, "all")), r.plot_area, Figure(r.over_cap, cell_key(code, "over_cap")),
+            Figure(r.total, cell_key(code, "all")), Figure(r.plot_area, cell_key(code, "in_use")),
+            Figure(r.over_cap, cell_key(code, "over_cap")),
             Figure(r.qualified_without_homestead, cell_key(code, "qualified"))]
 
 
@@ -131,9 +131,10 @@ def transfer_report(session: Session, area: Area, period: Period, **_options) ->
             n, amount, units, area_mu, m2 = found[(t, s)]
             count, price = count + n, price + money(amount)
             rows.append([TRANSFER_TYPE_LABELS.get(t, t), TRANSFER_STATE_LABELS.get(s, s),
-                         Figure(n, cell_key(area.code, f"{t}.{s}")), money(amount), mu(units), mu(area_mu),
-                         money(m2)])
-    rows.append(["合计", "", Figure(count, cell_key(area.code, "all")), price, "", "", ""])
+                         *(Figure(v, cell_key(area.code, f"{t}.{s}"))
+                           for v in (n, money(amount), mu(units), mu(area_mu), money(m2)))])
+    rows.append(["合计", "", Figure(count, cell_key(area.code, "all")), Figure(price, cell_key(area.code, "all")),
+                 "", "", ""])
     report.tables.append(Table("按类型和状态", TRANSFER_HEADINGS, rows))
     return report
 
@@ -149,10 +150,17 @@ def transfer_drill(session: Session, area: Area, period: Period, cell: str, **_o
             return None
         where += [Transfer.type == t, Transfer.state == s]
     stmt = (select(Transfer.area_code, Transfer.journal_no, Transfer.type, Transfer.state, Transfer.agreement_date,
-                   Transfer.effective_on, Transfer.price).where(*where).order_by(Transfer.agreement_date, Transfer.id))
-    return Drill("权益交易", ("区划代码", "登记簿编号", "交易类型", "状态", "协议日期", "生效日期", "价款（元）"), stmt,
-                 lambda r: (r[0], r[1] or "", TRANSFER_TYPE_LABELS.get(r[2], r[2]),
-                            TRANSFER_STATE_LABELS.get(r[3], r[3]), r[4], r[5] or "", money(r[6])))
+                   Transfer.effective_on, Transfer.price, Transfer.units, Transfer.area_mu, Transfer.area_m2)
+            .where(*where).order_by(Transfer.agreement_date, Transfer.id))
+
+    def cells(r):
+        code, journal, kind, state, agreed, effective, price, units, area_mu, m2 = r
+        return (code, journal or "", TRANSFER_TYPE_LABELS.get(kind, kind), TRANSFER_STATE_LABELS.get(state, state),
+                agreed, effective or "", money(price), *(mu(v) if v is not None else "" for v in (units, area_mu)),
+                money(m2) if m2 is not None else "")
+
+    return Drill("权益交易", ("区划代码", "登记簿编号", "交易类型", "状态", "协议日期", "生效日期", "价款（元）",
+                          "股份（份）", "土地（亩）", "宅基地（㎡）"), stmt, cells)
 
 
 # --- dividends -----------------------------------------------------------------------------------------
@@ -185,12 +193,13 @@ def dividend_report(session: Session, area: Area, period: Period, **_options) ->
         amounts = [money(net), money(reserve), money(dist)]
         totals = [totals[0] + n, totals[1] + int(paid or 0), *(a + b for a, b in zip(totals[2:], amounts))]
         rows.append([code, name, Figure(n, cell_key(code, "rounds")), Figure(int(paid or 0), cell_key(code, "paid")),
-                     latest, *amounts])
+                     latest, *(Figure(a, cell_key(code, "rounds")) for a in amounts)])
     if not rows:
         report.empty = True
         return report
     rows.append(["", "合计", Figure(totals[0], cell_key(area.code, "rounds")),
-                 Figure(totals[1], cell_key(area.code, "paid")), "", *totals[2:]])
+                 Figure(totals[1], cell_key(area.code, "paid")), "",
+                 *(Figure(a, cell_key(area.code, "rounds")) for a in totals[2:])])
     report.tables.append(Table("按集体经济组织", DIVIDEND_HEADINGS, rows))
     return report
 

@@ -119,12 +119,14 @@ def test_transaction_and_dividend_summaries_and_their_lists(db, demo, clock):
     period = Period(dt.date(2026, 6, 15), dt.date(2026, 1, 1))
     transfers = transfer_report(db.session, town, period)
     (line, total) = transfers.tables[0].rows
-    assert line[:2] == ["股份转让", "草稿"] and line[2].value == 2 and line[3] == Decimal("300.50")
+    assert line[:2] == ["股份转让", "草稿"] and line[2].value == 2 and line[3].value == Decimal("300.50")
     assert len(db.session.execute(transfer_drill(db.session, town, period, line[2].cell).stmt).all()) == 2
     assert len(db.session.execute(transfer_drill(db.session, town, period, total[2].cell).stmt).all()) == 2
     dividends = dividend_report(db.session, town, period)
     village, total = dividends.tables[0].rows
-    assert (village[2].value, village[3].value, village[5]) == (2, 1, Decimal("1500.00"))
+    assert (village[2].value, village[3].value, village[5].value) == (2, 1, Decimal("1500.00"))
     for figure in dividends.figures():
+        if not isinstance(figure.value, int):  # an amount: its list is the same rounds, which show it
+            continue
         drill = dividend_drill(db.session, town, period, figure.cell)
         assert len(db.session.execute(drill.stmt).all()) == figure.value
