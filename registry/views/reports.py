@@ -11,6 +11,7 @@ from registry.clock import local_today
 from registry.extensions import db
 from registry.permissions import ADMIN, DISTRICT, TOWN, require_role
 from registry.reports.statistics import REPORTS, Figure, Period
+from registry.reports.statistics.base import units_of
 from registry.services.errors import DomainError
 from registry.services.homesteads.importer import area_cap
 from registry.services.statistics import build_report, export_report, parse_period
@@ -57,7 +58,8 @@ def _period_args(period: Period | None) -> dict:
 def index(code: str):
     """The reports of an area (the user's own from the menu; a town or village inside it by code)."""
     area = load_area(code)
-    return render_template("reports/index.html", area=area, reports=REPORTS)
+    parts = {} if area.level == "village" else units_of(db.session, area).names
+    return render_template("reports/index.html", area=area, reports=REPORTS, parts=parts)
 
 
 @bp.get("/statistics/<code>/<name>")

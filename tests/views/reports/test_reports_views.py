@@ -132,6 +132,7 @@ def test_statistics_nav_entry_for_officers(seeded, login_as):
     page = login_as("town").get(f"/statistics/{T1}").get_data(as_text=True)
     assert f'href="/statistics/{T1}"' in page and "统计报表" in page
     assert f'href="/statistics/{T1}/members"' in page
+    assert f'href="/statistics/{V1}"' in page  # the town's villages
     assert "/statistics/" not in login_as("clerk").get(f"/villages/{V1}/roster").get_data(as_text=True)
 
 
