@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from registry.models import Area, Organization
@@ -90,7 +90,9 @@ class Units:
     names: dict[str, str]
 
     def key(self):
-        return func.substr(Organization.area_code, 1, self.width)
+        """SQL: the unit's code prefix of the organisation. The numbers are inlined so that every call
+        renders the same text: PostgreSQL matches a SELECT column to its GROUP BY by text."""
+        return func.substr(Organization.area_code, literal_column("1"), literal_column(str(int(self.width))))
 
     def code(self, key: str) -> str:
         return key.ljust(12, "0")
