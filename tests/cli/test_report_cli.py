@@ -30,7 +30,7 @@ def test_report_members_of_a_town(runner, db, roster, tmp_path):
     result = runner.invoke(args=["report", "members", "--area", "370305100", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "齐都镇（370305100000）成员统计表（截至 2026-06-15）" in result.output
-    sheet = _rows(out)["按区划"]
+    sheet = _rows(out)["按村"]
     assert sheet[0][0] == "齐都镇（370305100000）成员统计表（截至 2026-06-15）"
     assert sheet[1][:4] == ["区划代码", "名称", "户数", "成员数"]
     total = sheet[-1]

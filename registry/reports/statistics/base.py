@@ -98,9 +98,10 @@ class Units:
         return key.ljust(12, "0")
 
 
-def units_of(session: Session, area: Area) -> Units:
-    """Villages of a village or town area, towns of the district (each with an organisation below it)."""
-    width = 9 if area.level == "district" else 12
+def units_of(session: Session, area: Area, width: int | None = None) -> Units:
+    """Villages of a village or town area, towns of the district (each with an organisation below it);
+    ``width=12``: the villages whatever the area."""
+    width = width or (9 if area.level == "district" else 12)
     level = "town" if width == 9 else "village"
     names = dict(session.execute(select(Area.code, Area.name).where(
         Area.code.startswith(area.scope_prefix), Area.level == level).order_by(Area.code)).all())
@@ -116,10 +117,9 @@ def unit_prefix(report_area: Area, unit_code: str) -> str | None:
         return report_area.scope_prefix
     if not (unit_code.isdigit() and len(unit_code) == 12 and unit_code.startswith(report_area.scope_prefix)):
         return None
-    width = 9 if report_area.level == "district" else 12
-    if unit_code[width:] != "0" * (12 - width):
-        return None
-    return unit_code[:width]
+    if unit_code.endswith("000"):  # a town of the district (a village code never ends in 000)
+        return unit_code[:9] if report_area.level == "district" else None
+    return unit_code
 
 
 def cell_key(unit: str, column: str) -> str:

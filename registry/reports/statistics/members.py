@@ -48,19 +48,26 @@ def _base(stmt):
 
 
 def member_statistics(session: Session, area: Area, period: Period, **_options) -> Report:
-    units = units_of(session, area)
+    """Per village (and, for the district, per town: the villages' figures added up)."""
+    villages = units_of(session, area, 12)
     conditions = _conditions(period)
     sums = [func.count(Membership.id) if key == "members" else func.sum(case((cond, 1), else_=0))
             for key, cond in conditions.items()]
-    stmt = _base(select(units.key(), func.count(distinct(Membership.household_id)), *sums)
-                 .select_from(Membership)).where(*_where(area.scope_prefix, period)).group_by(units.key())
-    counts = {units.code(key): [int(n or 0) for n in values] for key, *values in session.execute(stmt)}
+    stmt = _base(select(villages.key(), func.count(distinct(Membership.household_id)), *sums)
+                 .select_from(Membership)).where(*_where(area.scope_prefix, period)).group_by(villages.key())
+    counts = {villages.code(key): [int(n or 0) for n in values] for key, *values in session.execute(stmt)}
     report = Report("members", "成员统计表", area, period)
     if not counts:
         report.empty = True
         return report
-    rows = unit_rows(units, area, counts, ("households", *COLUMNS))
-    report.tables.append(Table("按区划", HEADINGS, rows))
+    keys = ("households", *COLUMNS)
+    if area.level == "district":
+        towns: dict[str, list[int]] = {}
+        for code, values in counts.items():
+            town = towns.setdefault(code[:9] + "000", [0] * len(values))
+            towns[code[:9] + "000"] = [a + b for a, b in zip(town, values)]
+        report.tables.append(Table("按镇（街道）", HEADINGS, unit_rows(units_of(session, area), area, towns, keys)))
+    report.tables.append(Table("按村", HEADINGS, unit_rows(villages, area, counts, keys)))
     return report
 
 

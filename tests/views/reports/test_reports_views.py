@@ -68,6 +68,7 @@ def test_member_statistics_on_screen(seeded, login_as):
     assert "东柳庄村" in text and "后杨家村" not in text  # another town's village is not in the town's report
     district = login_as("district").get(f"/statistics/{D}/members").get_data(as_text=True)
     assert "皇城镇" in district and "齐都镇" in district
+    assert "按镇（街道）" in district and "按村" in district and "东柳庄村" in district and "后杨家村" in district
 
 
 def test_hukou_report_lists_members_with_hukou_outside_and_their_rights(seeded, login_as):
