@@ -13,6 +13,7 @@ from registry.cli_hukou_feed import register_hukou_feed_cli
 from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
+from registry.cli_reports import register_reports_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
 from registry.cli_transfers import register_transfers_cli
@@ -48,6 +49,7 @@ def register_cli(app: Flask) -> None:
     register_shares_cli(app)  # issue 16: shares and dividends
     register_transfers_cli(app)  # issue 11: transaction register
     register_hukou_feed_cli(app)  # issue 12: the police's hukou change feed
+    register_reports_cli(app)  # issue 12: statistical reports
 
 
 @click.command("init-db")

@@ -31,6 +31,7 @@ from registry.views import (
     main,
     member_search,
     members,
+    reports,
     roster,
     shares,
     statements,
@@ -62,3 +63,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(transfer_register.bp)  # issue 11: transaction register, export, town's pending
     app.register_blueprint(dashboard.bp)  # issue 12: the officers' dashboard and its drill-down lists
     app.register_blueprint(hukou_feed.bp)  # issue 12: the police's hukou change feed and the clerk's hints
+    app.register_blueprint(reports.bp)  # issue 12: statistical reports

@@ -358,6 +358,12 @@ ROUTES: dict[str, Route] = {
     **{f"hukou_feed.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "hint_id": 999999},
                                    outside={"code": V_OUT, "hint_id": 999999}, ok=None)
        for name in ("review", "confirm")},
+    # issue 12 item 3: statistical reports (town, district, administrator; as the summary and export pages)
+    "reports.index": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    **{f"reports.{name}": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "name": "members"},
+                                outside={"code": T_OUT, "name": "members"}) for name in ("show", "download")},
+    "reports.records": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "name": "members", "cell": f"{V1}:members"},
+                             outside={"code": T_OUT, "name": "members", "cell": f"{V_OUT}:members"}),
 }
 # -----------------------------------------------------------------------------------------------------
 
