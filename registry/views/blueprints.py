@@ -29,6 +29,7 @@ from registry.views import (
     main,
     member_search,
     members,
+    printing,
     roster,
     shares,
     statements,
@@ -54,3 +55,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
     app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify
+    app.register_blueprint(printing.bp)  # issue 12: 公示表, 备案表 and the PDF of every print view
