@@ -1,4 +1,5 @@
-"""Every CSS class a template uses is styled in static/css/ (app.css; print.css for the print layout) (QA: the import and export pages
+"""Every CSS class a template uses is styled in static/css/ (app.css; print.css: the print layout) (QA: the import
+and export pages
 used classes app.css did not define, so errors and warnings looked like any other row)."""
 from __future__ import annotations
 
