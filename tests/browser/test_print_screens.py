@@ -43,6 +43,13 @@ def test_notice_sheet_and_rights_statement_screenshots(desk, clock):
     clerk.shot("notice-sheet-print")
     page.emulate_media(media="screen")
 
+    # 备案表 of the same version (a reform roster: no resolution needed, M-05).
+    page.get_by_role("link", name="名册备案").first.click()
+    page.get_by_role("link", name="成员名册备案表").click()
+    page.wait_for_load_state()
+    assert "成员名册备案表" in page.inner_text("article.print-doc")
+    clerk.shot("record-form")
+
     # A member's rights statement.
     page.get_by_role("link", name="成员名册").first.click()
     page.locator("table a[href*='/members/']").first.click()

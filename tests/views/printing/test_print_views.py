@@ -107,6 +107,14 @@ def test_notice_sheet_of_a_submitted_version_shows_the_frozen_rows(login_as, fil
     assert f"/filings/{filing.id}/record-form" in text(login_as("town").get(f"/filings/{filing.id}"))
 
 
+def test_print_css_sets_a4_and_hides_the_screen_parts(client):
+    resp = client.get("/static/css/print.css")
+    css = resp.get_data(as_text=True)
+    resp.close()
+    assert re.search(r"@page \{\s*size: A4;", css)
+    assert re.search(r"@media print \{[^@]*\.topbar[^}]*display: none", css, re.S)
+
+
 # --- 备案表 ---------------------------------------------------------------------------------------------
 
 def test_A02_A03_record_form_shows_the_resolution_as_decided_on(login_as, filing):
