@@ -31,6 +31,7 @@ from registry.views import (
     main,
     member_search,
     members,
+    printing,
     reports,
     roster,
     shares,
@@ -64,3 +65,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard.bp)  # issue 12: the officers' dashboard and its drill-down lists
     app.register_blueprint(hukou_feed.bp)  # issue 12: the police's hukou change feed and the clerk's hints
     app.register_blueprint(reports.bp)  # issue 12: statistical reports
+    app.register_blueprint(printing.bp)  # issue 12: 公示表, 备案表 and the PDF of every print view

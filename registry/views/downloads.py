@@ -23,10 +23,15 @@ def safe_filename(filename: str, default: str = "download.xlsx") -> str:
 
 
 def xlsx_response(data: bytes, filename: str) -> Response:
+    return attachment_response(data, filename, XLSX)
+
+
+def attachment_response(data: bytes, filename: str, mimetype: str) -> Response:
+    """``data`` as a download named ``filename`` (.xlsx, the print views' PDF)."""
     filename = safe_filename(filename)
     ascii_name = "".join(c if c.isascii() and c not in '"\\' else "_" for c in filename)
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    resp = Response(data, mimetype=XLSX)
+    resp = Response(data, mimetype=mimetype)
     resp.headers["Content-Disposition"] = disposition
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["X-Content-Type-Options"] = "nosniff"

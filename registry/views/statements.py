@@ -10,6 +10,7 @@ from registry.extensions import db, limiter
 from registry.models import RightsStatement
 from registry.permissions import CLERK, DISTRICT, TOWN, require_role
 from registry.services import statements
+from registry.services.shares.settings import SHARE_TYPE_LABELS
 from registry.views.member_page import load_membership, load_village
 
 bp = Blueprint("statements", __name__)
@@ -35,7 +36,7 @@ def show(code: str, statement_id: int):
         abort(404)
     content = statements.statement_content(db.session, statement.membership, statement.issued_on)
     return render_template("statements/print.html", village=village, org=org, statement=statement,
-                           content=content)
+                           content=content, type_labels=SHARE_TYPE_LABELS)
 
 
 @bp.get("/verify/<code>")

@@ -1,4 +1,5 @@
-"""Every CSS class a template uses is styled in static/css/app.css (QA: the import and export pages
+"""Every CSS class a template uses is styled in static/css/ (app.css; print.css: the print layout) (QA: the import
+and export pages
 used classes app.css did not define, so errors and warnings looked like any other row)."""
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def used_classes() -> dict[str, str]:
 
 
 def defined_classes() -> set[str]:
-    css = re.sub(r"/\*.*?\*/", "", (REPO / "static" / "css" / "app.css").read_text(encoding="utf-8"), flags=re.S)
+    """Classes with a rule in any stylesheet of static/css (app.css, and print.css for the A4 print layout)."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "static" / "css").glob("*.css")))
+    css = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     return set(re.findall(r"\.([a-zA-Z][\w-]*)", css))
 
 

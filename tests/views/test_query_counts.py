@@ -32,6 +32,9 @@ PAGES = {
     "member search": ("district", "/search?q=张", 4),
     "member search, clerk": ("clerk", "/search?q=张&status=confirmed", 7),  # + the full-ID view's audit event
     "member search, page 2": ("town", "/search?q=张&page=2", 4),
+    # issue 12 item 4: the print views of a roster version (the frozen rows, the notice, the resolution)
+    "notice sheet (公示表)": ("town", "/filings/{review}/notice-sheet", 12),
+    "filing record form (备案表)": ("town", "/filings/{review}/record-form", 12),
 }
 
 

@@ -364,6 +364,17 @@ ROUTES: dict[str, Route] = {
                                 outside={"code": T_OUT, "name": "members"}) for name in ("show", "download")},
     "reports.records": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "name": "members", "cell": f"{V1}:members"},
                              outside={"code": T_OUT, "name": "members", "cell": f"{V_OUT}:members"}),
+    # issue 12 item 4: the print views of a roster version and the PDF of every print view
+    **{f"printing.{name}": Route(roles=ALL, inside=lambda w: {"filing_id": w.filing(V1)},
+                                 outside=lambda w: {"filing_id": w.filing(V_OUT)})
+       for name in ("notice_sheet", "notice_sheet_pdf", "record_form", "record_form_pdf")},
+    "printing.statement_pdf": Route(roles=frozenset({CLERK, TOWN, DISTRICT}),
+                                    inside={"code": V1, "statement_id": 999999},
+                                    outside={"code": V_OUT, "statement_id": 999999}, ok=None),
+    "printing.certificate_pdf": Route(roles=ALL, inside=lambda w: w.certificate(V1),
+                                      outside=lambda w: w.certificate(V_OUT)),
+    "printing.payment_sheet_pdf": Route(roles=ALL, inside=lambda w: w.dividend_round(V1),
+                                        outside=lambda w: w.dividend_round(V_OUT)),
 }
 # -----------------------------------------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ def _issue(client, login_as, add_member, clock):
 
 def test_issue_prints_a4_statement_and_audits(client, login_as, add_member, clock, db):
     m, code, text = _issue(client, login_as, add_member, clock)
-    assert "@page" in text and "A4" in text
+    # the shared A4 print layout (static/css/print.css holds the @page rule: no inline style under the CSP)
+    assert 'href="/static/css/print.css"' in text and 'class="print-doc"' in text and "<style" not in text
     assert "王秀英" in text and "尚无记录" in text  # land/homestead/shares not recorded: no invented figures
     st = db.session.scalar(select(RightsStatement).where(RightsStatement.code == code))
     assert st.issued_on == dt.date(2026, 6, 1) and len(st.digest) == 64
