@@ -70,3 +70,19 @@ def test_rows_of_a_village_outside_the_area_refuse_the_file_or_are_left_out(db, 
     assert partial.committed and counts(db)[0] == partial.households
     assert db.session.scalar(select(func.count()).select_from(LandContract).where(
         LandContract.contractor_code.startswith(OTHER_TOWN_VILLAGE))) == 0
+
+
+def test_cli_import_land_area_json_and_exit_codes(runner, db, demo, tmp_path):
+    village(db, V1)
+    village(db, V2)
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(combined(V1, V2))
+    dry = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert '"committed": false' in dry.output and counts(db) == (0, 0, 0, 0)
+    ok = runner.invoke(args=["import-land", str(path), "--area", "370305100"])
+    assert ok.exit_code == 0, ok.output
+    assert counts(db)[0] > 100
+    assert runner.invoke(args=["import-land", str(path)]).exit_code == 2  # neither --village nor --area
+    clerk = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--user", "clerk"])
+    assert clerk.exit_code != 0 and "管辖范围" in clerk.output
