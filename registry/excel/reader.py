@@ -257,20 +257,32 @@ class Workbook:
     kind: str
     book: CalamineWorkbook
     filename: str | None = None
+    loaded: dict[int, CalamineSheet | None] = field(default_factory=dict)
 
-    def worksheets(self) -> Iterator[tuple[str, CalamineSheet]]:
-        """``(sheet name, sheet)`` of every visible worksheet, in workbook order (hidden sheets hold
-        drop-down lists in templates; chart sheets hold no cells; unreadable sheets are skipped)."""
-        for index, meta in enumerate(self.book.sheets_metadata):
-            if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
-                continue
+    def _visible(self) -> list[tuple[int, str]]:
+        """``(index, name)`` of the visible worksheets (hidden sheets hold drop-down lists in templates;
+        chart sheets hold no cells)."""
+        return [(index, meta.name) for index, meta in enumerate(self.book.sheets_metadata)
+                if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
+
+    def _sheet(self, index: int) -> CalamineSheet | None:
+        """Sheet ``index``, loaded once (None when unreadable); a multi-sheet register asks several times."""
+        if index not in self.loaded:
             try:
-                sheet = self.book.get_sheet_by_index(index)
+                self.loaded[index] = self.book.get_sheet_by_index(index)
             except PasswordError as exc:
                 raise FileError("file.encrypted") from exc
             except CalamineError:
-                continue
-            yield meta.name, sheet
+                self.loaded[index] = None
+        return self.loaded[index]
+
+    def worksheets(self) -> Iterator[tuple[str, CalamineSheet]]:
+        """``(sheet name, sheet)`` of every visible worksheet, in workbook order (unreadable sheets are
+        skipped)."""
+        for index, name in self._visible():
+            sheet = self._sheet(index)
+            if sheet is not None:
+                yield name, sheet
 
     def find_table(self, columns: ColumnSet, *, names: tuple[str, ...] = (), max_rows: int | None = None,
                    required: bool = True) -> TableSheet | None:
@@ -282,9 +294,12 @@ class Workbook:
         ``file.too_large`` (more than ``max_rows`` data rows).
         """
         wanted = {clean_heading(n) for n in names}
-        sheets = sorted(self.worksheets(), key=lambda item: clean_heading(item[0]) not in wanted)
+        order = sorted(self._visible(), key=lambda item: clean_heading(item[1]) not in wanted)
         partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
-        for name, sheet in sheets:
+        for index, name in order:  # a sheet is loaded only when its turn comes
+            sheet = self._sheet(index)
+            if sheet is None:
+                continue
             found = _header_in(sheet, columns)
             if found is None:
                 continue
