@@ -34,7 +34,7 @@ from registry.excel.reader import FileError
 from registry.models import Area, Household, HouseholdMember, Organization, Person
 from registry.services import audit
 from registry.services.land.apply import apply_land, plan_land
-from registry.services.land.importer import LandImport, _file_error, _issue
+from registry.services.land.importer import LandImport, _file_error, report_rows
 
 __all__ = ["import_land_area"]
 
@@ -118,14 +118,9 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
         checks[code] = validate_land(village_sheets, code, rosters.get(org.id, RosterView({}, {})), today=today)
     rows = [r for check in checks.values() for r in check.all_rows()] + _stray_rows(stray, area, today)
     rows.sort(key=lambda r: (_ORDER[r.sheet], r.row))
-    report.rows_read = len(rows)
     report.villages = len(checks)
-    if not rows:
-        _file_error(report, "file.empty", "文件中没有承包方数据行")
+    if not report_rows(report, rows):
         return report
-    for r in rows:
-        report.errors.extend(_issue(r.sheet, i) for i in r.errors)
-        report.warnings.extend(_issue(r.sheet, i) for i in r.warnings)
     bad = {r.values.get("contractor_code") for r in rows if r.errors}
     accepted = {}
     for code, check in checks.items():
