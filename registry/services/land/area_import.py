@@ -122,18 +122,17 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
     if not report_rows(report, rows):
         return report
     bad = {r.values.get("contractor_code") for r in rows if r.errors}
-    accepted = {}
-    for code, check in checks.items():
-        good = {key: [r for r in items if not r.errors and r.values.get("contractor_code") not in bad]
-                for key, items in check.rows.items()}
-        accepted[code] = good if (partial or not report.errors) else {key: [] for key in good}
+    good = {code: {key: [r for r in items if not r.errors and r.values.get("contractor_code") not in bad]
+                   for key, items in check.rows.items()} for code, check in checks.items()}
     if partial:
         report.skipped_households = sorted(c for c in bad if c)
-    report.rows_to_import = sum(len(v) for good in accepted.values() for v in good.values())
+    if partial or not report.errors:
+        report.rows_to_import = sum(len(v) for rows_of in good.values() for v in rows_of.values())
     report.skipped_rows = report.rows_read - report.rows_to_import
     for code, check in checks.items():
         org = orgs[code]
-        plan = plan_land(session, org, accepted[code], check.household_of)
+        # the counts are those of the rows written, or (when nothing would be) of the rows without errors
+        plan = plan_land(session, org, good[code], check.household_of)
         report.created += plan.created
         report.updated += plan.updated
         report.unchanged += plan.unchanged
