@@ -253,20 +253,17 @@ def _header_in(sheet: CalamineSheet, columns: ColumnSet = ROSTER) -> tuple[int, 
 @dataclass(slots=True)
 class Workbook:
     """An opened, guarded workbook: its detected kind and calamine workbook (see :func:`open_workbook`)."""
-
     kind: str
     book: CalamineWorkbook
     filename: str | None = None
     loaded: dict[int, CalamineSheet | None] = field(default_factory=dict)
 
     def _visible(self) -> list[tuple[int, str]]:
-        """``(index, name)`` of the visible worksheets (hidden sheets hold drop-down lists in templates;
-        chart sheets hold no cells)."""
+        # visible worksheets only: hidden ones hold templates' drop-down lists
         return [(index, meta.name) for index, meta in enumerate(self.book.sheets_metadata)
                 if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
 
-    def _sheet(self, index: int) -> CalamineSheet | None:
-        """Sheet ``index``, loaded once (None when unreadable); a multi-sheet register asks several times."""
+    def _sheet(self, index: int) -> CalamineSheet | None:  # loaded once; None when unreadable
         if index not in self.loaded:
             try:
                 self.loaded[index] = self.book.get_sheet_by_index(index)
@@ -275,14 +272,6 @@ class Workbook:
             except CalamineError:
                 self.loaded[index] = None
         return self.loaded[index]
-
-    def worksheets(self) -> Iterator[tuple[str, CalamineSheet]]:
-        """``(sheet name, sheet)`` of every visible worksheet, in workbook order (unreadable sheets are
-        skipped)."""
-        for index, name in self._visible():
-            sheet = self._sheet(index)
-            if sheet is not None:
-                yield name, sheet
 
     def find_table(self, columns: ColumnSet, *, names: tuple[str, ...] = (), max_rows: int | None = None,
                    required: bool = True) -> TableSheet | None:
@@ -298,9 +287,7 @@ class Workbook:
         partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
         for index, name in order:  # a sheet is loaded only when its turn comes
             sheet = self._sheet(index)
-            if sheet is None:
-                continue
-            found = _header_in(sheet, columns)
+            found = None if sheet is None else _header_in(sheet, columns)
             if found is None:
                 continue
             if all(k in found[2] for k in columns.required_keys):
