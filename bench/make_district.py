@@ -1,7 +1,7 @@
 """Generate the benchmark district (deterministic, seeded) and the 100k-row multi-village roster.
 
     .venv/bin/python bench/make_district.py [--out bench/out] [--seed 5] [--members 300000]
-                                            [--villages 400] [--rows 100000] [--only db|xlsx|areas]
+                                            [--villages 400] [--rows 100000] [--only db|xlsx|areas|land]
 
 Writes, under ``--out``:
 - ``district.db``: 临淄区 with its 12 towns, ~400 villages (12-digit codes), 300k people and members in
@@ -10,7 +10,8 @@ Writes, under ``--out``:
   (东柳庄村 370305100201) with a second version under town review (added / changed / ended members);
 - ``areas.db``: the same areas and organisations only (the "empty-ish" database of the bulk load);
 - ``roster_100k.xlsx``: the first 100k members in the sample layout plus a 村代码 column
-  (XlsxWriter constant-memory).
+  (XlsxWriter constant-memory);
+- ``land_district.xlsx``: the land register of every village (≥ 300,000 parcels; ``bench/make_land.py``).
 
 Rows are written with bulk Core inserts (executemany) in one transaction per table batch; primary keys
 are assigned here, so no RETURNING round trips are needed.
@@ -27,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.district_data import REFORM_DATE, People, areas, village_sizes
+from bench.make_land import write_land_workbook
 from registry.pinyin import name_pinyin
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -346,7 +348,7 @@ def main(argv=None) -> None:
     p.add_argument("--members", type=int, default=300_000)
     p.add_argument("--villages", type=int, default=400)
     p.add_argument("--rows", type=int, default=100_000)
-    p.add_argument("--only", choices=("db", "xlsx", "areas"))
+    p.add_argument("--only", choices=("db", "xlsx", "areas", "land"))
     args = p.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("FLASK_SECRET_KEY", "bench")
@@ -356,6 +358,12 @@ def main(argv=None) -> None:
         n = write_roster_workbook(path, roster_rows(args.seed, args.members, args.villages, args.rows),
                                   title="临淄区农村集体经济组织成员名册（多村）")
         print(f"{path}: {n} rows in {time.perf_counter() - t:.1f} s", flush=True)
+    if args.only in (None, "land"):
+        t = time.perf_counter()
+        path = args.out / "land_district.xlsx"
+        counts = write_land_workbook(path, roster_rows(args.seed, args.members, args.villages, args.members),
+                                     seed=args.seed, title="临淄区农村土地承包经营权台账")
+        print(f"{path}: {counts} in {time.perf_counter() - t:.1f} s", flush=True)
     if args.only in (None, "areas"):
         t = time.perf_counter()
         make_areas_db(args.out / "areas.db", seed=args.seed, villages=args.villages)

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 from bench.measure_app import summarise  # noqa: E402 (after the sys.path line above)
 
 PY = sys.executable
-STAMPED = ["bench/district_data.py", "bench/make_district.py", "bench/review_version.py", "config.py",
+STAMPED = ["bench/district_data.py", "bench/make_district.py", "bench/make_land.py", "bench/review_version.py",
+           "config.py",
            *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "registry" / "models").glob("*.py"))]
 
 
@@ -52,7 +53,7 @@ def machine() -> str:
 def ensure_data(out: Path, regenerate: bool) -> str:
     digest = hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in STAMPED)).hexdigest()
     stamp = out / "stamp.txt"
-    files = [out / "district.db", out / "areas.db", out / "roster_100k.xlsx"]
+    files = [out / "district.db", out / "areas.db", out / "roster_100k.xlsx", out / "land_district.xlsx"]
     if not regenerate and stamp.exists() and stamp.read_text() == digest and all(f.exists() for f in files):
         return "reused"
     t = time.perf_counter()
@@ -89,6 +90,39 @@ def bench_import(out: Path, rounds: int) -> dict:
                 ours.append(child("bench.measure", "import", xlsx, str(db)))
     floor = child("bench.measure", "floor", xlsx, str(fresh_copy(out / "areas.db", out / "floor.db")))
     return {"base": base, "ours": ours, "floor": floor}
+
+
+def bench_land(out: Path, rounds: int) -> dict:
+    """Issue 15: the district's land register (one file, ≥ 300,000 parcels) imported into a copy of the
+    300k district (its roster), against the calamine read of the same file; then the district rights
+    roll-up page on the database the last import wrote."""
+    xlsx = str(out / "land_district.xlsx")
+    base, ours = [], []
+    for k in range(rounds):
+        for which in (("base", "ours") if k % 2 == 0 else ("ours", "base")):
+            if which == "base":
+                base.append(child("bench.measure_land", "calamine", xlsx))
+            else:
+                db = fresh_copy(out / "district.db", out / "land.db")
+                ours.append(child("bench.measure_land", "import", xlsx, str(db)))
+    return {"base": base, "ours": ours, "rollup": child("bench.measure_land", "rollup", str(out / "land.db"))}
+
+
+def land_rows(land) -> list[tuple]:
+    if not land:
+        return []
+    b, bc = med(land["base"], "seconds"), med(land["base"], "cpu")
+    o, oc = med(land["ours"], "seconds"), med(land["ours"], "cpu")
+    first = land["ours"][0]
+    roll = land["rollup"]
+    return [
+        (f"land register: `import-land --area 370305` of {first['rows']:,} rows (≥ 300,000 parcels, "
+         f"{first['villages']} villages) into the 300k district", f"calamine read {b:.2f} s (CPU {bc:.2f} s)",
+         f"{o:.2f} s (CPU {oc:.2f} s)", f"{o / b:.2f}× (CPU {oc / bc:.2f}×)", o / b, ("ratio", 3.0)),
+        ("district rights roll-up page `/district/rights` (median of 5)", "—",
+         f"{roll['seconds'] * 1000:.0f} ms (CPU {roll['cpu'] * 1000:.0f} ms)", None, roll["seconds"] * 1000,
+         ("ms", 1000)),
+    ]
 
 
 def missing(results) -> str | None:
@@ -176,6 +210,7 @@ def table(r: dict) -> list[tuple]:
                  f"{s['p50'] * 1000:.0f} / {s['p95'] * 1000:.0f} ms (CPU p95 {c['p95'] * 1000:.0f} ms)", None,
                  s["p95"] * 1000, ("ms", 300)))
     rows.extend(dividend_rows(r.get("dividends")))
+    rows.extend(land_rows(r.get("land")))  # issue 15
     return rows
 
 
@@ -240,6 +275,7 @@ def main(argv=None) -> None:
     print("export done", flush=True)
     results["web"] = child("bench.measure_app", "web", run_db)
     results["dividends"] = [child("bench.measure_dividends") for _ in range(args.rounds)]  # issue 16
+    results["land"] = bench_land(args.out, args.rounds)  # issue 15
     results["seconds"] = time.perf_counter() - started
     load.append(os.getloadavg()[0])
     results["load_average"] = load

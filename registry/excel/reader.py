@@ -253,24 +253,25 @@ def _header_in(sheet: CalamineSheet, columns: ColumnSet = ROSTER) -> tuple[int, 
 @dataclass(slots=True)
 class Workbook:
     """An opened, guarded workbook: its detected kind and calamine workbook (see :func:`open_workbook`)."""
-
     kind: str
     book: CalamineWorkbook
     filename: str | None = None
+    loaded: dict[int, CalamineSheet | None] = field(default_factory=dict)
 
-    def worksheets(self) -> Iterator[tuple[str, CalamineSheet]]:
-        """``(sheet name, sheet)`` of every visible worksheet, in workbook order (hidden sheets hold
-        drop-down lists in templates; chart sheets hold no cells; unreadable sheets are skipped)."""
-        for index, meta in enumerate(self.book.sheets_metadata):
-            if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
-                continue
+    def _visible(self) -> list[tuple[int, str]]:
+        # visible worksheets only: hidden ones hold templates' drop-down lists
+        return [(index, meta.name) for index, meta in enumerate(self.book.sheets_metadata)
+                if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
+
+    def _sheet(self, index: int) -> CalamineSheet | None:  # loaded once; None when unreadable
+        if index not in self.loaded:
             try:
-                sheet = self.book.get_sheet_by_index(index)
+                self.loaded[index] = self.book.get_sheet_by_index(index)
             except PasswordError as exc:
                 raise FileError("file.encrypted") from exc
             except CalamineError:
-                continue
-            yield meta.name, sheet
+                self.loaded[index] = None
+        return self.loaded[index]
 
     def find_table(self, columns: ColumnSet, *, names: tuple[str, ...] = (), max_rows: int | None = None,
                    required: bool = True) -> TableSheet | None:
@@ -282,10 +283,11 @@ class Workbook:
         ``file.too_large`` (more than ``max_rows`` data rows).
         """
         wanted = {clean_heading(n) for n in names}
-        sheets = sorted(self.worksheets(), key=lambda item: clean_heading(item[0]) not in wanted)
+        order = sorted(self._visible(), key=lambda item: clean_heading(item[1]) not in wanted)
         partial: tuple[str, CalamineSheet, tuple[int, list[Any], dict[str, int]]] | None = None
-        for name, sheet in sheets:
-            found = _header_in(sheet, columns)
+        for index, name in order:  # a sheet is loaded only when its turn comes
+            sheet = self._sheet(index)
+            found = None if sheet is None else _header_in(sheet, columns)
             if found is None:
                 continue
             if all(k in found[2] for k in columns.required_keys):

@@ -59,3 +59,15 @@ class CirculationForm(VersionField, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.method.choices = CIRCULATION_METHOD.choices()
+
+
+class AddCoholderForm(VersionField, FlaskForm):
+    """L-06: list a member of the contracting household as a co-holder."""
+
+    id_number = StringField(_l("ID number"), validators=[DataRequired(_l("Please enter the ID number")),
+                                                         Length(max=24, message=_TOO_LONG)])
+    on_date = DateField(_l("Co-holder from"), validators=[InputRequired(_l("Enter a date as YYYY-MM-DD"))])
+
+
+class EndRecordForm(EndCoholderForm):
+    """End a contract or a parcel with a date and a lawful ground (L-07, L-09, L-13)."""

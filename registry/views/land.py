@@ -16,13 +16,21 @@ from registry.codes import CERTIFICATE_STATUS, CIRCULATION_METHOD, LAND_GRADE, L
 from registry.excel.land.cells import parse_code_list
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
-from registry.forms.land import CertificateForm, CirculationForm, EndCoholderForm, ExtendForm, ParcelForm
+from registry.forms.land import (
+    AddCoholderForm,
+    CertificateForm,
+    CirculationForm,
+    EndCoholderForm,
+    EndRecordForm,
+    ExtendForm,
+    ParcelForm,
+)
 from registry.models import CoHolder, LandContract, Parcel
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.land import household_land, person_rights, rights_overview
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
 from registry.services.errors import DomainError
-from registry.services.land import changes
+from registry.services.land import changes, records
 from registry.services.land.error_workbook import land_error_workbook_bytes
 from registry.services.land.importer import import_land
 from registry.views.concurrency import check_version
@@ -116,7 +124,10 @@ def _household_page(code: str, number: str, *, status: int = 200, forms: dict | 
         extend_form=forms.get("extend") or ExtendForm(), certificate_form=forms.get("certificate") or
         CertificateForm(), end_form=forms.get("end") or EndCoholderForm(),
         circulation_form=forms.get("circulation") or CirculationForm(),
-        parcel_form=forms.get("parcel") or ParcelForm()), status
+        parcel_form=forms.get("parcel") or ParcelForm(),
+        coholder_form=forms.get("add_coholder") or AddCoholderForm(),
+        end_contract_form=forms.get("end_contract") or EndRecordForm(),
+        end_parcel_form=forms.get("end_parcel") or EndRecordForm()), status
 
 
 @bp.get("/villages/<code>/households/<number>/land")
@@ -263,3 +274,44 @@ def change_parcel(code: str, parcel_id: int):
         db.session, parcel, actor=current_user, name=(form.name.data or "").strip() or None,
         contract_area=form.contract_area.data, measured_area=form.measured_area.data),
         lambda: _("Parcel updated"))
+
+
+@bp.post("/villages/<code>/land/<contractor_code>/coholders")
+@require_role(CLERK)
+def add_coholder(code: str, contractor_code: str):
+    """L-06: a member of the contracting household becomes a co-holder from a date."""
+    village, org = load_village(code)
+    contract = _contract(org, contractor_code)
+    form = AddCoholderForm()
+    return _change(code, "add_coholder", form, contract, contract,
+                   lambda: records.add_coholder(db.session, contract, id_number=form.id_number.data,
+                                                on_date=form.on_date.data, actor=current_user),
+                   lambda: _("The co-holder was added"))
+
+
+@bp.post("/villages/<code>/land/<contractor_code>/end")
+@require_role(CLERK)
+def end_contract(code: str, contractor_code: str):
+    """End a contract (and its parcels, co-holders, circulations) with a date and a lawful ground (L-07)."""
+    village, org = load_village(code)
+    contract = _contract(org, contractor_code)
+    form = EndRecordForm()
+    return _change(code, "end_contract", form, contract, contract,
+                   lambda: records.end_contract(db.session, contract, ground=form.ground.data,
+                                                on_date=form.on_date.data, actor=current_user),
+                   lambda: _("The contract was ended"))
+
+
+@bp.post("/villages/<code>/land/parcels/<int:parcel_id>/end")
+@require_role(CLERK)
+def end_parcel(code: str, parcel_id: int):
+    """End one parcel with a date and a lawful ground (L-07); never while it is circulated."""
+    village, org = load_village(code)
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel is None or parcel.contract.organization_id != org.id or parcel.valid_to is not None:
+        abort(404)
+    form = EndRecordForm()
+    return _change(code, "end_parcel", form, parcel, parcel.contract,
+                   lambda: records.end_parcel(db.session, parcel, ground=form.ground.data,
+                                              on_date=form.on_date.data, actor=current_user),
+                   lambda: _("The parcel was ended"))

@@ -258,11 +258,13 @@ ROUTES: dict[str, Route] = {
     # the village is checked before the contract, so any contractor code shows the area rule
     **{f"land.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "contractor_code": V1 + "010001"},
                              outside={"code": V_OUT, "contractor_code": V_OUT + "010001"})
-       for name in ("extend", "certificate", "add_circulation")},
+       for name in ("extend", "certificate", "add_circulation", "add_coholder", "end_contract")},
     "land.change_parcel": Route(roles=frozenset({CLERK}), inside={"code": V1, "parcel_id": 999999},
                                 outside={"code": V_OUT, "parcel_id": 999999}),
     "land.end_coholder": Route(roles=frozenset({CLERK}), inside={"code": V1, "coholder_id": 999999},
                                outside={"code": V_OUT, "coholder_id": 999999}),
+    "land.end_parcel": Route(roles=frozenset({CLERK}), inside={"code": V1, "parcel_id": 999999},
+                             outside={"code": V_OUT, "parcel_id": 999999}),
     # exports
     "exports.index": Route(roles=ABOVE_VILLAGE),
     # W-07 (issue 14): every role, any level of area inside its scope

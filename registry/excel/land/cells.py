@@ -42,6 +42,7 @@ MESSAGES: Mapping[str, str] = {
     "coholder.left_household": ("共有人 {value} 已不在该户的名册中：仍为承包经营权共有人，"
                                 "不因婚嫁或户籍迁移而丧失（L-10）"),
     "value.missing": "{column}为空",
+    "village.unknown": "{column}“{value}”：{expected}",  # town / district import
 }
 
 

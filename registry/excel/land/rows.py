@@ -55,6 +55,10 @@ TABLES: dict[str, dict[str, CodeTable]] = {
     "circulations": {"method": CIRCULATION_METHOD},
 }
 _NUMBERS = frozenset({"contract_area", "measured_area", "area", "price", "member_count"})
+#: Keys whose cells (nearly) never repeat: not memoised.
+_UNIQUE = frozenset({"contractor_code", "code", "household_no", "name", "id_number", "contract_no",
+                     "certificate_no", "parcel_codes", "receiver_id"})
+_MEMO_SIZE = 4096
 
 
 @dataclass(slots=True)
@@ -121,22 +125,44 @@ class RowChecker:
         self.village, self.today = village_code, today
         self.free = FREE[key]
         self.rules: dict[str, Callable[[LandRow, Any], Any]] = {}
+        self._memos: dict[str, dict] | None = None
 
     def __call__(self, number: int, raw: Mapping[str, Any]) -> LandRow:
         result = LandRow(self.sheet, number, {})
+        values, normalised, memos = result.values, result.normalised, self.memos
         for key, rule in self.rules.items():
             cell = raw.get(key)
+            memo = memos.get(key)
+            if memo is not None:
+                hit = memo.get((cell.__class__, cell))
+                if hit is not None:  # the same cell seen before, with no issue: the same value and note
+                    values[key] = hit[0]
+                    if hit[1] is not None:
+                        normalised[hit[1][0]] = hit[1][1]
+                    continue
+                issues = len(result.errors) + len(result.warnings)
             value = rule(result, cell)
-            result.values[key] = value
-            if value is not None and key not in self.free and not result.errors:
-                self._note(result, key, cell, value)
+            values[key] = value
+            note = self._note(key, cell, value) if value is not None and key not in self.free else None
+            if note is not None:
+                normalised[note[0]] = note[1]
+            if memo is not None and len(memo) < _MEMO_SIZE and len(result.errors) + len(result.warnings) == issues:
+                memo[(cell.__class__, cell)] = (value, note)
         if result.errors:
-            result.normalised.clear()
+            result.normalised.clear()  # only accepted rows list their cleaned values
         return result
 
-    def _note(self, result: LandRow, key: str, cell: Any, value: Any) -> None:
-        """List a value that needed cleaning: text that is not its display, a number cell in a code column
-        (户编号 87 -> 0087), a date cell with a time."""
+    @property
+    def memos(self) -> dict[str, dict]:
+        """Per vocabulary, date, area and free-text key: cell -> (value, note) of the cells that raised no
+        issue (the same few values repeat over a village's rows; codes, names and IDs never do)."""
+        if self._memos is None:
+            self._memos = {key: {} for key in self.rules if key not in _UNIQUE}
+        return self._memos
+
+    def _note(self, key: str, cell: Any, value: Any) -> tuple[str, str] | None:
+        """A value that needed cleaning as ``(heading, shown)``: text that is not its display, a number
+        cell in a code column (户编号 87 -> 0087), a date cell with a time; else None."""
         shown = display(self.key, key, value)
         if isinstance(cell, str):
             changed = cell != shown
@@ -144,8 +170,7 @@ class RowChecker:
             changed = cell.time() != datetime.min.time()
         else:
             changed = isinstance(cell, (int, float)) and key not in _NUMBERS and parse_text(cell) != shown
-        if changed:
-            result.normalised[self.columns.heading(key)] = shown
+        return (self.columns.heading(key), shown) if changed else None
 
     # --- rules ----------------------------------------------------------------------------------------
     def code(self, key: str, width: int, *, prefix: bool = True):

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.excel.land.rows import LandRow
@@ -26,7 +26,9 @@ from registry.models import (
     Parcel,
     Person,
 )
+from registry.models.base import utcnow
 from registry.services import people
+from registry.services.bulk import insert_rows
 from registry.services.land.rules import is_registrable
 
 CONTRACT_FIELDS = ("household_id", "representative_id", "method", "contract_no", "term_start", "term_end",
@@ -181,15 +183,73 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
 
 
 def apply_land(session: Session, organization: Organization, plan: LandPlan, *, today: dt.date) -> None:
-    """Write the plan (created and updated steps) in the caller's transaction; flushes, never commits."""
+    """Write the plan (created and updated steps) in the caller's transaction; flushes, never commits.
+
+    The bulk path of the roster import (``registry.services.bulk``): changed records are updated through
+    the ORM (few: version bump, old → new in the plan), new ones go in with one executemany per table and
+    their ids are read back by natural key (CBFBM, DKBM) or, for circulations, in insertion order."""
     changing = [s for s in plan.steps if s.kind != "unchanged"]
+    if not changing:
+        return
     _ensure_persons(session, plan, [s.row for s in changing if s.sheet in ("contractors", "coholders")], today)
+    steps = {key: [s for s in changing if s.sheet == key] for key in SHEET_KEYS}
+    for s in steps["contractors"]:
+        s.fields["representative_id"] = plan.person_ids[s.row.values["id_number"]]
+    relinked = []
     with session.no_autoflush:
-        for s in changing:
-            if s.sheet == "contractors":
-                s.fields["representative_id"] = plan.person_ids[s.row.values["id_number"]]
-            _HANDLERS[s.sheet](session, organization, plan, s, today)
+        for key in SHEET_KEYS:
+            for s in steps[key]:
+                if s.record is not None:
+                    _set(s.record, s.fields)
+                    if key == "circulations" and s.old["parcel_codes"] != s.fields["parcel_codes"]:
+                        for link in list(s.record.parcel_links):  # the parcel list was corrected
+                            session.delete(link)
+                        relinked.append(s)
     session.flush()
+    now = utcnow()
+    stamp = {"created_at": now, "updated_at": now, "version": 1}
+    org_id = organization.id
+    new = [s for s in steps["contractors"] if s.record is None]
+    insert_rows(session, LandContract, [
+        {"organization_id": org_id, "contractor_code": s.key, "issuer_code": s.key[:14], "certificate_status": "issued",
+         "valid_from": today, **s.fields, **stamp} for s in new])
+    contract_ids = {code: c.id for code, c in plan.contracts.items()}
+    if new:
+        contract_ids.update(session.execute(select(LandContract.contractor_code, LandContract.id).where(
+            LandContract.organization_id == org_id, LandContract.valid_to.is_(None))).all())
+    new = [s for s in steps["parcels"] if s.record is None]
+    insert_rows(session, Parcel, [
+        {"contract_id": contract_ids[s.row.values["contractor_code"]], "code": s.key, "valid_from": today,
+         **s.fields, **stamp} for s in new])
+    parcel_ids = {code: p.id for code, p in plan.parcels.items()}
+    if new:
+        parcel_ids.update(session.execute(
+            select(Parcel.code, Parcel.id).join(LandContract, LandContract.id == Parcel.contract_id)
+            .where(LandContract.organization_id == org_id, Parcel.valid_to.is_(None))).all())
+    insert_rows(session, CoHolder, [
+        {"contract_id": contract_ids[s.row.values["contractor_code"]],
+         "person_id": plan.person_ids[s.row.values["id_number"]], "valid_from": today, **s.fields, **stamp}
+        for s in steps["coholders"] if s.record is None])
+    new = [s for s in steps["circulations"] if s.record is None]
+    links = [{"circulation_id": s.record.id, "parcel_id": parcel_ids[code]}
+             for s in relinked for code in s.fields["parcel_codes"]]
+    if new:
+        before = session.scalar(select(func.max(Circulation.id))) or 0
+        mine = {contract_ids[s.row.values["contractor_code"]] for s in new}
+        insert_rows(session, Circulation, [
+            {"contract_id": contract_ids[s.row.values["contractor_code"]],
+             **{k: v for k, v in s.fields.items() if k != "parcel_codes"}, **stamp} for s in new])
+        ids = [i for i, contract_id in session.execute(
+            select(Circulation.id, Circulation.contract_id).where(Circulation.id > before).order_by(Circulation.id))
+            if contract_id in mine]  # in insertion order (other villages' rows, if any, are left out)
+        links.extend({"circulation_id": i, "parcel_id": parcel_ids[code]}
+                     for i, s in zip(ids, new, strict=True) for code in s.fields["parcel_codes"])
+    insert_rows(session, CirculationParcel, links)
+    if any(steps[key] for key in ("parcels", "coholders", "circulations")):
+        session.expire_all()  # relationship lists loaded before the bulk inserts are stale
+
+
+SHEET_KEYS = ("contractors", "parcels", "coholders", "circulations")
 
 
 def _ensure_persons(session: Session, plan: LandPlan, rows: list[LandRow], today: dt.date) -> None:
@@ -211,58 +271,6 @@ def _set(record, fields: dict) -> None:
         if name != "parcel_codes":
             setattr(record, name, value)
 
-
-def _contract(session, organization, plan: LandPlan, s: Step, today) -> None:
-    code = s.row.values["contractor_code"]
-    if s.record is None:
-        s.record = LandContract(organization_id=organization.id, contractor_code=code, issuer_code=code[:14],
-                                certificate_status="issued", valid_from=today, **s.fields)
-        session.add(s.record)
-        plan.contracts[code] = s.record
-    else:
-        _set(s.record, s.fields)
-
-
-def _parcel(session, organization, plan: LandPlan, s: Step, today) -> None:
-    if s.record is None:
-        contract = plan.contracts[s.row.values["contractor_code"]]
-        s.record = Parcel(contract=contract, code=s.row.values["code"], valid_from=today, **s.fields)
-        session.add(s.record)
-        plan.parcels[s.record.code] = s.record
-    else:
-        _set(s.record, s.fields)
-
-
-def _coholder(session, organization, plan: LandPlan, s: Step, today) -> None:
-    if s.record is None:
-        contract = plan.contracts[s.row.values["contractor_code"]]
-        s.record = CoHolder(contract=contract, person_id=plan.person_ids[s.row.values["id_number"]],
-                            valid_from=today, **s.fields)
-        session.add(s.record)
-    else:
-        _set(s.record, s.fields)
-
-
-def _circulation(session, organization, plan: LandPlan, s: Step, today) -> None:
-    codes = s.fields["parcel_codes"]
-    if s.record is None:
-        contract = plan.contracts[s.row.values["contractor_code"]]
-        values = {k: v for k, v in s.fields.items() if k != "parcel_codes"}
-        s.record = Circulation(contract=contract, **values)
-        session.add(s.record)
-    else:
-        _set(s.record, s.fields)
-        if s.old["parcel_codes"] == codes:
-            return
-        for link in list(s.record.parcel_links):  # the parcel list of this contract was corrected
-            session.delete(link)
-        session.flush()
-    for code in codes:
-        session.add(CirculationParcel(circulation=s.record, parcel=plan.parcels[code]))
-
-
-_HANDLERS = {"contractors": _contract, "parcels": _parcel, "coholders": _coholder,
-             "circulations": _circulation}
 
 
 def roster_members(session: Session, organization: Organization) -> tuple[dict, dict]:

@@ -49,15 +49,22 @@ def check_file(session: Session, data: bytes, organization: Organization, report
     except FileError as exc:
         _file_error(report, exc.code, exc.message)
         return None
-    rows = check.all_rows()
+    if not report_rows(report, check.all_rows()):
+        return None
+    return check, sheets
+
+
+def report_rows(report: ImportReport, rows) -> bool:
+    """Count the rows read and list every row's errors and warnings (with their sheet) in ``report``;
+    False after the file error ``file.empty`` when there is no row."""
     report.rows_read = len(rows)
     if not rows:
         _file_error(report, "file.empty", "文件中没有承包方数据行")
-        return None
+        return False
     for r in rows:
         report.errors.extend(_issue(r.sheet, i) for i in r.errors)
         report.warnings.extend(_issue(r.sheet, i) for i in r.warnings)
-    return check, sheets
+    return True
 
 
 def import_land(session: Session, data: bytes, organization: Organization, *, actor,

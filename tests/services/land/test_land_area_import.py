@@ -1,0 +1,88 @@
+"""Town or district land register import (issue 15): one workbook for several villages, every row going
+to the village its CBFBM / DKBM names, the same checks, plan and bulk apply as a village import, all or
+nothing; a village outside the area is ``code.format``; import → re-import is all unchanged."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from registry.excel.land.columns import SHEETS
+from registry.excel.land.validate import read_land
+from registry.excel.land.writer import write_land_xlsx
+from registry.models import Area, Circulation, CoHolder, LandContract, Parcel
+from registry.services.land.area_import import import_land_area
+from registry.services.land.importer import import_land
+from tests.services.land_helpers import RIGHTS, village
+
+TODAY = date(2026, 1, 5)
+TOWN, V1, V2, OTHER_TOWN_VILLAGE = "370305100000", "370305100201", "370305100202", "370305102201"
+
+
+def combined(*codes: str) -> bytes:
+    """The clean sample land files of ``codes`` in one workbook (Chinese headings)."""
+    rows: dict[str, list] = {spec.key: [] for spec in SHEETS}
+    for code in codes:
+        sheets = read_land((RIGHTS / f"land_{code}.xlsx").read_bytes())
+        for spec in SHEETS:
+            for _n, raw in sheets[spec.key].rows():
+                rows[spec.key].append([Decimal(str(v)) if isinstance(v, float) else v
+                                       for v in (raw.get(c.key) for c in spec.columns.columns)])
+    return write_land_xlsx(rows, title="齐都镇承包地台账")
+
+
+def counts(db) -> tuple[int, ...]:
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (LandContract, Parcel, CoHolder, Circulation))
+
+
+def test_a_town_file_imports_each_village_as_its_own_import_would(db, demo):
+    one, two = village(db, V1), village(db, V2)
+    data = combined(V1, V2)
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    report = import_land_area(db.session, data, town, actor=None, filename="town.xlsx", today=TODAY)
+    assert report.committed and not report.errors, report.errors[:3]
+    assert report.villages == 2 and report.unchanged == 0
+    db.session.commit()
+    by_area = counts(db)
+    assert by_area[0] == report.households > 100
+    again = import_land_area(db.session, data, town, actor=None, today=TODAY)
+    assert again.created == again.updated == 0 and again.unchanged == report.created
+    db.session.rollback()
+    # each village file on its own into the register the town file wrote: all unchanged
+    for org, code in ((one, V1), (two, V2)):
+        alone = import_land(db.session, (RIGHTS / f"land_{code}.xlsx").read_bytes(), org, actor=None, today=TODAY)
+        assert alone.created == alone.updated == 0 and alone.unchanged == alone.rows_read
+        db.session.rollback()
+
+
+def test_rows_of_a_village_outside_the_area_refuse_the_file_or_are_left_out(db, demo):
+    village(db, V1)
+    village(db, OTHER_TOWN_VILLAGE)
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    data = combined(V1, OTHER_TOWN_VILLAGE)
+    report = import_land_area(db.session, data, town, actor=None, today=TODAY)
+    assert not report.committed and counts(db) == (0, 0, 0, 0)
+    assert {e["code"] for e in report.errors} == {"code.format"}
+    assert report.villages == 1
+    partial = import_land_area(db.session, data, town, actor=None, today=TODAY, partial=True)
+    assert partial.committed and counts(db)[0] == partial.households
+    assert db.session.scalar(select(func.count()).select_from(LandContract).where(
+        LandContract.contractor_code.startswith(OTHER_TOWN_VILLAGE))) == 0
+
+
+def test_cli_import_land_area_json_and_exit_codes(runner, db, demo, tmp_path):
+    village(db, V1)
+    village(db, V2)
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(combined(V1, V2))
+    dry = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    assert '"committed": false' in dry.output and counts(db) == (0, 0, 0, 0)
+    ok = runner.invoke(args=["import-land", str(path), "--area", "370305100"])
+    assert ok.exit_code == 0, ok.output
+    assert counts(db)[0] > 100
+    assert runner.invoke(args=["import-land", str(path)]).exit_code == 2  # neither --village nor --area
+    clerk = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--user", "clerk"])
+    assert clerk.exit_code != 0 and "管辖范围" in clerk.output
