@@ -176,6 +176,7 @@ ROUTES: dict[str, Route] = {
     "imports.area_template": Route(roles=ALL),  # the same with the 村代码 column (town/district import)
     "imports.homestead_template": Route(roles=ALL),  # the homestead register template (issue 13)
     "imports.share_template": Route(roles=ALL),  # the share register template (issue 13)
+    "imports.land_template": Route(roles=ALL),  # the land contract register template (issue 13)
     # town / district roster import (issue 5): officers only (the administrator reads); town or district code
     "area_imports.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
     "area_imports.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
