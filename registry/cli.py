@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from sqlalchemy import select
 
 from registry.cli_charter import register_charter_cli
 from registry.cli_homesteads import register_homesteads_cli
@@ -15,8 +14,8 @@ from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
 from registry.cli_roster import register_roster_cli
 from registry.cli_shares import register_shares_cli
+from registry.excel.text_files import decode_text
 from registry.extensions import db
-from registry.models import User
 from registry.permissions import ROLE_LABELS
 from registry.schema import SchemaMismatch, upgrade_schema
 from registry.services.areas import area_by_code
@@ -24,7 +23,7 @@ from registry.services.calendar import covered_years, load_default_holidays, loa
 from registry.services.demo import load_demo
 from registry.services.errors import DomainError
 from registry.services.filing.notices import recount_provisional
-from registry.services.users import change_password, create_user
+from registry.services.users import change_password, create_user, user_by_name
 
 
 def _pad(text: str, width: int) -> str:
@@ -93,7 +92,7 @@ def create_user_cmd(name: str, role: str, area_code: str) -> None:
 def set_password_cmd(name: str) -> None:
     """Set a user's password (read from standard input) and sign the user out everywhere."""
     password = sys.stdin.readline().rstrip("\r\n")
-    user = db.session.scalar(select(User).where(User.username == name))
+    user = user_by_name(db.session, name)
     if user is None:
         raise click.ClickException(f"用户不存在：{name}")
     try:
@@ -112,9 +111,9 @@ def load_holidays_cmd(file: Path) -> None:
     date,is_workday,name (is_workday 1 = adjusted working day, 0 = holiday). Dates already in the
     calendar are updated; the whole file is checked first and nothing is written on an error (F-05)."""
     try:
-        rows = parse_holidays(file.read_text(encoding="utf-8-sig"))
+        rows = parse_holidays(decode_text(file.read_bytes()))
     except UnicodeDecodeError as exc:
-        raise click.ClickException("节假日文件须为 UTF-8 编码的 CSV") from exc
+        raise click.ClickException("节假日文件须为 CSV 文本文件（UTF-8 或 GBK 编码）") from exc
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     counts = load_holidays(db.session, rows)

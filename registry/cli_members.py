@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from registry.cli_roster import _write
 from registry.extensions import db
 from registry.services.areas import organization_for_village
 from registry.services.roster.as_of_export import export_roster_as_of
@@ -26,6 +27,6 @@ def export_roster_as_of_cmd(village_code: str, day: dt.datetime, out: Path) -> N
     if org is None:
         raise click.ClickException(f"村级区划不存在或没有集体经济组织：{village_code}")
     result = export_roster_as_of(db.session, org, day.date(), actor=None, mask_ids=False)  # the server operator
-    out.write_bytes(result.data)
+    _write(out, result.data)
     db.session.commit()
     click.echo(f"已导出 {day.date().isoformat()} 的成员名册 {result.rows} 人到 {out}")

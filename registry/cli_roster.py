@@ -9,11 +9,12 @@ import click
 from flask import Flask, current_app
 
 from registry.extensions import db
-from registry.models import User
+from registry.private_files import write_private
 from registry.services.areas import area_by_code, organization_for_village
 from registry.services.exports import export_roster, export_summary
 from registry.services.roster.area_import import import_area_roster
 from registry.services.roster.importer import import_roster, read_limits
+from registry.services.users import user_by_name
 
 
 def register_roster_cli(app: Flask) -> None:
@@ -23,11 +24,9 @@ def register_roster_cli(app: Flask) -> None:
 
 
 def _actor(username: str | None):
-    from sqlalchemy import select
-
     if not username:
         return None
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = user_by_name(db.session, username)
     if user is None:
         raise click.ClickException(f"用户不存在：{username}")
     return user
@@ -167,8 +166,10 @@ def export_summary_cmd(area_code: str, out: Path) -> None:
 
 
 def _write(out: Path, data: bytes) -> None:
+    """Write an export holding personal data readable by its owner only (0600, like uploads and backups);
+    an unwritable path ends the command with a Chinese message and no audit event."""
     try:
-        out.write_bytes(data)
+        write_private(out, data)
     except OSError as exc:
         db.session.rollback()  # no audit event for an export that was not written
         raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}") from exc

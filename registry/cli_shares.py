@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from registry.cli_roster import _actor, finish_import
+from registry.cli_roster import _actor, _write, finish_import
 from registry.clock import local_today
 from registry.extensions import db
 from registry.services.areas import organization_for_village
@@ -75,11 +75,7 @@ def export_shares_cmd(village_code: str, out: Path, day: dt.datetime | None) -> 
     """Export a village's share register as a 股权台账 workbook (re-imports unchanged)."""
     organization = _village(village_code)
     result = export_shares(db.session, organization, actor=None, day=day.date() if day else local_today())
-    try:
-        out.write_bytes(result.data)
-    except OSError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    _write(out, result.data)
     db.session.commit()
     click.echo(f"已导出 {result.rows} 户股权到 {out}")
 

@@ -244,6 +244,24 @@ def parse_group(value: Any) -> str | None:
     return code  # type: ignore[return-value]
 
 
+_RE_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?%?")
+
+
+def clean_number_text(value: str) -> str:
+    """A number as typed on Chinese Windows -> ASCII text for ``Decimal``/``int``/``Fraction``.
+
+    Full-width digits, point, percent and slash (``０．３５``, ``３０％``) are folded by NFKC, spaces (also the
+    ideographic one) dropped, and thousands separators removed only where they group digits by three
+    (``100,000.00`` -> ``100000.00``; ``1,00`` is left alone so it stays invalid). Never raises; what is not
+    a number stays not a number for the caller to refuse.
+    """
+    text = unicodedata.normalize("NFKC", value).replace("\u3000", " ").replace(" ", "")
+    text = text.replace("。", ".")
+    if _RE_GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    return text
+
+
 def format_decimal(value: Decimal) -> str:
     """Plain notation without trailing zeros: Decimal("31.0000") -> "31", Decimal("21.50") -> "21.5"."""
     if value == value.to_integral_value():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from registry.forms.numbers import WholeNumberField
 from registry.services.charter import fields as f
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -28,14 +29,14 @@ class CharterForm(FlaskForm):
     quorum_threshold = StringField(_l("Member assembly quorum (law 2/3)"),
                                    validators=[_REQUIRED, Length(max=12, message=_TOO_LONG)],
                                    description=_FRACTION_HINT)
-    notice_working_days = IntegerField(_l("Roster notice, working days (at least 7, F-04)"),
-                                       validators=[_REQUIRED])
+    notice_working_days = WholeNumberField(_l("Roster notice, working days (at least 7, F-04)"),
+                                       validators=[InputRequired(_l("Please fill in this field"))])
     withdrawal_consent_body = SelectField(_l("Consent to a withdrawal by (Q-08)"))
     state_payroll_loss_ground = BooleanField(_l("Staff on the state payroll lose membership (Q-05, charter ground)"))
     allow_nested_membership = BooleanField(_l("Members of a group may also be members of the village (Q-06)"))
     holder_unit = SelectField(_l("Shares held per (S-06)"))
     management = SelectField(_l("Share management (S-04)"))
-    adjustment_years = IntegerField(_l("Dynamic adjustment every … years"), validators=[Optional()])
+    adjustment_years = WholeNumberField(_l("Dynamic adjustment every … years"), validators=[Optional()])
     weight_population = StringField(_l("Weight of the population share"), validators=[_REQUIRED])
     divisor_population = BooleanField(_l("Population share counts in the divisor"))
     weight_farm_age = StringField(_l("Weight of the farm-age share"), validators=[_REQUIRED])

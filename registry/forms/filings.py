@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from registry.forms.concurrency import SubmissionField, VersionField
+from registry.forms.numbers import WholeNumberField
 from registry.services.filing.resolutions import BODIES, MEMBER_ASSEMBLY, SUBJECTS
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -80,7 +81,7 @@ class ResolutionForm(SubmissionField, VersionField, FlaskForm):
     proxies = TextAreaField(_l("Written proxies (one per line: absent member, holder)"), validators=[
         Optional(), Length(max=MAX_TEXT, message=_TOO_LONG)],
         description=_l("The holder must be an adult member of the same household (A-06)"))
-    votes_for = IntegerField(_l("Votes for"), validators=[
+    votes_for = WholeNumberField(_l("Votes for"), validators=[
         InputRequired(_COUNT), NumberRange(min=0, max=MAX_COUNT, message=_RANGE)])
     party_pre_discussion_date = DateField(_l("Party pre-discussion date (optional)"), validators=[Optional()])
 
@@ -94,6 +95,15 @@ class ResolutionForm(SubmissionField, VersionField, FlaskForm):
         return {name: getattr(self, name).data for name in (
             "body", "subject", "title", "notice_date", "meeting_date", "in_person", "online", "proxies",
             "votes_for", "party_pre_discussion_date")} | {"submission": self.submission_token()}
+
+
+class FilingResolutionForm(ResolutionForm):
+    """The filing page's resolution: only a membership confirmation (M-02) decides a roster filing, so it is
+    the one subject offered; other matters are recorded on the assembly's resolutions page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subject.choices = [c for c in SUBJECT_CHOICES if c[0] == "membership_confirmation"]
 
 
 class ReturnForm(VersionField, FlaskForm):

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from registry.codes import ID_TYPE, SEX
 from registry.forms.members import MultiCheckboxField
+from registry.forms.numbers import NumberField
 from registry.services.membership.grants import RIGHT_LABELS
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -22,7 +23,7 @@ class GrantForm(FlaskForm):
     sex = SelectField(_l("Sex"), default="")
     resolution_id = SelectField(_l("Art. 15 resolution (≥ 3/4 of all members)"), default="", validate_choice=False)
     rights = MultiCheckboxField(_l("Rights granted"))
-    units = DecimalField(_l("Distribution units"), places=4, validators=[
+    units = NumberField(_l("Distribution units"), places=4, validators=[
         Optional(), NumberRange(min=0, message=_l("Enter a number of 0 or more"))])
     valid_from = DateField(_l("From"), validators=[Optional()])
     valid_to = DateField(_l("Until"), validators=[Optional()])

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.codes import HOMESTEAD_STATUS
 from registry.forms.concurrency import VersionField
+from registry.forms.numbers import NumberField
 from registry.services.homesteads.register import EDITABLE, END_GROUND_LABELS
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -34,10 +35,10 @@ class HomesteadForm(VersionField, FlaskForm):
                             description=_l("12-digit village code + JC + 5 digits"))
     household_no = StringField(_l("Household no."), validators=_text(18))
     certificate_no = StringField(_l("Certificate no."), validators=_text(80))
-    plot_area = DecimalField(_l("Plot area (m²)"), places=2,
-                             validators=[DataRequired(_l("Please enter the plot area")),
+    plot_area = NumberField(_l("Plot area (m²)"), places=2,
+                             validators=[InputRequired(_l("Please enter the plot area")),
                                          NumberRange(min=0, message=_l("Must not be negative"))])
-    building_area = DecimalField(_l("Building area (m²)"), places=2, validators=_AREA)
+    building_area = NumberField(_l("Building area (m²)"), places=2, validators=_AREA)
     location = StringField(_l("Location"), validators=[Optional(), Length(max=200, message=_TOO_LONG)])
     approved_on = DateField(_l("Approved on"), validators=[Optional()])
     approval_doc = StringField(_l("Approval document"), validators=_text(120))

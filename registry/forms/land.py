@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.codes import CERTIFICATE_STATUS, CIRCULATION_METHOD
 from registry.forms.concurrency import VersionField
+from registry.forms.numbers import NumberField
 
 _TOO_LONG = _l("At most %(max)d characters")
 
@@ -35,8 +36,8 @@ class EndCoholderForm(VersionField, FlaskForm):
 
 class ParcelForm(VersionField, FlaskForm):
     name = StringField(_l("Parcel name"), validators=[Optional(), Length(max=60, message=_TOO_LONG)])
-    contract_area = DecimalField(_l("Contract area (mu)"), places=4, validators=[InputRequired()])
-    measured_area = DecimalField(_l("Measured area (mu)"), places=4, validators=[Optional()])
+    contract_area = NumberField(_l("Contract area (mu)"), places=4, validators=[InputRequired()])
+    measured_area = NumberField(_l("Measured area (mu)"), places=4, validators=[Optional()])
 
 
 class CirculationForm(VersionField, FlaskForm):
@@ -48,10 +49,10 @@ class CirculationForm(VersionField, FlaskForm):
                                                             Length(max=120, message=_TOO_LONG)])
     receiver_id = StringField(_l("Receiver ID or credit code"),
                               validators=[Optional(), Length(max=20, message=_TOO_LONG)])
-    area = DecimalField(_l("Area (mu)"), places=4, validators=[InputRequired(), NumberRange(min=0)])
+    area = NumberField(_l("Area (mu)"), places=4, validators=[InputRequired(), NumberRange(min=0)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(_l("Enter a date as YYYY-MM-DD"))])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(_l("Enter a date as YYYY-MM-DD"))])
-    price = DecimalField(_l("Price (yuan per mu per year)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    price = NumberField(_l("Price (yuan per mu per year)"), places=2, validators=[Optional(), NumberRange(min=0)])
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
     filed_on = DateField(_l("Filed with the issuer on"), validators=[Optional()])
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from registry.forms.numbers import NumberField
 
 _TOO_LONG = _l("At most %(max)d characters")
 
@@ -31,9 +33,9 @@ class CertificateForm(FlaskForm):
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=120, message=_TOO_LONG)])
     record_date = DateField(_l("Record date"), validators=[DataRequired(_l("Please enter the record date"))])
-    net_income = DecimalField(_l("Net income (yuan)"), places=2, validators=[
-        DataRequired(_l("Please enter the net income")), NumberRange(min=0, message=_l("Enter 0 or more"))])
-    reserve_rate = DecimalField(_l("Reserve and welfare fund rate (e.g. 0.30)"), places=4, validators=[
+    net_income = NumberField(_l("Net income (yuan)"), places=2, validators=[
+        InputRequired(_l("Please enter the net income")), NumberRange(min=0, message=_l("Enter 0 or more"))])
+    reserve_rate = NumberField(_l("Reserve and welfare fund rate (e.g. 0.30)"), places=4, validators=[
         Optional(), NumberRange(min=0, max=1, message=_l("Enter a rate between 0 and 1"))])
 
 

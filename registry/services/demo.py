@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from registry.models import User
 from registry.services.areas import area_by_code, load_divisions
 from registry.services.calendar import load_default_holidays
-from registry.services.users import create_user
+from registry.services.users import DEMO_PASSWORD, create_user
 
 DIVISIONS_CSV = Path(__file__).resolve().parents[2] / "imports" / "divisions.csv"
 
-DEMO_PASSWORD = "linzi-demo-2026"
 # (username, role, area code, display name)
 DEMO_USERS = [
     ("clerk", "clerk", "370305100201", "东柳庄村文书"),
@@ -37,6 +36,6 @@ def load_demo(session: Session) -> list[tuple[str, str, str, str]]:
     for username, role, code, display in DEMO_USERS:
         area = area_by_code(session, code)
         if session.scalar(select(User).where(User.username == username)) is None:
-            create_user(session, username, DEMO_PASSWORD, role, area, display)
+            create_user(session, username, DEMO_PASSWORD, role, area, display, public_password=True)
         out.append((username, DEMO_PASSWORD, role, area.name))
     return out

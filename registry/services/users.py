@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.models import Area, User
@@ -17,6 +17,10 @@ from registry.services import audit
 from registry.services.errors import DomainError
 
 MIN_PASSWORD = 8
+#: Passwords printed in the README and the demo (``init-db --demo``): anyone can read them, so no account may
+#: choose one as its own (only the demo accounts are created with it).
+DEMO_PASSWORD = "linzi-demo-2026"
+PUBLIC_PASSWORDS = frozenset({DEMO_PASSWORD})
 _LEVEL_ZH = {"village": "村", "town": "乡镇", "district": "区"}
 # One-time passwords: no 0/O, 1/l/I, so they can be read out over the phone.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -30,23 +34,37 @@ def _check_role_area(role: str, area: Area) -> None:
                           f"{ROLE_LABELS.get(role, role)}只能属于{_LEVEL_ZH[ROLE_LEVEL[role]]}级区划")
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, *, public_ok: bool = False) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise DomainError("user.password", f"密码至少{MIN_PASSWORD}位")
+    if not public_ok and password in PUBLIC_PASSWORDS:
+        raise DomainError("user.password_public", "不能使用公开的演示密码，请另设密码")
+
+
+def user_by_name(session: Session, username: str | None) -> User | None:
+    """The account whose username equals ``username`` ignoring case and surrounding spaces (``Clerk`` is
+    ``clerk``): usernames are unique regardless of case, so at most one matches."""
+    name = (username or "").strip()
+    if not name:
+        return None
+    return session.scalar(select(User).where(func.lower(User.username) == name.lower()))
 
 
 def create_user(session: Session, username: str, password: str, role: str, area: Area,
-                display_name: str = "", *, must_change_password: bool = False, actor=None) -> User:
+                display_name: str = "", *, must_change_password: bool = False, actor=None,
+                public_password: bool = False) -> User:
     """Create a user. Raises DomainError for an unknown role, a role/area level mismatch,
-    a duplicate username or a password shorter than 8 characters. With ``actor`` (the web
-    administrator) the creation is audited."""
+    a username already taken in any letter case (``user.exists``), a password shorter than 8 characters
+    or a public demo password (``user.password_public``; ``public_password=True`` only for the demo
+    accounts). With ``actor`` (the web administrator) the creation is audited."""
     username = (username or "").strip()
     if not username:
         raise DomainError("user.username", "请填写用户名")
     _check_role_area(role, area)
-    _check_password(password)
-    if session.scalar(select(User).where(User.username == username)):
-        raise DomainError("user.exists", f"用户名已存在：{username}")
+    _check_password(password, public_ok=public_password)
+    taken = user_by_name(session, username)
+    if taken is not None:
+        raise DomainError("user.exists", f"用户名已存在：{taken.username}（用户名不区分大小写）")
     user = User(username=username, role=role, area=area, display_name=(display_name or "").strip() or username,
                 must_change_password=must_change_password)
     user.set_password(password)

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.clock import utc_naive_now
@@ -14,6 +13,7 @@ from registry.extensions import db
 from registry.forms.auth import LoginForm, LogoutForm
 from registry.models import User
 from registry.services import audit, logins
+from registry.services.users import user_by_name
 
 bp = Blueprint("auth", __name__)
 
@@ -39,7 +39,7 @@ def safe_next(target: str | None) -> str | None:
 def _check_credentials(username: str, password: str) -> tuple[User | None, bool]:
     """``(the account of that name or None, whether the password opens it)``."""
     global _dummy_hash
-    user = db.session.scalar(select(User).where(User.username == username))
+    user = user_by_name(db.session, username)
     if user is None:
         if _dummy_hash is None:
             _dummy_hash = generate_password_hash("not-a-password", method="scrypt")

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from registry.excel.text_files import decode_text
 from registry.extensions import db
 from registry.forms.calendar import CalendarApplyForm, CalendarUploadForm
 from registry.models import Holiday
@@ -49,9 +50,9 @@ def index():
         data = storage.read()
         filename = Path(storage.filename or "holidays.csv").name
         try:
-            rows = parse_holidays(data.decode("utf-8-sig"))
+            rows = parse_holidays(decode_text(data))
         except UnicodeDecodeError:
-            flash(_("The calendar file must be a UTF-8 CSV file."), "error")
+            flash(_("The calendar file must be a CSV text file (UTF-8 or GBK)."), "error")
             return render_template("calendar/index.html", form=form, years=_years()), 422
         except DomainError as exc:
             flash(exc.message, "error")
@@ -77,9 +78,9 @@ def apply(token: str):
         return redirect(url_for("calendar.index"))
     data, filename = stored
     try:
-        rows = parse_holidays(data.decode("utf-8-sig"))
+        rows = parse_holidays(decode_text(data))
     except (UnicodeDecodeError, DomainError):
-        flash(_("The calendar file must be a UTF-8 CSV file."), "error")
+        flash(_("The calendar file must be a CSV text file (UTF-8 or GBK)."), "error")
         return redirect(url_for("calendar.index"))
     counts = load_holidays(db.session, rows)
     extended = recount_provisional(db.session, actor=current_user)

@@ -18,9 +18,9 @@ from registry.extensions import db
 from registry.forms.concurrency import with_version
 from registry.forms.filings import (
     ActionForm,
+    FilingResolutionForm,
     NoticeForm,
     ObjectionForm,
-    ResolutionForm,
     ResolveObjectionForm,
 )
 from registry.models import Area, AuditEvent, Filing, Objection, Organization
@@ -156,7 +156,7 @@ def _village_page(village: Area, org: Organization, **forms):
                      for o in objections if not o.resolved}
     # the base is derived for the meeting date; today's is shown, with a link to the list.
     base = meeting_base(db.session, org.id, today) if can["resolution"] else None
-    resolution_form = forms.get("resolution_form") or ResolutionForm()
+    resolution_form = forms.get("resolution_form") or FilingResolutionForm()
     base_note = None
     if base is not None:
         base_note = _("On the roster today %(n)s members have full civil capacity (A-07); the base is counted "
@@ -263,7 +263,7 @@ def resolve(code: str, objection_id: int):
 def record_resolution(code: str):
     village_area, org = load_village(code)
     filing = _open_filing_or_404(org)
-    form = ResolutionForm()
+    form = FilingResolutionForm()
     if not form.validate_on_submit():
         return _village_page(village_area, org, resolution_form=form)
     check_version(filing, form)

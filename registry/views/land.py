@@ -110,6 +110,9 @@ def _household_page(code: str, number: str, *, status: int = 200, forms: dict | 
         "land/household.html", village=village, org=org, household=household, land=land, as_of=as_of,
         can_edit=_can_edit(village) and as_of is None, labels=LABELS,
         shown_id=(lambda n: n if full else mask_id_number(n)),
+        # Where IDs are masked to the birth year, a co-holder's dates show the year only: a child's
+        # co-holding often starts on the birth date, which would restore the masked digits (issue 10).
+        shown_day=(lambda d: d if full or d is None else _("year %(year)s", year=d.year)),
         extend_form=forms.get("extend") or ExtendForm(), certificate_form=forms.get("certificate") or
         CertificateForm(), end_form=forms.get("end") or EndCoholderForm(),
         circulation_form=forms.get("circulation") or CirculationForm(),

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 
 import openpyxl
+import pytest
 
 from tests.conftest import SAMPLES
 
@@ -103,3 +106,22 @@ def test_terminal_progress_bar_shows_rows_then_villages():
     assert "\r读取并检查 [#####.....] 500/1000 行" in text
     assert "\r读取并检查 [##########] 1000/1000 行\n" in text
     assert text.endswith("\r逐村写入 [#####.....] 1/2 个村")
+
+
+@pytest.mark.parametrize("command", [
+    ["export-roster", "--area", "370305", "--all"], ["export-summary", "--area", "370305"],
+    ["export-land", "--area", "370305"], ["export-homesteads", "--area", "370305"],
+    ["export-shares", "--village", "370305100201"],
+    ["export-roster-as-of", "--village", "370305100201", "--date", "2026-01-01"],
+])
+def test_cli_exports_are_readable_by_the_owner_only(runner, demo, tmp_path, command):
+    """Exports hold ID numbers: written 0600 like uploads and backups, whatever the umask (QA finding)."""
+    runner.invoke(args=["import-roster", str(CLEAN), "--village", "370305100201"])
+    out = tmp_path / "export.xlsx"
+    old = os.umask(0o022)
+    try:
+        result = runner.invoke(args=[*command, "--out", str(out)])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

@@ -78,9 +78,29 @@ def test_calendar_upload_refuses_a_bad_file_whole(login_as, db):
     resp = _upload(admin, "date,is_workday,name\n2027-13-01,0,x\n2027-01-01,0,元旦\n")
     assert resp.status_code == 422 and "第 2 行" in resp.get_data(as_text=True)
     assert 2027 not in covered_years(db.session)
-    resp = admin.post("/admin/calendar", data={"file": (io.BytesIO("日期".encode("gbk")), "x.csv")},
+    resp = admin.post("/admin/calendar", data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\xff\xff"), "x.csv")},
                       content_type="multipart/form-data")
-    assert resp.status_code == 422 and "UTF-8" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "UTF-8 或 GBK" in resp.get_data(as_text=True)
+
+
+def test_calendar_saved_as_gbk_csv_by_chinese_excel_is_read(login_as, db):
+    """Excel/WPS on Chinese Windows save "CSV" in GBK: the names come through as written (QA finding)."""
+    admin = login_as("admin")
+    resp = admin.post("/admin/calendar", data={"file": (io.BytesIO(CSV_2027.encode("gbk")), "2027.csv")},
+                      content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "春节调休上班" in html
+    token = html.split("/admin/calendar/")[1].split("/apply")[0]
+    assert admin.post(f"/admin/calendar/{token}/apply").status_code == 302
+    assert 2027 in covered_years(db.session)
+
+
+def test_load_holidays_cli_reads_gbk(runner, db, tmp_path):
+    path = tmp_path / "2027.csv"
+    path.write_bytes(CSV_2027.encode("gbk"))
+    result = runner.invoke(args=["load-holidays", str(path)])
+    assert result.exit_code == 0, result.output
+    assert 2027 in covered_years(db.session)
 
 
 def test_calendar_page_is_the_administrators(login_as):

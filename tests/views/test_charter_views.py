@@ -123,3 +123,21 @@ def test_readers_in_scope_see_the_page_without_the_form_and_cannot_post(login_as
     html = text(login_as("district").get(PAGE))
     assert "修改章程设置" in html and 'value="2/3"' in html
     assert login_as("clerk").get("/villages/370305102201/charter").status_code == 404
+
+
+def test_full_width_and_grouped_numbers_are_read_as_typed_on_chinese_windows(login_as, db):
+    """Clerks' IME types ０．３５ and ３／４; the settings read them as 0.35 and 3/4 (not refused)."""
+    admin = login_as("admin")
+    resp = admin.post(PAGE, data={**DEFAULT_FORM, "notice_working_days": "１０", "reserve_rate": "０．３５",
+                                  "confirmation_threshold": "３／４", "holding_cap_percent": "５％"})
+    assert resp.status_code == 302, text(resp)[:600]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "charter.updated"))
+    changes = event.detail["changes"]
+    assert changes["notice_working_days"]["new"] == 10 and changes["reserve_rate"]["new"] == "0.35"
+    assert changes["confirmation_threshold"]["new"] == "3/4"
+
+
+def test_text_that_is_not_a_number_gets_a_not_a_number_message(login_as, db):
+    resp = login_as("admin").post(PAGE, data={**DEFAULT_FORM, "notice_working_days": "十"})
+    assert resp.status_code == 422 and "不是整数" in text(resp)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "charter.updated")) is None

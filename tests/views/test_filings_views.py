@@ -446,3 +446,17 @@ def test_objection_posted_twice_from_one_page_is_recorded_once(login_as, roster,
     form["submission"] = submission_on(text(clerk.get(PAGE)))
     assert clerk.post(f"{PAGE}/objections", data=form).status_code == 302
     assert len(db.session.scalars(select(Objection)).all()) == 2
+
+
+def test_M02_filing_page_offers_only_the_membership_confirmation_subject(login_as, roster, db):
+    """The filing's 录入决议 decides the roster only by a membership confirmation (M-02): other subjects are not
+    offered there, and a tampered one is refused with a Chinese message, nothing recorded (QA finding)."""
+    clerk = login_as("clerk")
+    post_notice(clerk)
+    page = text(clerk.get(PAGE))
+    form = page[page.index('name="subject"'):]
+    form = form[:form.index("</select>")]
+    assert "成员身份确认" in form and "其他事项" not in form and "收益分配方案" not in form
+    resp = clerk.post(f"{PAGE}/resolution", data={**RESOLUTION, "subject": "other"})
+    assert resp.status_code == 200 and "不是有效的选择" in text(resp)
+    assert filing_of(db).resolution_id is None

@@ -60,6 +60,8 @@ def test_messy_preview_lists_errors_and_offers_error_workbook(login_as, db):
     # The preview says what "import only households without errors" would import.
     planned = int(re.search(r"将导入 (\d+) 行（共 93 行）", html).group(1))
     assert 0 < planned < 93
+    # … and that its counts are those of that partial import, unlike the CLI's whole-file dry run.
+    assert f"上表各数是“只导入没有错误的户”将写入的数量（93 行中的 {planned} 行）" in html
     token = _token(html)
     # Applying all-or-nothing refuses and writes nothing.
     resp = client.post(f"{url}/{token}/apply", data={"partial": "0"})

@@ -20,8 +20,10 @@ from sqlalchemy import select
 
 from registry.identity import check_character
 from registry.models import AuditEvent, Filing, Membership, Person
+from registry.models.land import CoHolder, LandContract
 from registry.reports.roster.masking import birth_year, mask_id_number, masked_row
 from registry.services.areas import organization_for_village
+from registry.services.land.importer import import_land
 from registry.services.roster.importer import import_roster
 from tests.conftest import SAMPLES
 
@@ -213,3 +215,25 @@ def test_masked_views_leave_no_full_id_event(login_as, db, samples, user):
     for url in (f"/villages/{V1}/roster/as-of", f"/villages/{V1}/filing/changes", f"/filings/{filing.id}"):
         assert client.get(url).status_code == 200
     assert not events(db, "view.roster_as_of_full_ids") and not events(db, "view.filing_full_ids")
+
+
+def test_land_household_page_shows_coholder_dates_as_years_where_ids_are_masked(login_as, db, samples):
+    """A child's co-holding often starts on the birth date: beside a masked number the land page shows the
+    co-holder's dates as the year only, so no number is rebuilt; the village's clerk sees the full dates."""
+    org = organization_for_village(db.session, V1)
+    data = (SAMPLES / "rights" / f"land_{V1}.xlsx").read_bytes()
+    assert import_land(db.session, data, org, actor=None).committed
+    holders = list(db.session.scalars(select(CoHolder).join(LandContract)
+                                      .where(LandContract.organization_id == org.id).limit(40)))
+    for holder in holders:  # the attack's best case: every co-holding began on the birth date
+        number = holder.person.id_number
+        holder.valid_from = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    db.session.commit()
+    households = {h.contract.household.number for h in holders}
+    shown = 0
+    for number in households:
+        html = login_as("town").get(f"/villages/{V1}/households/{number}/land").get_data(as_text=True)
+        shown += assert_not_rebuildable(html_rows(html), samples, f"town land {number}")
+    assert shown >= len(holders)
+    clerk_page = login_as("clerk").get(f"/villages/{V1}/households/{holders[0].contract.household.number}/land")
+    assert holders[0].valid_from.isoformat() in clerk_page.get_data(as_text=True)

@@ -82,6 +82,14 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     rnd = db.session.scalar(select(DividendRound))
     page = client.get(location).get_data(as_text=True)
     assert "86419.75" in page and rnd.state == "draft"
+    member = db.session.scalar(select(Membership).where(Membership.organization_id == village.id,
+                                                        Membership.household_id.is_not(None)))
+
+    def payments_section() -> str:
+        html = client.get(f"{BASE}/members/{member.id}").get_data(as_text=True)
+        return html[html.index('id="member-payments"'):]
+
+    assert rnd.title not in payments_section()  # a draft is not a payment (QA finding)
     lines = db.session.scalar(select(func.sum(DividendLine.amount)).where(DividendLine.round_id == rnd.id))
     assert lines == Decimal("86419.75")  # S-12 to the fen
     plan = resolution(db, village)
@@ -103,6 +111,7 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     db.session.refresh(rnd)
     assert rnd.state == "town_recorded"
     client = login_as("clerk")
+    assert rnd.title in payments_section() and "待发放" in payments_section()
     client.post(f"{location}/pay", data={"paid_on": TODAY.isoformat()})
     db.session.refresh(rnd)
     assert rnd.state == "paid" and rnd.paid_on == TODAY
@@ -113,10 +122,7 @@ def test_S12_S14_round_workflow_payment_sheet_print_and_member_payments(login_as
     assert len(rows) == 95 and ws.cell(row=3, column=6).value == "领款人签字"
     printed = client.get(f"{location}/print").get_data(as_text=True)
     assert printed.count("<tr>") >= 95 and "东柳庄" in printed
-    member = db.session.scalar(select(Membership).where(Membership.organization_id == village.id,
-                                                        Membership.household_id.is_not(None)))
-    page = client.get(f"{BASE}/members/{member.id}").get_data(as_text=True)
-    assert 'id="member-payments"' in page and rnd.title in page
+    assert rnd.title in payments_section() and TODAY.isoformat() in payments_section()
 
 
 def test_S11_reserve_rate_below_the_charter_is_refused_over_http(login_as, db, village):
@@ -194,3 +200,19 @@ def test_units_report_for_the_town_and_district(login_as, db, village):
     assert "东柳庄村" in page and "6422.5" in page
     assert login_as("town").get("/areas/370305100000/shares").status_code == 200
     assert RIGHTS.exists()
+
+
+def test_net_income_with_thousands_separators_is_read_and_a_non_number_is_named(login_as, db, village):
+    """``100,000.00`` and full-width ``１００，０００．００`` are 100000.00 yuan; ``abc`` is named not a number."""
+    client = login_as("clerk")
+    resp = client.post(f"{BASE}/dividends/new", data={"record_date": "2026-05-31", "net_income": "abc",
+                                                      "reserve_rate": "0.30"}, follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert "不是有效的数字" in page and "请填写" not in page
+    assert db.session.scalar(select(func.count()).select_from(DividendRound)) == 0
+    for typed in ("100,000.00", "１００，０００．００"):
+        resp = client.post(f"{BASE}/dividends/new", data={"record_date": "2026-05-31", "net_income": typed,
+                                                          "reserve_rate": "0.30", "title": typed})
+        assert resp.status_code == 302, typed
+    incomes = db.session.scalars(select(DividendRound.net_income)).all()
+    assert incomes == [Decimal("100000.00")] * 2

@@ -120,3 +120,30 @@ def test_admin_cannot_disable_itself_and_others_cannot_administer(login_as, db):
         area = db.session.scalar(select(Area.code).limit(1))
         assert client.post("/admin/users/new", data={"username": "y", "role": "admin",
                                                      "area": area}).status_code == 403
+
+
+def test_usernames_ignore_letter_case_at_creation_and_login(app, client, login_as, db):
+    """``Clerk`` is ``clerk``: a second account differing only in case is refused, and a user who types the
+    name with a capital logs in to the same account (QA finding: two accounts looked alike)."""
+    admin = login_as("admin")
+    resp = admin.post("/admin/users/new", data={"username": "CLERK", "display_name": "x", "role": "clerk",
+                                                "area": VILLAGE})
+    assert resp.status_code == 422 and "用户名已存在：clerk" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "CLERK")) == 0
+    with client.session_transaction() as session:
+        session.clear()
+    resp = login(client, " Clerk ", "linzi-demo-2026")
+    assert resp.status_code == 302
+
+
+def test_nobody_may_choose_the_public_demo_password(login_as, db, runner):
+    client = login_as("clerk2")
+    resp = client.post("/account/password", data={"current": "linzi-demo-2026", "new": "linzi-demo-2026",
+                                                   "repeat": "linzi-demo-2026"})
+    assert "新密码不能与当前密码相同" in resp.get_data(as_text=True) or "公开的演示密码" in resp.get_data(as_text=True)
+    result = runner.invoke(args=["set-password", "clerk"], input="linzi-demo-2026\n")
+    assert result.exit_code != 0 and "公开的演示密码" in result.output
+    result = runner.invoke(args=["create-user", "newclerk", "--role", "clerk", "--area", VILLAGE],
+                           input="linzi-demo-2026\n")
+    assert result.exit_code != 0 and "公开的演示密码" in result.output
+    assert db.session.scalar(select(User).where(User.username == "newclerk")) is None

@@ -61,6 +61,11 @@ class RoundTotals:
     paid_out: Decimal
 
 
+#: Rounds whose lines are payments (town recorded, paid, closed); a draft or a round only linked to its plan
+#: may still change or be cancelled, so it is not shown to or for a holder as a payment.
+PAYMENT_STATES = ("town_recorded", "paid", "closed")
+
+
 def rounds_with_totals(session: Session, organization_id: int) -> list[RoundTotals]:
     """The village's rounds, newest record date first, with their line count and Σ amounts."""
     totals = dict((rid, (n, s)) for rid, n, s in session.execute(
@@ -76,7 +81,7 @@ def rounds_with_totals(session: Session, organization_id: int) -> list[RoundTota
 def holder_history(session: Session, organization_id: int, *, household_id: int | None = None,
                    person_id: int | None = None) -> tuple[list[ShareHolding], list]:
     """Every holding of the holder (ended ones too, by start date) and every payment line with its round
-    (``[(DividendRound, DividendLine)]``)."""
+    (``[(DividendRound, DividendLine)]``, rounds in :data:`PAYMENT_STATES` only)."""
     if household_id:
         holder_h = ShareHolding.household_id == household_id
         holder_l = DividendLine.household_id == household_id
@@ -87,18 +92,20 @@ def holder_history(session: Session, organization_id: int, *, household_id: int 
         .order_by(ShareHolding.valid_from, ShareHolding.share_type, ShareHolding.id)))
     payments = list(session.execute(
         select(DividendRound, DividendLine).join(DividendLine, DividendLine.round_id == DividendRound.id)
-        .where(DividendRound.organization_id == organization_id, holder_l)
+        .where(DividendRound.organization_id == organization_id, holder_l,
+               DividendRound.state.in_(PAYMENT_STATES))
         .order_by(DividendRound.record_date.desc())).all())
     return holdings, payments
 
 
 def member_payments(session: Session, membership: Membership) -> list[tuple[DividendRound, DividendLine]]:
-    """The lines that paid this person: their own line (per-person holding, Art. 15) or their household's."""
+    """The lines that paid this person: their own line (per-person holding, Art. 15) or their household's,
+    of rounds in :data:`PAYMENT_STATES` (drafts and cancelled rounds are not payments)."""
     conditions = [DividendLine.person_id == membership.person_id]
     if membership.household_id is not None:
         conditions.append(DividendLine.household_id == membership.household_id)
     return list(session.execute(
         select(DividendRound, DividendLine).join(DividendLine, DividendLine.round_id == DividendRound.id)
         .where(DividendRound.organization_id == membership.organization_id, or_(*conditions),
-               DividendRound.state != "cancelled")
+               DividendRound.state.in_(PAYMENT_STATES))
         .order_by(DividendRound.record_date.desc())).all())

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from types import MappingProxyType
 
+from registry.excel.normalise import clean_number_text
 from registry.services.errors import DomainError
 
 # --- the law's minimums (A-02, A-03, A-05, F-04) and the choices -----------------------------------------
@@ -74,7 +75,7 @@ def _bad(name: str, text: str, rule: str | None = None):
 def parse_fraction(name: str, raw) -> Fraction:
     """A threshold from ``3/4``, ``0.75``, ``75%`` or a number; ≥ the law's minimum (A-04), ≤ 1."""
     try:
-        text = str(raw).strip().replace("％", "%")
+        text = clean_number_text(str(raw))
         value = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
     except (ValueError, ZeroDivisionError):
         raise _bad(name, f"“{raw}”不是有效的比例（如 3/4）", "A-04") from None
@@ -89,7 +90,7 @@ def parse_fraction(name: str, raw) -> Fraction:
 
 def _parse_int(name: str, raw, lo: int, hi: int, rule: str) -> int:
     try:
-        value = int(str(raw).strip())
+        value = int(clean_number_text(str(raw)))
     except ValueError:
         raise _bad(name, f"“{raw}”不是整数", rule) from None
     if name == "notice_working_days" and value < lo:
@@ -110,7 +111,7 @@ def parse_bool(name: str, raw, rule: str | None = None) -> bool:
 
 def _parse_decimal(name: str, raw, rule: str, places: int) -> Decimal:
     try:
-        text = str(raw).strip().replace("％", "%")
+        text = clean_number_text(str(raw))
         value = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
     except InvalidOperation:
         raise _bad(name, f"“{raw}”不是有效的数", rule) from None
