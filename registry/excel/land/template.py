@@ -7,15 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from registry.codes import (
-    CIRCULATION_METHOD,
-    CONTRACT_METHOD,
-    LAND_GRADE,
-    LAND_USE,
-    LAND_USE_TYPE,
-    RELATION,
-    YES_NO,
-)
+from registry import codes
 from registry.excel.land.columns import SHEETS
 from registry.excel.template_book import SheetSpec, build_workbook
 
@@ -25,7 +17,7 @@ __all__ = ["EXAMPLES", "VILLAGE", "build"]
 VILLAGE = "370305100201"
 _CONTRACTOR = VILLAGE + "010001"  # 承包方编码 CBFBM: 发包方编码 (14) + 4-digit number
 _PARCEL = VILLAGE + "0100001"  # 地块编码 DKBM: 发包方编码 (14) + 5-digit number
-_YES_NO = list(YES_NO.labels.values())
+_YES_NO = list(codes.YES_NO.labels.values())
 
 NOTES = {
     "contractors": {
@@ -76,11 +68,12 @@ NOTES = {
 }
 
 CHOICES = {
-    "contractors": {"method": list(CONTRACT_METHOD.labels.values())},
-    "parcels": {"land_use_type": list(LAND_USE_TYPE.labels.values()), "grade": list(LAND_GRADE.labels.values()),
-                "land_use": list(LAND_USE.labels.values()), "basic_farmland": _YES_NO},
-    "coholders": {"relation": list(RELATION.labels.values()), "is_coholder": _YES_NO},
-    "circulations": {"method": list(CIRCULATION_METHOD.labels.values())},
+    "contractors": {"method": list(codes.CONTRACT_METHOD.labels.values())},
+    "parcels": {"land_use_type": list(codes.LAND_USE_TYPE.labels.values()),
+                "grade": list(codes.LAND_GRADE.labels.values()), "land_use": list(codes.LAND_USE.labels.values()),
+                "basic_farmland": _YES_NO},
+    "coholders": {"relation": list(codes.RELATION.labels.values()), "is_coholder": _YES_NO},
+    "circulations": {"method": list(codes.CIRCULATION_METHOD.labels.values())},
 }
 
 TEXT_KEYS = {
@@ -93,23 +86,24 @@ TEXT_KEYS = {
 EXAMPLES = {
     "contractors": {
         "contractor_code": _CONTRACTOR, "household_no": "0001", "name": "张三", "id_number": "370305198001010015",
-        "method": CONTRACT_METHOD.label("110"), "contract_no": "HT0001", "term_start": date(1998, 12, 31),
+        "method": codes.CONTRACT_METHOD.label("110"), "contract_no": "HT0001", "term_start": date(1998, 12, 31),
         "term_end": date(2028, 12, 31), "signed_on": date(1998, 12, 31), "certificate_no": "JYQZ0001",
         "member_count": 1,
     },
     "parcels": {
         "code": _PARCEL, "contractor_code": _CONTRACTOR, "name": "村东地", "contract_area": Decimal("2.5000"),
-        "measured_area": Decimal("2.6000"), "land_use_type": LAND_USE_TYPE.label("0103"),
-        "grade": LAND_GRADE.label("03"), "land_use": LAND_USE.label("1"), "basic_farmland": YES_NO.label("1"),
+        "measured_area": Decimal("2.6000"), "land_use_type": codes.LAND_USE_TYPE.label("0103"),
+        "grade": codes.LAND_GRADE.label("03"), "land_use": codes.LAND_USE.label("1"),
+        "basic_farmland": codes.YES_NO.label("1"),
         "east": "道路", "south": "李四", "west": "王五", "north": "沟渠",
     },
     "coholders": {
         "contractor_code": _CONTRACTOR, "name": "张三", "id_number": "370305198001010015",
-        "relation": RELATION.label("02"), "is_coholder": YES_NO.label("1"),
+        "relation": codes.RELATION.label("02"), "is_coholder": codes.YES_NO.label("1"),
     },
     "circulations": {
         "code": "LZ0001", "contractor_code": _CONTRACTOR, "parcel_codes": _PARCEL, "receiver_name": "××农业专业合作社",
-        "method": CIRCULATION_METHOD.label("lease"), "area": Decimal("1.5000"), "starts_on": date(2020, 1, 1),
+        "method": codes.CIRCULATION_METHOD.label("lease"), "area": Decimal("1.5000"), "starts_on": date(2020, 1, 1),
         "ends_on": date(2027, 12, 31), "price": Decimal("800.00"), "signed_on": date(2019, 12, 20),
     },
 }
