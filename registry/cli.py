@@ -9,6 +9,7 @@ from flask import Flask
 
 from registry.cli_charter import register_charter_cli
 from registry.cli_homesteads import register_homesteads_cli
+from registry.cli_hukou_feed import register_hukou_feed_cli
 from registry.cli_land import register_land_cli
 from registry.cli_members import register_members_cli
 from registry.cli_ops import register_ops_cli
@@ -44,6 +45,7 @@ def register_cli(app: Flask) -> None:
     register_ops_cli(app)  # issue 4: backup / restore
     register_charter_cli(app)  # issue 16: charter settings
     register_shares_cli(app)  # issue 16: shares and dividends
+    register_hukou_feed_cli(app)  # issue 12: the police's hukou change feed
 
 
 @click.command("init-db")

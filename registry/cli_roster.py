@@ -104,9 +104,10 @@ def read_file(file: Path) -> bytes:
         sys.exit(2)
 
 
-def finish_import(report, as_json: bool) -> None:
-    """Commit or roll back, print the report (text or JSON) and exit: 0 committed or a clean dry run,
-    1 rows with errors, 2 a file error (the CLI contract of every register import)."""
+def finish_import(report, as_json: bool, printer=None) -> None:
+    """Commit or roll back, print the report (text or JSON; ``printer`` prints another report's text) and
+    exit: 0 committed or a clean dry run, 1 rows with errors, 2 a file error (the CLI contract of every
+    register import)."""
     if report.committed:
         db.session.commit()
     else:
@@ -114,7 +115,7 @@ def finish_import(report, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, default=str))
     else:
-        _print_report(report)
+        (printer or _print_report)(report)
     if report.file_error:
         sys.exit(2)
     if report.errors and not report.committed:

@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 07:21:56.026500
+Create Date: 2026-12-04 07:55:57.050663
 
 """
 from alembic import op
@@ -194,6 +194,27 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_households')),
     sa.UniqueConstraint('organization_id', 'number', name='uq_households_org_number')
     )
+    op.create_table('hukou_feed_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('imported_by_id', sa.Integer(), nullable=True),
+    sa.Column('imported_at', sa.DateTime(), nullable=False),
+    sa.Column('rows_read', sa.Integer(), nullable=False),
+    sa.Column('matched', sa.Integer(), nullable=False),
+    sa.Column('hints_created', sa.Integer(), nullable=False),
+    sa.Column('unmatched_count', sa.Integer(), nullable=False),
+    sa.Column('invalid_count', sa.Integer(), nullable=False),
+    sa.Column('unmatched', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['imported_by_id'], ['users.id'], name=op.f('fk_hukou_feed_imports_imported_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hukou_feed_imports'))
+    )
+    with op.batch_alter_table('hukou_feed_imports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hukou_feed_imports_area_code'), ['area_code'], unique=False)
+
     op.create_table('hukou_records',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -700,6 +721,44 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_filing_items_filing_id'), ['filing_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_filing_items_membership_id'), ['membership_id'], unique=False)
 
+    op.create_table('hukou_hints',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('area_code', sa.String(length=12), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('row', sa.Integer(), nullable=False),
+    sa.Column('name_in_feed', sa.String(length=60), nullable=False),
+    sa.Column('change_type', sa.String(length=10), nullable=False),
+    sa.Column('change_date', sa.Date(), nullable=False),
+    sa.Column('destination', sa.String(length=120), nullable=True),
+    sa.Column('moved_to_town', sa.Boolean(), nullable=False),
+    sa.Column('hukou_record_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=10), server_default='open', nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('resolved_note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
+    sa.CheckConstraint("change_type IN ('out','in','death','other')", name=op.f('ck_hukou_hints_change_type')),
+    sa.CheckConstraint("state IN ('open','reviewed','confirmed')", name=op.f('ck_hukou_hints_state')),
+    sa.ForeignKeyConstraint(['hukou_record_id'], ['hukou_records.id'], name=op.f('fk_hukou_hints_hukou_record_id_hukou_records')),
+    sa.ForeignKeyConstraint(['import_id'], ['hukou_feed_imports.id'], name=op.f('fk_hukou_hints_import_id_hukou_feed_imports')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_hukou_hints_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_hukou_hints_organization_id_organizations')),
+    sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_hukou_hints_person_id_persons')),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['users.id'], name=op.f('fk_hukou_hints_resolved_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hukou_hints')),
+    sa.UniqueConstraint('person_id', 'change_type', 'change_date', name='uq_hukou_hints_person_change')
+    )
+    with op.batch_alter_table('hukou_hints', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hukou_hints_area_code'), ['area_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hukou_hints_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hukou_hints_membership_id'), ['membership_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hukou_hints_organization_id'), ['organization_id'], unique=False)
+
     op.create_table('land_circulations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contract_id', sa.Integer(), nullable=False),
@@ -1032,6 +1091,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_land_circulations_code'))
 
     op.drop_table('land_circulations')
+    with op.batch_alter_table('hukou_hints', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hukou_hints_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_hukou_hints_membership_id'))
+        batch_op.drop_index(batch_op.f('ix_hukou_hints_import_id'))
+        batch_op.drop_index(batch_op.f('ix_hukou_hints_area_code'))
+
+    op.drop_table('hukou_hints')
     with op.batch_alter_table('filing_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_filing_items_membership_id'))
         batch_op.drop_index(batch_op.f('ix_filing_items_filing_id'))
@@ -1125,6 +1191,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_hukou_records_person_id'))
 
     op.drop_table('hukou_records')
+    with op.batch_alter_table('hukou_feed_imports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hukou_feed_imports_area_code'))
+
+    op.drop_table('hukou_feed_imports')
     op.drop_table('households')
     with op.batch_alter_table('charter_settings', schema=None) as batch_op:
         batch_op.drop_index('uq_charter_settings_current', sqlite_where=sa.text('valid_to IS NULL'), postgresql_where=sa.text('valid_to IS NULL'))

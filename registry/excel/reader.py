@@ -27,7 +27,7 @@ from registry.excel.columns import ROSTER, ColumnSet, clean_heading
 from registry.excel.guard import TooLarge, check_ods, check_xlsx
 
 __all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
-           "detect_kind", "MAX_BYTES", "MAX_CELLS", "HEADER_SCAN_ROWS"]
+           "table_from_rows", "detect_kind", "MAX_BYTES", "MAX_CELLS", "HEADER_SCAN_ROWS"]
 
 MAX_BYTES = 20 * 1024 * 1024  # same as the default upload limit (config.MAX_CONTENT_LENGTH)
 # Bomb guard defaults (config ROSTER_MAX_ROWS, ROSTER_MAX_COLUMNS, ROSTER_MAX_UNCOMPRESSED): a value beyond
@@ -360,6 +360,33 @@ def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MA
     if table is None:
         raise FileError("file.no_header", _MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))
     return table
+
+
+class _RowsSheet:
+    """Plain rows (e.g. a decoded CSV file) behind the calamine sheet interface the table finder uses."""
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self._rows = rows
+        self.height = len(rows)
+
+    def iter_rows(self) -> Iterator[list[Any]]:
+        return iter(self._rows)
+
+
+def table_from_rows(rows: list[list[Any]], columns: ColumnSet, *, kind: str = "csv", name: str = "",
+                    filename: str | None = None) -> TableSheet:
+    """Locate the header row of ``columns`` in plain rows (text cells, e.g. a CSV file already decoded), as
+    :meth:`Workbook.find_table` does in a sheet. Raises FileError ``file.missing_column`` or ``file.no_header``."""
+    found = _header_in(_RowsSheet(rows), columns)  # type: ignore[arg-type]
+    if found is None:
+        expected = "、".join(columns.heading(k) for k in columns.required_keys[:4])
+        raise FileError("file.no_header", _MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
+                                                                                 expected=expected))
+    missing = tuple(columns.heading(k) for k in columns.required_keys if k not in found[2])
+    if missing:
+        raise FileError("file.missing_column", _MESSAGES["file.missing_column"].format(missing="、".join(missing)),
+                        missing=missing)
+    return _make_sheet(kind, name, _RowsSheet(rows), found, filename)  # type: ignore[arg-type]
 
 
 def _make_sheet(kind: str, name: str, sheet: CalamineSheet,

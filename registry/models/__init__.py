@@ -13,6 +13,7 @@ from registry.models.charter import CharterSettings
 from registry.models.filings import Filing, FilingItem
 from registry.models.holidays import Holiday
 from registry.models.homesteads import Homestead
+from registry.models.hukou_feed import HukouFeedImport, HukouHint
 from registry.models.land import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.lifecycle import Dispute, EqualityFlag, NonMemberGrant
 from registry.models.logins import LoginFailure
@@ -34,4 +35,5 @@ __all__ = [
     "DividendLine", "DividendRound", "ShareCertificate", "ShareHolding",
     "CapacityFlag", "Representative", "RepresentativeAssembly", "ResolutionBasis", "ResolutionMember",
     "Transfer",
+    "HukouFeedImport", "HukouHint",
 ]

@@ -33,6 +33,10 @@ ACTION_LABELS = {
     "view.roster_as_of_full_ids": _l("Roster as of a date viewed with full ID numbers"),
     "view.filing_full_ids": _l("Roster changes viewed with full ID numbers"),
     "membership.hukou": _l("Hukou change recorded (information only)"),
+    "hukou_feed.imported": _l("Hukou change list imported"),
+    "hukou_feed.hint": _l("Hukou change from the police list recorded (review suggested)"),
+    "hukou_feed.hint_reviewed": _l("Hukou change hint reviewed"),
+    "hukou_feed.hint_confirmed": _l("Death from the hukou change list confirmed"),
     "membership.flags": _l("Retention flags changed"),
     "membership.household": _l("Household change"),
 }

@@ -11,6 +11,7 @@ from registry.views import (
     auth,
     calendar,
     charter,
+    dashboard,
     disputes,
     dividends,
     equality_report,
@@ -23,6 +24,7 @@ from registry.views import (
     homestead_imports,
     homesteads,
     households,
+    hukou_feed,
     imports,
     jobs,
     land,
@@ -54,3 +56,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shares.bp)  # issue 16: share register
     app.register_blueprint(dividends.bp)  # issue 16: dividend rounds
     app.register_blueprint(statements.bp)  # issue 12: rights statement and /verify
+    app.register_blueprint(dashboard.bp)  # issue 12: the officers' dashboard and its drill-down lists
+    app.register_blueprint(hukou_feed.bp)  # issue 12: the police's hukou change feed and the clerk's hints

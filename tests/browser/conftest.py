@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """The app on a free loopback port with the demo district: yields its base URL."""
+def demo_app(tmp_path, seed=None):
+    """The testing app on a file SQLite database with the demo district; ``seed()`` (called inside the
+    app's context) adds more records."""
     database = tmp_path / "browser.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
                      UPLOAD_FOLDER=str(tmp_path / "uploads"), WTF_CSRF_ENABLED=True)
@@ -68,7 +69,15 @@ def live_server(tmp_path):
         _db.create_all()
         load_demo(_db.session)
         _db.session.commit()
+        if seed is not None:
+            seed()
         _db.session.remove()
+    return app
+
+
+@contextmanager
+def serving(app):
+    """Serve ``app`` on a free loopback port in a thread: yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,6 +88,13 @@ def live_server(tmp_path):
         thread.join(timeout=10)
         with app.app_context():
             _db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The app on a free loopback port with the demo district: yields its base URL."""
+    with serving(demo_app(tmp_path)) as url:
+        yield url
 
 
 class Desk:

@@ -319,6 +319,22 @@ ROUTES: dict[str, Route] = {
     "statements.show": Route(roles=frozenset({CLERK, TOWN, DISTRICT}), inside={"code": V1, "statement_id": 999999},
                              outside={"code": V_OUT, "statement_id": 999999}, ok=None),
     "statements.verify": Route(roles=ALL, public=True, ok=None, inside={"code": "UNKNOWNCODE"}),
+    # issue 12: the officers' dashboard (own area, or any area in scope) and its drill-down lists
+    "dashboard.home": Route(roles=ABOVE_VILLAGE, ok=(302,)),
+    "dashboard.show": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    "dashboard.drill": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "figure": "members"},
+                             outside={"code": T_OUT, "figure": "members"}),
+    # the hukou change feed (issue 12 item 6): town and district officers import; everyone in scope reads hints
+    "hukou_feed.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
+    "hukou_feed.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
+                              outside={"code": T_OUT, "token": NO_TOKEN}, ok=None),
+    # the area is checked before the import record, so any id shows the area rule
+    "hukou_feed.result": Route(roles=ABOVE_VILLAGE, inside={"code": T1, "import_id": 999999},
+                               outside={"code": T_OUT, "import_id": 999999}, ok=(404,)),
+    "hukou_feed.hints": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
+    **{f"hukou_feed.{name}": Route(roles=frozenset({CLERK}), inside={"code": V1, "hint_id": 999999},
+                                   outside={"code": V_OUT, "hint_id": 999999}, ok=None)
+       for name in ("review", "confirm")},
 }
 # -----------------------------------------------------------------------------------------------------
 
