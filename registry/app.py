@@ -11,6 +11,7 @@ from registry.db_setup import configure_engine
 from registry.extensions import babel, csrf, db, login_manager, migrate
 from registry.i18n import compile_catalogs, get_locale
 from registry.jobs import jobs
+from registry.jobs_exports import EXPORT_KINDS, run_export
 from registry.jobs_roster import AREA_IMPORT, run_area_import
 from registry.models import User
 from registry.secret_key import key_file_path, load_or_create_key
@@ -99,6 +100,8 @@ def _init_extensions(app: Flask) -> None:
 
     init_security(app)
     jobs.register(AREA_IMPORT, run_area_import)
+    for kind in EXPORT_KINDS:  # large exports (issue 13 item 4)
+        jobs.register(kind, run_export)
     jobs.init_app(app)
 
     with app.app_context():

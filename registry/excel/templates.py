@@ -7,22 +7,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from registry.excel.homesteads import template as homestead_template
+from registry.excel.land import template as land_template
+from registry.excel.roster import template as roster_template
 from registry.excel.shares import template as share_template
-from registry.excel.writer import write_roster_xlsx
 
 IMPORTS_DIR = Path(__file__).resolve().parents[2] / "imports"
 
 TEMPLATES = {
     # file in imports/ → (download name, builder)
-    "roster_template.xlsx": ("成员名册导入模板.xlsx",
-                             lambda: write_roster_xlsx([], title="××镇××村股份经济合作社成员名册")),
-    # a whole town or the district in one workbook: the village layout plus 村代码 (issue 5)
-    "roster_area_template.xlsx": ("全镇（全区）成员名册导入模板.xlsx",
-                                  lambda: write_roster_xlsx([], title="××镇成员名册（每行填写12位村代码）",
-                                                            village_code=True)),
     # issue 13 item 5: header comments, dropdowns, text ID columns and an example row
+    "roster_template.xlsx": ("成员名册导入模板.xlsx", roster_template.build_village),
+    # a whole town or the district in one workbook: the village layout plus 村代码 (issue 5)
+    "roster_area_template.xlsx": ("全镇（全区）成员名册导入模板.xlsx", roster_template.build_area),
     "homestead_template.xlsx": ("宅基地台账导入模板.xlsx", homestead_template.build),
     "share_template.xlsx": ("股权台账导入模板.xlsx", share_template.build),
+    "land_template.xlsx": ("承包地台账导入模板.xlsx", land_template.build),
 }
 
 

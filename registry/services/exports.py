@@ -5,6 +5,7 @@ event (who, which area, how many rows). The roster export uses the same headings
 (plus 村代码 for multi-village files), so it re-imports as "all unchanged"."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -12,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from registry.codes import ACQUISITION_GROUND
 from registry.excel.writer import write_roster_xlsx, write_table_xlsx
-from registry.models import Area, Filing, FilingItem
+from registry.models import Area, Filing, FilingItem, Membership, Organization
 from registry.models.filings import DISTRICT_FILED, TOWN_FILED
 from registry.reports.roster.masking import BIRTH_YEAR_COLUMN, masked_rows
-from registry.reports.roster.rows import iter_roster_rows
+from registry.reports.roster.rows import ON_ROSTER, iter_roster_rows
 from registry.reports.summary import GROUNDS, district_summary
 from registry.services import audit
 
@@ -66,8 +67,25 @@ def current_rows(session: Session, scope: str, *, with_village_code: bool):
         yield row
 
 
+def roster_export_size(session: Session, area: Area, *, filed_only: bool = True) -> int:
+    """How many rows :func:`export_roster` would write (one COUNT; decides whether it runs as a job)."""
+    if filed_only:
+        ids = latest_filed_ids(session, area.scope_prefix)
+        return sum(session.scalar(select(func.count()).select_from(FilingItem).where(
+            FilingItem.filing_id.in_(ids[start:start + 900]), FilingItem.change != "ended")) or 0
+            for start in range(0, len(ids), 900))
+    return session.scalar(
+        select(func.count()).select_from(Membership).join(Organization, Organization.id == Membership.organization_id)
+        .where(Organization.area_code.startswith(area.scope_prefix), Membership.status.in_(ON_ROSTER))) or 0
+
+
+#: ``progress(rows written so far)``, called every :data:`PROGRESS_EVERY` rows (background export jobs).
+RowProgress = Callable[[int], None]
+PROGRESS_EVERY = 1000
+
+
 def export_roster(session: Session, area: Area, *, actor, filed_only: bool = True,
-                  mask_ids: bool = False) -> ExportResult:
+                  mask_ids: bool = False, progress: RowProgress | None = None) -> ExportResult:
     """The roster of ``area`` (village, town or district) as .xlsx bytes. Multi-village exports
     carry a 村代码 column. ``mask_ids``: ID numbers as first 6 + last 4 and the year of birth instead of
     the date (for roles that do not need the full number, ``registry.permissions.exports_full_ids``;
@@ -82,7 +100,7 @@ def export_roster(session: Session, area: Area, *, actor, filed_only: bool = Tru
         rows = current_rows(session, scope, with_village_code=multi)
     if mask_ids:
         rows = masked_rows(rows)
-    counter = _Counter(rows)
+    counter = _Counter(rows, progress)
     title = f"{area.full_name or area.name}{'已备案' if filed_only else ''}成员名册"
     data = write_roster_xlsx(counter, title=title, village_code=multi, replace=MASKED_COLUMNS if mask_ids else None)
     audit.record(session, actor=actor, action="export.roster", target_type="area", target_id=area.id,
@@ -128,10 +146,13 @@ def export_summary(session: Session, area: Area, *, actor) -> ExportResult:
 class _Counter:
     """Wraps an iterator and counts what passed through (the export streams its rows)."""
 
-    def __init__(self, it):
-        self.it, self.count = iter(it), 0
+    def __init__(self, it, progress: RowProgress | None = None):
+        self.it, self.count, self.progress = iter(it), 0, progress
 
     def __iter__(self):
+        progress = self.progress
         for item in self.it:
             self.count += 1
+            if progress is not None and not self.count % PROGRESS_EVERY:
+                progress(self.count)
             yield item

@@ -185,6 +185,13 @@ def share_template():
     return _template("share_template.xlsx")
 
 
+@bp.route("/imports/templates/land.xlsx")
+@require_role(CLERK, TOWN, DISTRICT, ADMIN)
+def land_template():
+    """The land contract register template: four sheets, header comments, dropdowns, example rows (issue 13)."""
+    return _template("land_template.xlsx")
+
+
 def _template(name: str):
     download, _build = TEMPLATES[name]
     return xlsx_response((IMPORTS_DIR / name).read_bytes(), download)

@@ -10,13 +10,14 @@ from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from registry.jobs import jobs
+from registry.jobs_exports import EXPORT_KINDS
 from registry.jobs_roster import AREA_IMPORT
-from registry.views import area_imports
+from registry.views import area_imports, exports
 
 bp = Blueprint("jobs", __name__)
 
 #: What a finished job of each kind shows.
-RESULT_PAGES = {AREA_IMPORT: area_imports.job_result}
+RESULT_PAGES = {AREA_IMPORT: area_imports.job_result, **dict.fromkeys(EXPORT_KINDS, exports.job_result)}
 
 
 def _job(job_id: str) -> dict:

@@ -52,7 +52,7 @@ def test_clerk_town_district_main_job_in_browser(desk, clock, tmp_path):
     # The template, then the messy roster: errors are listed by row, nothing is written.
     page.get_by_role("link", name="导入成员名册").click()
     clerk.shot("import-page")
-    template = openpyxl.load_workbook(io.BytesIO(_download(page, "下载空白成员名册模板")))
+    template = openpyxl.load_workbook(io.BytesIO(_download(page, "下载成员名册导入模板")))
     headings = [c.value for row in template.active.iter_rows(max_row=3) for c in row if c.value]
     assert {"户编号", "成员姓名", "证件号码", "与户主关系"} <= set(headings)
 

@@ -195,6 +195,7 @@ ROUTES: dict[str, Route] = {
     "imports.area_template": Route(roles=ALL),  # the same with the 村代码 column (town/district import)
     "imports.homestead_template": Route(roles=ALL),  # the homestead register template (issue 13)
     "imports.share_template": Route(roles=ALL),  # the share register template (issue 13)
+    "imports.land_template": Route(roles=ALL),  # the land contract register template (issue 13)
     # town / district roster import (issue 5): officers only (the administrator reads); town or district code
     "area_imports.upload": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1}, outside={"code": T_OUT}),
     "area_imports.apply": Route(roles=frozenset({TOWN, DISTRICT}), inside={"code": T1, "token": NO_TOKEN},
@@ -272,6 +273,9 @@ ROUTES: dict[str, Route] = {
     "equality.w07_xlsx": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.roster": Route(roles=ABOVE_VILLAGE, inside={"code": V1}, outside={"code": V_OUT}),
     "exports.summary": Route(roles=ABOVE_VILLAGE, inside={"code": T1}, outside={"code": T_OUT}),
+    # issue 13 item 4: the land register export (full ID numbers: the district only); an export job's file
+    "exports.land": Route(roles=frozenset({DISTRICT}), inside={"code": V1}, outside={"code": V_OUT}),
+    "exports.job_download": Route(roles=ABOVE_VILLAGE, inside={"job_id": NO_TOKEN}, ok=(404,)),
     # homestead register (issue 15); a made-up record id answers 404 inside (covered by the homestead tests)
     "homesteads.index": Route(roles=ALL, inside={"code": V1}, outside={"code": V_OUT}),
     "homesteads.new": Route(roles=frozenset({CLERK}), inside={"code": V1}, outside={"code": V_OUT}),

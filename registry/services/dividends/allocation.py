@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
+from decimal import Decimal, Rounded, localcontext
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -91,13 +91,14 @@ def reserve_fen(net_income_fen: int, rate: Decimal) -> int:
 
 
 def _scale(values: list[Decimal]) -> int:
-    """The power of ten that makes every value an integer."""
-    places = 0
-    for value in values:
-        exponent = value.as_tuple().exponent
-        if isinstance(exponent, int) and exponent < 0:
-            places = max(places, -exponent)
-    return places
+    """The power of ten that makes every value an integer: an exact sum's exponent is the smallest of
+    its terms' (one Decimal addition per value instead of a tuple per value)."""
+    with localcontext() as ctx:
+        ctx.prec = 200  # exact: no rounding, so the exponent is the terms' smallest
+        exponent = sum(values, Decimal(0)).as_tuple().exponent
+        if ctx.flags[Rounded]:  # not exact after all: look at every term
+            exponent = min((v.as_tuple().exponent for v in values), default=0)
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def holder_weights(holdings: Iterable[Holding]) -> dict[str, Decimal]:
@@ -136,15 +137,17 @@ def _split(distributable_fen: int, weights: dict[str, Decimal]) -> tuple[tuple[L
         raise DomainError("dividend.no_units", "没有参与分配的股份，无法分配收益", rule="S-12")
     amounts = []
     remainders = []
+    append_amount, append_remainder = amounts.append, remainders.append
     for i, w in enumerate(scaled):
         q, r = divmod(distributable_fen * w, total)
-        amounts.append(q)
+        append_amount(q)
         if r:
-            remainders.append((-r, holders[i], i))
+            append_remainder((-r, i))  # i follows the holder codes' order: ties by ascending code
     leftover = distributable_fen - sum(amounts)
     # leftover < number of holders with a non-zero remainder: each of the largest gets one fen
-    for _, _, i in sorted(remainders)[:leftover]:
-        amounts[i] += 1
+    if leftover:
+        for _, i in sorted(remainders)[:leftover]:
+            amounts[i] += 1
     return tuple(map(Line, holders, values, amounts)), total_units
 
 

@@ -140,16 +140,33 @@ def create_round(session: Session, organization: Organization, *, record_date: d
     return rnd
 
 
+_LINE_KEYS = ("round_id", "holder_code", "household_id", "person_id", "name", "units", "amount")
+
+
 def _write_lines(session: Session, rnd: DividendRound, computed: Computed) -> None:
+    """Insert the round's lines in one executemany: no ORM object per line. On a driver with positional
+    parameters (SQLite) the rows go to the driver as tuples through the columns' own bind processors
+    (the values SQLAlchemy would send, without its per-row parameter dicts); otherwise a Core insert."""
     holders, round_id = computed.holders, rnd.id
-    rows = []
-    for holder, units, fen in computed.allocation.lines:
-        h = holders[holder]
-        rows.append({"round_id": round_id, "holder_code": holder, "household_id": h.household_id,
-                     "person_id": h.person_id, "name": h.name[:60], "units": units,
-                     "amount": Decimal(fen).scaleb(-2)})
-    if rows:  # a Core insert of the table: no ORM bookkeeping for 100,000 lines
-        session.execute(insert(DividendLine.__table__), rows)
+    lines = computed.allocation.lines
+    if lines:
+        connection = session.connection()
+        dialect, table = connection.dialect, DividendLine.__table__
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(_LINE_KEYS))
+        procs = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in _LINE_KEYS]
+        if compiled.positional and tuple(compiled.positiontup or ()) == _LINE_KEYS and not any(procs[:5]):
+            to_units, to_amount = procs[5] or (lambda v: v), procs[6] or (lambda v: v)
+            rows = []
+            for holder, units, fen in lines:
+                h = holders[holder]
+                rows.append((round_id, holder, h.household_id, h.person_id, h.name[:60], to_units(units),
+                             to_amount(Decimal(fen).scaleb(-2))))
+            connection.exec_driver_sql(compiled.string, rows)
+        else:
+            session.execute(insert(table), [
+                dict(zip(_LINE_KEYS, (round_id, holder, holders[holder].household_id, holders[holder].person_id,
+                                      holders[holder].name[:60], units, Decimal(fen).scaleb(-2))))
+                for holder, units, fen in lines])
     session.expire(rnd, ["lines"])
 
 

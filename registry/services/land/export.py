@@ -2,23 +2,31 @@
 layout (``registry.excel.land.writer``); a village's file re-imports as "all unchanged"."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.codes import CIRCULATION_METHOD, CONTRACT_METHOD, LAND_GRADE, LAND_USE, LAND_USE_TYPE, RELATION
 from registry.excel.land.writer import write_land_xlsx
 from registry.models import Area, Circulation, CirculationParcel, CoHolder, LandContract, Organization, Parcel
 from registry.services import audit
-from registry.services.exports import ExportResult
+from registry.services.exports import PROGRESS_EVERY, ExportResult, RowProgress
 
-__all__ = ["export_land", "land_rows"]
+__all__ = ["export_land", "land_export_size", "land_rows"]
 
 
 def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("是" if value else "否")
 
 
-def land_rows(session: Session, scope: str) -> dict[str, list[list]]:
+def land_export_size(session: Session, area: Area) -> int:
+    """How many contractors (承包方 rows) :func:`export_land` would write (one COUNT)."""
+    return session.scalar(
+        select(func.count()).select_from(LandContract)
+        .join(Organization, Organization.id == LandContract.organization_id)
+        .where(Organization.area_code.startswith(area.scope_prefix), LandContract.valid_to.is_(None))) or 0
+
+
+def land_rows(session: Session, scope: str, progress: RowProgress | None = None) -> dict[str, list[list]]:
     """The current records of the villages under ``scope`` (a division-code prefix), per sheet key."""
     contracts = session.scalars(
         select(LandContract).join(Organization, Organization.id == LandContract.organization_id)
@@ -30,7 +38,9 @@ def land_rows(session: Session, scope: str) -> dict[str, list[list]]:
                  .selectinload(CirculationParcel.parcel))
         .order_by(LandContract.contractor_code)).all()
     out: dict[str, list[list]] = {"contractors": [], "parcels": [], "coholders": [], "circulations": []}
-    for c in contracts:
+    for n, c in enumerate(contracts, start=1):
+        if progress is not None and not n % PROGRESS_EVERY:
+            progress(n)
         out["contractors"].append([
             c.contractor_code, c.household.number, c.representative.name, c.representative.id_number,
             CONTRACT_METHOD.label(c.method), c.contract_no, c.term_start, c.term_end, c.signed_on,
@@ -57,9 +67,9 @@ def _parcel(c: LandContract, p: Parcel) -> list:
             _yes_no(p.basic_farmland), p.east, p.south, p.west, p.north]
 
 
-def export_land(session: Session, area: Area, *, actor) -> ExportResult:
+def export_land(session: Session, area: Area, *, actor, progress: RowProgress | None = None) -> ExportResult:
     """The land register of ``area`` as .xlsx bytes; audit event ``export.land``."""
-    rows = land_rows(session, area.scope_prefix)
+    rows = land_rows(session, area.scope_prefix, progress)
     data = write_land_xlsx(rows, title=f"{area.full_name or area.name}承包地台账")
     count = len(rows["contractors"])
     audit.record(session, actor=actor, action="export.land", target_type="area", target_id=area.id,

@@ -96,11 +96,16 @@ def units_as_of(session: Session, organization_id: int, day: dt.date,
 
 
 def _from_holdings(session: Session, organization_id: int, day: dt.date) -> list[HolderUnits]:
-    stmt = holdings_on(session, organization_id, day).with_only_columns(
-        ShareHolding.household_id, ShareHolding.person_id, ShareHolding.share_type, ShareHolding.units)
+    # Core columns of the table on the session's connection: plain rows, no ORM result for 200,000 holdings.
+    t = ShareHolding.__table__
+    stmt = select(t.c.household_id, t.c.person_id, t.c.share_type, t.c.units).where(
+        t.c.organization_id == organization_id, t.c.valid_from <= day,
+        or_(t.c.valid_to.is_(None), t.c.valid_to > day))
     parts: dict[tuple[int | None, int | None], list[tuple[str, Decimal]]] = {}
-    for hid, pid, share_type, units in session.execute(stmt):
-        parts.setdefault((hid, pid), []).append((share_type, units))
+    setdefault = parts.setdefault
+    session.flush()  # the connection's rows below do not autoflush
+    for hid, pid, share_type, units in session.connection().execute(stmt).all():  # Core rows, one fetch
+        setdefault((hid, pid), []).append((share_type, units))
     households = households_of(session, organization_id)
     persons = {}
     person_ids = [p for _, p in parts if p is not None]
