@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 09:01:57.538572
+Create Date: 2026-12-04 13:09:24.112063
 
 """
 from alembic import op
