@@ -12,6 +12,7 @@ from registry.forms.audit import AuditFilterForm
 from registry.models import Area
 from registry.permissions import ADMIN, DISTRICT, require_role
 from registry.reports.audit_log import actions_in, audit_select, users_by_id
+from registry.views.audit_labels import RIGHTS_ACTION_LABELS
 
 bp = Blueprint("audit", __name__)
 
@@ -39,6 +40,7 @@ ACTION_LABELS = {
     "hukou_feed.hint_confirmed": _l("Death from the hukou change list confirmed"),
     "membership.flags": _l("Retention flags changed"),
     "membership.household": _l("Household change"),
+    **RIGHTS_ACTION_LABELS,
 }
 
 
