@@ -14,12 +14,16 @@ from registry.forms.transfers import RegisterFilterForm
 from registry.models import Area
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role, scoped
 from registry.reports.transfers.labels import STATE_LABELS, TYPE_LABELS
-from registry.reports.transfers.register import Filters, register_rows, register_totals
+from registry.reports.transfers.register import Filters, register_ids, register_rows, register_totals
 from registry.services import audit
 from registry.services.shares.settings import SHARE_TYPE_LABELS
 from registry.views.downloads import xlsx_response
 
 bp = Blueprint("transfer_register", __name__)
+
+#: Rows per page of the register and of the town's pending list; the totals and the export cover all rows.
+PER_PAGE = 100
+FILTER_ARGS = ("type", "state", "date_from", "date_to")
 
 READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
@@ -47,9 +51,12 @@ def _filters() -> tuple[RegisterFilterForm, Filters]:
 def register(code: str):
     area = _area(code)
     form, f = _filters()
-    return render_template("transfers/register.html", area=area, form=form,
-                           rows=register_rows(db.session, area.scope_prefix, f),
+    pagination = db.paginate(register_ids(area.scope_prefix, f), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                             error_out=False)
+    return render_template("transfers/register.html", area=area, form=form, pagination=pagination,
+                           rows=register_rows(db.session, area.scope_prefix, f, ids=list(pagination.items)),
                            totals=register_totals(db.session, area.scope_prefix, f),
+                           page_args={k: v for k, v in request.args.items() if k in FILTER_ARGS and v},
                            type_labels=TYPE_LABELS, state_labels=STATE_LABELS, share_labels=SHARE_TYPE_LABELS,
                            can_draft=current_user.role == CLERK and current_user.area.code == area.code,
                            query=request.query_string.decode("ascii", "replace"))
@@ -61,7 +68,10 @@ def pending(code: str):
     """Transactions the village has consented to, awaiting the town's record (oldest first)."""
     area = _area(code)
     f = Filters(state="consented")
-    return render_template("transfers/pending.html", area=area, rows=register_rows(db.session, area.scope_prefix, f),
+    pagination = db.paginate(register_ids(area.scope_prefix, f), per_page=PER_PAGE, max_per_page=PER_PAGE,
+                             error_out=False)
+    return render_template("transfers/pending.html", area=area, pagination=pagination,
+                           rows=register_rows(db.session, area.scope_prefix, f, ids=list(pagination.items)),
                            type_labels=TYPE_LABELS)
 
 

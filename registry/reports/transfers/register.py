@@ -71,9 +71,18 @@ def _where(stmt: Select, prefix: str, f: Filters) -> Select:
     return stmt
 
 
-def register_rows(session: Session, prefix: str, f: Filters = Filters(), *, limit: int | None = None
-                  ) -> list[RegisterRow]:
-    """The filtered transactions, by village code, agreement date and id."""
+_ORDER = (Transfer.area_code, Transfer.agreement_date, Transfer.id)
+
+
+def register_ids(prefix: str, f: Filters = Filters()) -> Select:
+    """The ids of the filtered transactions in the register's order: a page of the register
+    (``db.paginate``) is this select's page, then :func:`register_rows` with ``ids``."""
+    return _where(select(Transfer.id), prefix, f).order_by(*_ORDER)
+
+
+def register_rows(session: Session, prefix: str, f: Filters = Filters(), *, limit: int | None = None,
+                  ids: list[int] | None = None) -> list[RegisterRow]:
+    """The filtered transactions, by village code, agreement date and id (only ``ids`` when given)."""
     hf, ht = aliased(Household), aliased(Household)
     pf, pt = aliased(Person), aliased(Person)
     stmt = (select(Transfer.id, Area.code, Area.name, Transfer.journal_no, Transfer.type, Transfer.state,
@@ -85,7 +94,9 @@ def register_rows(session: Session, prefix: str, f: Filters = Filters(), *, limi
             .outerjoin(pf, pf.id == Transfer.person_from_id).outerjoin(pt, pt.id == Transfer.person_to_id)
             .outerjoin(Parcel, Parcel.id == Transfer.parcel_id)
             .outerjoin(Homestead, Homestead.id == Transfer.homestead_id))
-    stmt = _where(stmt, prefix, f).order_by(Transfer.area_code, Transfer.agreement_date, Transfer.id)
+    stmt = _where(stmt, prefix, f).order_by(*_ORDER)
+    if ids is not None:
+        stmt = stmt.where(Transfer.id.in_(ids))
     if limit is not None:
         stmt = stmt.limit(limit)
     return [RegisterRow(*row) for row in session.execute(stmt)]

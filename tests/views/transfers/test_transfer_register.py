@@ -131,3 +131,18 @@ def test_register_runs_a_fixed_number_of_statements(three, db):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert counts[0] == counts[1] <= 8, counts
+
+
+def test_register_pages_keep_the_filter_and_the_totals_cover_every_page(three, monkeypatch):
+    from registry.views import transfer_register
+
+    clerk, _ = three
+    monkeypatch.setattr(transfer_register, "PER_PAGE", 2)
+    first = clerk.get(f"/areas/{VILLAGE}/transfers?state=draft&code=x").get_data(as_text=True)
+    second = clerk.get(f"/areas/{VILLAGE}/transfers?state=draft&page=2").get_data(as_text=True)
+    ids = [re.findall(r'data-transfer="(\d+)"', page) for page in (first, second)]
+    assert [len(i) for i in ids] == [2, 1] and not set(ids[0]) & set(ids[1])
+    assert "共 3 笔" in first and "共 3 笔" in second  # totals are the filter's, not the page's
+    assert f"/areas/{VILLAGE}/transfers?page=2&amp;state=draft" in first  # the pager keeps the filter
+    beyond = clerk.get(f"/areas/{VILLAGE}/transfers?page=9")
+    assert beyond.status_code == 200 and "没有交易" in beyond.get_data(as_text=True)
