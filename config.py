@@ -62,6 +62,7 @@ class Config:
     JOB_FOLDER: str | None = None
     JOB_WORKER_THREAD = True
     JOB_STALE_SECONDS = 60  # a running job silent this long has lost its worker: reported as failed
+    JOB_MAX_AGE_SECONDS = 24 * 3600  # job files and finished export files (ID numbers) are removed after a day
 
 
 class DevelopmentConfig(Config):

@@ -110,11 +110,26 @@ class JobQueue:
         """Create a job file (state queued) and put the job on the queue. Returns the job id."""
         job_id = secrets.token_hex(16)
         now = time.time()
+        self._sweep(now)
         self._write({"id": job_id, "kind": kind, "user_id": user_id, "area_code": area_code, "params": params,
                      "state": "queued", "stage": "queued", "done": 0, "total": 0, "created": now,
                      "started": None, "heartbeat": now, "error": None, "result": None})
         self._run_task(job_id)
         return job_id
+
+    def _sweep(self, now: float) -> None:
+        """Remove job files (state, export file, leftovers) untouched for ``JOB_MAX_AGE_SECONDS``
+        (default a day): exports hold ID numbers and are not kept once their starter had time to
+        download them. A running job renews its file on every progress step, so it is never swept."""
+        cutoff = now - self.app.config.get("JOB_MAX_AGE_SECONDS", 24 * 3600)
+        for path in self.folder(self.app).glob("*"):
+            if path.suffix not in (".json", ".xlsx", ".tmp") or path.name.startswith("queue."):
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:  # another worker swept it first
+                pass
 
     # -- running -----------------------------------------------------------------------------------
     def _run(self, job_id: str) -> None:

@@ -128,3 +128,21 @@ def test_an_app_created_earlier_gives_up_its_worker_to_the_next(tmp_path):
     assert len(workers()) == 1 and jobs.app is first
     second = create_app("testing", JOB_FOLDER=str(tmp_path / "b"))
     assert workers() == [] and jobs.app is second
+
+
+def test_job_files_older_than_a_day_are_removed_when_a_job_is_submitted(app, login_as, db, district_file):
+    """Finished exports hold ID numbers: they and the job states go after JOB_MAX_AGE_SECONDS."""
+    import os
+
+    folder = jobs.folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    old_state, old_export = folder / ("a" * 32 + ".json"), folder / ("a" * 32 + ".xlsx")
+    recent_export = folder / ("b" * 32 + ".xlsx")
+    for path in (old_state, old_export, recent_export):
+        path.write_text("{}", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    for path in (old_state, old_export):
+        os.utime(path, (two_days_ago, two_days_ago))
+    job_url = _submit(login_as("district"), district_file[0])
+    assert not old_state.exists() and not old_export.exists()
+    assert recent_export.exists() and jobs._path(job_url.rsplit("/", 1)[1]).exists()
