@@ -32,6 +32,8 @@ MESSAGES: Mapping[str, str] = {
     "code.format": "{column}“{value}”格式不对：{expected}",
     "parcel.duplicate": "地块编码 {value} 在本文件中重复出现（{expected}）",
     "parcel.contractor_unknown": "承包方编码“{value}”不在“承包方”表中",
+    "parcel.other_contractor": ("地块编码 {value} 已登记在承包方 {expected} 名下：地块在承包方之间变动须办理互换或"
+                                "转让（L-12、L-13），不能通过导入改变"),
     "area.invalid": "{column}“{value}”不是大于 0 的面积（可写作 1.5 或 1.5亩）",
     "term.invalid": "{column} {value} 早于开始日期 {expected}",
     "circulation.term_exceeds_contract": "流转结束日期 {value} 晚于承包期限止 {expected}（L-16）",

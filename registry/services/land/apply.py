@@ -163,7 +163,7 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
         fields = {k: v[k] for k in PARCEL_FIELDS}
         existing = parcels.get(v["code"])
         if existing is not None and existing.contract.contractor_code != v["contractor_code"]:
-            existing = None  # another contractor's parcel now: a new record, the old one is kept
+            existing = None  # not reached from an import: flag_moved_parcels refused the row (L-12/L-13)
         step("parcels", r, v["code"], fields, existing, PARCEL_FIELDS)
     for r in rows["coholders"]:
         v = r.values

@@ -34,7 +34,7 @@ from registry.excel.reader import FileError
 from registry.models import Area, Household, HouseholdMember, Organization, Person
 from registry.services import audit
 from registry.services.land.apply import apply_land, plan_land
-from registry.services.land.importer import LandImport, _file_error, report_rows
+from registry.services.land.importer import LandImport, _file_error, flag_moved_parcels, report_rows
 
 __all__ = ["import_land_area"]
 
@@ -116,6 +116,8 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
         village_sheets = {key: _Rows(sheets[key].columns, items) for key, items in split[code].items()
                           if key in sheets}
         checks[code] = validate_land(village_sheets, code, rosters.get(org.id, RosterView({}, {})), today=today)
+    flag_moved_parcels(session, [orgs[code].id for code in checks],
+                       [r for check in checks.values() for r in check.rows.get("parcels", [])])
     rows = [r for check in checks.values() for r in check.all_rows()] + _stray_rows(stray, area, today)
     rows.sort(key=lambda r: (_ORDER[r.sheet], r.row))
     report.villages = len(checks)

@@ -16,14 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
-from registry.excel.land.validate import LandCheck, RosterView, read_land, validate_land
+from registry.excel.land.columns import PARCELS
+from registry.excel.land.validate import LandCheck, LandRow, RosterView, read_land, validate_land
 from registry.excel.reader import FileError
-from registry.models import Organization
+from registry.models import LandContract, Organization, Parcel
 from registry.services import audit
 from registry.services.land.apply import LandPlan, apply_land, plan_land, roster_members
 from registry.services.roster.importer import ImportReport
 
-__all__ = ["import_land", "check_file", "LandImport"]
+__all__ = ["import_land", "check_file", "flag_moved_parcels", "LandImport"]
 
 
 @dataclass
@@ -49,9 +50,25 @@ def check_file(session: Session, data: bytes, organization: Organization, report
     except FileError as exc:
         _file_error(report, exc.code, exc.message)
         return None
+    flag_moved_parcels(session, [organization.id], check.rows.get("parcels", []))
     if not report_rows(report, check.all_rows()):
         return None
     return check, sheets
+
+
+def flag_moved_parcels(session: Session, organization_ids: list[int], parcel_rows: list[LandRow]) -> None:
+    """``parcel.other_contractor`` on each parcel row whose 地块编码 is registered (current) under another
+    承包方编码 of these organisations: a parcel changes contractor only by a recorded exchange or transfer
+    (L-12, L-13, ``registry.services.transfers``), never by an import. One query per call."""
+    if not parcel_rows:
+        return
+    holders = dict(session.execute(
+        select(Parcel.code, LandContract.contractor_code).join(LandContract, LandContract.id == Parcel.contract_id)
+        .where(LandContract.organization_id.in_(organization_ids), Parcel.valid_to.is_(None))).all())
+    for r in parcel_rows:
+        held_by = holders.get(r.values.get("code"))
+        if held_by is not None and r.values.get("contractor_code") and held_by != r.values["contractor_code"]:
+            r.error(PARCELS, "code", "parcel.other_contractor", r.values["code"], held_by)
 
 
 def report_rows(report: ImportReport, rows) -> bool:
