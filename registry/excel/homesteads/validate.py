@@ -38,6 +38,8 @@ MESSAGES: Mapping[str, str] = {
     "household.unknown": "户编号“{value}”不是本村名册中的户，或证件号码不是该户的成员",
     "homestead.second_in_use": "户编号 {value} 已有一处使用中的宅基地（{expected}），"
                                "一户只能有一处使用中的宅基地（D-01）",
+    "homestead.other_household": ("宗地 {value} 已登记在户 {expected} 名下：宅基地在农户之间变动须办理转让或"
+                                  "有偿退出（D-07、D-13），不能通过导入改变"),
     "homestead.area_over_cap": ("宗地面积 {value} ㎡ 超过标准 {expected} ㎡（D-02），"
                                 "已接受并标记待核查"),
 }

@@ -1,5 +1,6 @@
-"""Homestead import checks against the database: the village roster (``household.unknown``) and D-01
-over the register (a household's plot in use that the file does not mention)."""
+"""Homestead import checks against the database: the village roster (``household.unknown``), a plot
+that would change household (``homestead.other_household``) and D-01 over the register (a household's
+plot in use that the file does not mention)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -43,6 +44,18 @@ def check_households(results: list[RowResult], households: dict[str, tuple[int, 
         found = households.get(number)
         if found is None or (v["id_number"] is not None and v["id_number"] not in found[1]):
             r.errors.append(issue(r.row, "household_no", "household.unknown", number))
+
+
+def check_moves(results: list[RowResult], current: dict[str, Homestead],
+                households: dict[str, tuple[int, set[str]]]) -> None:
+    """``homestead.other_household``: a registered plot listed under another household. A homestead
+    changes household only by a recorded transfer or withdrawal (D-07, D-13, ``services.transfers``)."""
+    for r in results:
+        v = r.values
+        record, found = current.get(v["plot_code"]), households.get(v["household_no"] or "")
+        if record is not None and found is not None and record.household_id != found[0]:
+            r.errors.append(issue(r.row, "household_no", "homestead.other_household", v["plot_code"],
+                                  record.household.number))
 
 
 def check_in_use(results: list[RowResult], current: dict[str, Homestead],

@@ -3,7 +3,8 @@ roster and the register → plan → apply in one transaction. One service behin
 ``flask import-homesteads``.
 
 Row codes: samples/RIGHTS.md (``code.format``, ``household.unknown``, ``area.invalid``,
-``homestead.second_in_use`` (D-01), the warning ``homestead.area_over_cap`` (D-02), and the roster's ``id.*``,
+``homestead.second_in_use`` (D-01), ``homestead.other_household`` (D-13: a plot changes household only by
+a recorded transaction), the warning ``homestead.area_over_cap`` (D-02), and the roster's ``id.*``,
 ``name.missing``, ``date.invalid``, ``value.unknown``). All or nothing by default; ``partial=True`` leaves
 out every household with an error row. Plots of the register missing from the file are kept."""
 from __future__ import annotations
@@ -26,6 +27,7 @@ from registry.services.homesteads.apply import apply_plan, plan_rows, preview_di
 from registry.services.homesteads.checks import (
     check_households,
     check_in_use,
+    check_moves,
     current_plots,
     finish,
     roster_households,
@@ -62,6 +64,7 @@ def check_file(session: Session, data: bytes, organization: Organization, report
     households = roster_households(session, organization)
     current = current_plots(session, organization)
     check_households(results, households)
+    check_moves(results, current, households)
     check_in_use(results, current, households)
     finish(results)
     return results, sheet, households, current

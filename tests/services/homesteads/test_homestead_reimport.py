@@ -72,3 +72,28 @@ def test_area_cells():
     for bad in ("约150", "待测", "0", -80.0, 0.0, "1.5亩", True):
         assert parse_area(bad) is INVALID, bad
     assert parse_area(None) is None and parse_area("  ") is None
+
+
+def test_D13_a_registered_plot_listed_under_another_household_is_refused_not_moved(db, demo):
+    """A homestead changes household only by a recorded transfer or paid withdrawal (D-07, D-13, issue 11),
+    never by a re-import: ``homestead.other_household`` on that row; with ``partial`` the row's household is
+    left out and the plot stays where it is."""
+    from registry.models import Household, HouseholdMember, Person
+
+    org = village_with_homesteads(db)
+    old = _current(db)
+    other = db.session.scalar(select(Household).where(Household.organization_id == org.id,
+                                                      Household.id != old.household_id).order_by(Household.number))
+    member = db.session.scalar(select(Person).join(HouseholdMember, HouseholdMember.person_id == Person.id)
+                               .where(HouseholdMember.household_id == other.id, HouseholdMember.valid_to.is_(None)))
+    row = _row(old, household_no=other.number, head_name=member.name, id_number=member.id_number,
+               status="已流转")
+    report = import_homesteads(db.session, _workbook([row]), org, actor=None, today=TODAY)
+    assert not report.committed and [e["code"] for e in report.errors] == ["homestead.other_household"]
+    assert old.plot_code in report.errors[0]["message"] and "0001" in report.errors[0]["message"]
+    db.session.rollback()
+    partial = import_homesteads(db.session, _workbook([row]), org, actor=None, today=TODAY, partial=True)
+    assert partial.skipped_households == [other.number]
+    db.session.commit()
+    db.session.expire_all()
+    assert _current(db).plot_code == old.plot_code  # still 0001's, still in use
