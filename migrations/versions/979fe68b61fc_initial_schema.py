@@ -2,7 +2,7 @@
 
 Revision ID: 979fe68b61fc
 Revises: 
-Create Date: 2026-12-04 13:09:24.112063
+Create Date: 2026-12-04 13:49:25.494925
 
 """
 from alembic import op
@@ -231,6 +231,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_hukou_records'))
     )
     with op.batch_alter_table('hukou_records', schema=None) as batch_op:
+        batch_op.create_index('ix_hukou_records_current_out', ['person_id'], unique=False, sqlite_where=sa.text('valid_to IS NULL AND in_organization IS 0'), postgresql_where=sa.text('valid_to IS NULL AND in_organization IS false'))
         batch_op.create_index(batch_op.f('ix_hukou_records_person_id'), ['person_id'], unique=False)
 
     op.create_table('representative_assemblies',
@@ -498,8 +499,8 @@ def upgrade():
     sa.UniqueConstraint('person_id', 'organization_id', name='uq_memberships_person_org')
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_memberships_household_id'), ['household_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_memberships_organization_id'), ['organization_id'], unique=False)
+        batch_op.create_index('ix_memberships_household_status', ['household_id', 'status'], unique=False)
+        batch_op.create_index('ix_memberships_org_status', ['organization_id', 'status'], unique=False)
         batch_op.create_index('uq_memberships_one_active', ['person_id'], unique=True, sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
 
     op.create_table('non_member_grants',
@@ -1171,8 +1172,8 @@ def downgrade():
     op.drop_table('non_member_grants')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index('uq_memberships_one_active', sqlite_where=sa.text("status = 'confirmed'"), postgresql_where=sa.text("status = 'confirmed'"))
-        batch_op.drop_index(batch_op.f('ix_memberships_organization_id'))
-        batch_op.drop_index(batch_op.f('ix_memberships_household_id'))
+        batch_op.drop_index('ix_memberships_org_status')
+        batch_op.drop_index('ix_memberships_household_status')
 
     op.drop_table('memberships')
     with op.batch_alter_table('land_contracts', schema=None) as batch_op:
@@ -1216,6 +1217,7 @@ def downgrade():
     op.drop_table('representative_assemblies')
     with op.batch_alter_table('hukou_records', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hukou_records_person_id'))
+        batch_op.drop_index('ix_hukou_records_current_out', sqlite_where=sa.text('valid_to IS NULL AND in_organization IS 0'), postgresql_where=sa.text('valid_to IS NULL AND in_organization IS false'))
 
     op.drop_table('hukou_records')
     with op.batch_alter_table('hukou_feed_imports', schema=None) as batch_op:

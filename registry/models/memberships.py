@@ -26,6 +26,11 @@ class Membership(TimestampMixin, VersionedMixin, Base):
             sqlite_where=text("status = 'confirmed'"),
             postgresql_where=text("status = 'confirmed'"),
         ),
+        # The district dashboard (issue 12) counts memberships by status within each organisation (endings:
+        # 20 ended among 300k) and households with an active member: both probe (…, status) and stop at the
+        # index instead of reading every membership row. Their leading columns serve the plain look-ups too.
+        Index("ix_memberships_org_status", "organization_id", "status"),
+        Index("ix_memberships_household_status", "household_id", "status"),
         CheckConstraint(
             "status IN ('pending','confirmed','rejected','lost','withdrawn','disputed')", name="status"
         ),
@@ -58,8 +63,8 @@ class Membership(TimestampMixin, VersionedMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))  # indexed by uq_memberships_person_org
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
-    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))  # ix_memberships_org_status
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))  # ix_memberships_household_status
     status: Mapped[str] = mapped_column(String(10), default="pending")
     acquisition_ground: Mapped[str | None] = mapped_column(String(20))  # DOMAIN §2.4
     acquired_at: Mapped[dt.date | None] = mapped_column(Date)

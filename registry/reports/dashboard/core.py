@@ -104,19 +104,53 @@ def _filters(spec: Spec, filters: Mapping[str, str]) -> list[ColumnElement]:
     return [spec.dims[name].where(value) for name, value in filters.items() if name in spec.dims]
 
 
+def _measures(spec: Spec) -> list[ColumnElement]:
+    measures = [func.count(spec.key).label("n_records")]
+    if spec.value is not None:
+        measures.append(func.sum(spec.value).label("total_value"))
+    if spec.oldest is not None:
+        measures.append(func.min(spec.oldest).label("oldest_at"))
+    return measures
+
+
+def _by_organisation_first(spec: Spec, by: tuple[str, ...], where: list[ColumnElement]) -> Select:
+    """The same groups in two steps: the records grouped by organisation id (an integer) and the other
+    dimensions, then those groups joined to their organisation and summed into ``unit`` groups.
+
+    Why: SQLite groups by sorting every record; on the 300k-member district a sort led by the integer
+    id costs about a fifth less than one led by the text ``substr(area_code)``, and the second step only
+    sees a few thousand rows. Counts and sums add up and minima take the minimum, so every group's
+    values are those of a single ``GROUP BY`` (PostgreSQL runs both as hash aggregates)."""
+    others = [d for d in by if d != "unit"]
+    inner = (spec.base.with_only_columns(Organization.id.label("org_key"),
+                                         *[spec.dims[d].expr.label(d) for d in others], *_measures(spec),
+                                         maintain_column_froms=False)
+             .where(*where).order_by(None)
+             .group_by(Organization.id, *[spec.dims[d].expr for d in others]).subquery())
+    dims = [spec.dims[d].expr if d == "unit" else inner.c[d] for d in by]
+    measures = [func.sum(inner.c.n_records)]
+    if spec.value is not None:
+        measures.append(func.sum(inner.c.total_value))
+    if spec.oldest is not None:
+        measures.append(func.min(inner.c.oldest_at))
+    return (select(*[e.label(d) for e, d in zip(dims, by, strict=True)], *measures)
+            .select_from(inner).join(Organization, Organization.id == inner.c.org_key).group_by(*dims))
+
+
 def aggregate(session: Session, spec: Spec, by: tuple[str, ...], filters: Mapping[str, str] | None = None
               ) -> list[Cell]:
-    """``GROUP BY`` the dimensions ``by``: one :class:`Cell` per group (no group: one cell in total)."""
-    exprs = [spec.dims[d].expr.label(d) for d in by]
-    measures = [func.count(spec.key)]
-    if spec.value is not None:
-        measures.append(func.sum(spec.value))
-    if spec.oldest is not None:
-        measures.append(func.min(spec.oldest))
-    stmt = (spec.base.with_only_columns(*exprs, *measures, maintain_column_froms=False)
-            .where(*_filters(spec, filters or {})).order_by(None))
-    if exprs:
-        stmt = stmt.group_by(*[spec.dims[d].expr for d in by])
+    """``GROUP BY`` the dimensions ``by``: one :class:`Cell` per group (no group: one cell in total).
+    Grouped by ``unit`` (a prefix of the organisation's code), the records are first grouped by
+    organisation (:func:`_by_organisation_first`)."""
+    where = _filters(spec, filters or {})
+    if "unit" in by:
+        stmt = _by_organisation_first(spec, by, where)
+    else:
+        exprs = [spec.dims[d].expr.label(d) for d in by]
+        stmt = (spec.base.with_only_columns(*exprs, *_measures(spec), maintain_column_froms=False)
+                .where(*where).order_by(None))
+        if exprs:
+            stmt = stmt.group_by(*[spec.dims[d].expr for d in by])
     cells = []
     for row in session.execute(stmt):
         values = list(row)
