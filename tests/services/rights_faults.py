@@ -37,7 +37,7 @@ KINDS = {
 KIND_OF = {heading: kind for kind, headings in KINDS.items() for heading in headings}
 #: Characters a clerk's copy-paste leaves around values (trimmed by the rules).
 AROUND = ("\u00a0", "\u200b", "\u3000", " ", "\u00a0\u200b", "\t")
-M2_UNITS = ("平方米", "㎡", " m²", "平米", "\u00a0㎡")
+M2_UNITS = ("平方米", "㎡", " m²", "平米", "\u00a0㎡", "\u200b平方米")
 #: Value faults in the order they are combined (the form first, then full-width, then spaces).
 VALUE_FAULTS = ("area_text", "date_forms", "fullwidth", "spaces")
 LAYOUT_FAULTS = ("openpyxl", "title_rows_1", "title_rows_2", "title_rows_3", "blank_row", "styled_tail",
@@ -62,7 +62,8 @@ def area_text(kind: str, value, i: int):
     if kind == "units":
         return (text, text + ("0" if "." in text else ".0"), " " + text)[i % 3]
     if kind == "mu":
-        return (text + "亩", fullwidth(text), text + ("0 亩" if "." in text else ".0 亩"), text + "\u00a0亩")[i % 4]
+        return (text + "亩", fullwidth(text), text + ("0 亩" if "." in text else ".0 亩"), text + "\u00a0亩",
+                text + "\u200b亩")[i % 5]
     return (text + M2_UNITS[i % len(M2_UNITS)], fullwidth(text), text)[i % 3]
 
 
@@ -70,13 +71,20 @@ DATE_CELL_FORMATS = ("yyyy年m月d日", "m/d/yyyy", "yyyy/mm/dd hh:mm")
 
 
 def date_forms(kind: str, value, i: int):
-    """``2019.9.3``, ``2019年9月3日``, ``20190903``, ``2019/09/03`` text, or a date cell shown another way."""
+    """``2019.9.3``, ``2019年9月3日``, ``20190903``, ``2019/09/03`` text, the number 20190903, or a date cell
+    shown another way, with a time part, or as its serial number (the cell formatted "General"; only a
+    number cell is a serial: no later fault turns it into text)."""
     if kind != "date" or not isinstance(value, datetime):
         return value
     y, m, d = value.year, value.month, value.day
-    forms = (f"{y}.{m}.{d}", f"{y}年{m}月{d}日", f"{y:04d}{m:02d}{d:02d}", f"{y}/{m:02d}/{d:02d}", f"{y}-{m}-{d}")
-    pick = i % (len(forms) + 1)
-    return forms[pick] if pick < len(forms) else (value, DATE_CELL_FORMATS[i % len(DATE_CELL_FORMATS)])
+    forms = (f"{y}.{m}.{d}", f"{y}年{m}月{d}日", f"{y:04d}{m:02d}{d:02d}", f"{y}/{m:02d}/{d:02d}", f"{y}-{m}-{d}",
+             f"{y}年\u00a0{m}月 {d}日", y * 10000 + m * 100 + d, ((value - datetime(1899, 12, 30)).days, "General"))
+    pick = i % (len(forms) + 2)
+    if pick < len(forms):
+        return forms[pick]
+    if pick == len(forms):
+        return (value.replace(hour=8, minute=30), "yyyy-mm-dd hh:mm")
+    return (value, DATE_CELL_FORMATS[i % len(DATE_CELL_FORMATS)])
 
 
 def to_fullwidth(kind: str, value, i: int):
@@ -94,7 +102,8 @@ def to_fullwidth(kind: str, value, i: int):
 
 
 def spaces(kind: str, value, i: int):
-    """NBSP, zero-width, ideographic spaces, tabs around every value (numbers become text with them)."""
+    """NBSP, zero-width, ideographic spaces, tabs around every value (numbers become text with them), and
+    inside the words of a vocabulary (``家庭\u200b承包``, ``使用\u00a0中``)."""
     if value is None or isinstance(value, (datetime, tuple)) or kind == "other":
         return value
     if isinstance(value, (int, float)):
@@ -102,6 +111,8 @@ def spaces(kind: str, value, i: int):
     if not isinstance(value, str) or not value:
         return value
     left, right = AROUND[i % len(AROUND)], AROUND[(i + 2) % len(AROUND)]
+    if kind == "vocab" and len(value) > 1 and i % 2:  # vocabularies are matched without any space inside
+        value = value[0] + AROUND[i % len(AROUND)] + value[1:]
     return (left if i % 3 else "") + value + right
 
 

@@ -5,6 +5,7 @@ of "Messy files"). The messy sample's codes are checked row by row in test_homes
 """
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import date
 
@@ -15,7 +16,7 @@ from registry.models import Homestead
 from registry.services.homesteads.importer import check_file, import_homesteads
 from registry.services.roster.importer import ImportReport
 from tests.services.homesteads.helpers import RIGHTS, village_with_roster
-from tests.services.rights_faults import ONE_AT_A_TIME, faulty, with_cell
+from tests.services.rights_faults import LAYOUT_FAULTS, ONE_AT_A_TIME, faulty, with_cell
 
 TODAY = date(2026, 6, 15)
 OVER_CAP = {"370305100201": 5, "370305100202": 15, "370305102201": 36}  # homestead.area_over_cap (D-02)
@@ -97,3 +98,15 @@ def test_free_text_is_trimmed_not_folded(db, demo):
     plot = db.session.scalar(select(Homestead).where(Homestead.plot_code == "370305100201JC00001"))
     assert (plot.certificate_no, plot.approval_doc, plot.remarks, plot.east) == (
         certificate, "临淄宅批字〔2005〕第008号", "历史形成，面积待核（2019年）", "胡同：路")
+
+
+def test_messy_file_keeps_its_codes_under_the_layout_faults(db, demo):
+    """The layout faults move rows and columns but change no value: the messy sample still gives as many
+    rows of each code as its .expected.json (README "Messy files")."""
+    org = village_with_roster(db)
+    name = "homestead_messy_370305100201"
+    expected = json.loads((RIGHTS / f"{name}.expected.json").read_text("utf-8"))
+    report = _import(db, org, faulty((RIGHTS / f"{name}.xlsx").read_bytes(), LAYOUT_FAULTS), dry_run=True)
+    assert not report.file_error and report.rows_read == len(expected)
+    got = Counter(code for _row, code in {(i["row"], i["code"]) for i in report.errors + report.warnings})
+    assert got == Counter(c for e in expected for c in e["codes"])

@@ -5,6 +5,9 @@ of "Messy files"). The messy sample's codes are checked row by row in test_share
 """
 from __future__ import annotations
 
+import json
+from collections import Counter
+
 import pytest
 from sqlalchemy import select
 
@@ -13,8 +16,8 @@ from registry.excel.shares.columns import SHARES, SHEET_NAMES
 from registry.excel.shares.validate import validate_shares
 from registry.models.shares import ShareCertificate
 from registry.services.shares.importer import import_shares
-from tests.services.rights_faults import ONE_AT_A_TIME, faulty, with_cell
-from tests.services.shares.helpers import TODAY, VILLAGES, roster_imported, shares_file
+from tests.services.rights_faults import LAYOUT_FAULTS, ONE_AT_A_TIME, faulty, with_cell
+from tests.services.shares.helpers import RIGHTS, TODAY, VILLAGES, roster_imported, shares_file
 
 
 def _import(db, org, data, **kw):
@@ -79,3 +82,14 @@ def test_certificate_number_is_trimmed_not_folded(db, demo):
     assert report.committed and not report.errors
     stored = db.session.scalars(select(ShareCertificate.number)).all()
     assert number in stored
+
+
+def test_messy_file_keeps_its_codes_under_the_layout_faults(db, demo):
+    """The layout faults move rows and columns but change no value: the messy sample still gives as many
+    rows of each code as its .expected.json (README "Messy files")."""
+    org = roster_imported(db)
+    expected = json.loads((RIGHTS / "shares_messy_370305100201.expected.json").read_text("utf-8"))
+    report = _import(db, org, faulty(shares_file(messy=True), LAYOUT_FAULTS), dry_run=True)
+    assert not report.file_error and report.rows_read == len(expected)
+    got = Counter(code for _row, code in {(i["row"], i["code"]) for i in report.errors + report.warnings})
+    assert got == Counter(c for e in expected for c in e["codes"])
