@@ -136,8 +136,9 @@ def _sheets(data: bytes):
         yield ws.title, headings, data_rows
 
 
-EXTRA = (("经办人", lambda i: ("王会计", "李文书")[i % 2]), ("核实情况", lambda i: "已核实" if i % 3 else None),
-         ("", lambda i: i + 1))
+#: Unknown columns a village adds: 序号 first, two in the middle, one without a heading at the end.
+EXTRA = (("序号", lambda i: i + 1), ("经办人", lambda i: ("王会计", "李文书")[i % 2]),
+         ("核实情况", lambda i: "已核实" if i % 3 else None), ("", lambda i: "√" if i % 2 else None))
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -168,7 +169,7 @@ def faulty(data: bytes, faults: tuple[str, ...] | str, *, seed: int = 0, tail_ro
             lines += [([texts[t]], True) for t in range(titles)]
         head = [headings[j] for j in order]
         if extra:
-            head = [extra[0][0], *head[:3], extra[1][0], *head[3:], extra[2][0]]
+            head = [extra[0][0], *head[:3], extra[1][0], extra[2][0], *head[3:], extra[3][0]]
         lines.append((head, False))
         value_faults = [f for f in VALUE_FAULTS if f in faults]
         combined = len(value_faults) > 1
@@ -182,8 +183,8 @@ def faulty(data: bytes, faults: tuple[str, ...] | str, *, seed: int = 0, tail_ro
                         value = TRANSFORMS[f](kind, value, i + j)
                 cells.append(value if isinstance(value, tuple) else (value, fmt))
             if extra:
-                cells = [(extra[0][1](i), "General"), *cells[:3], (extra[1][1](i), "General"), *cells[3:],
-                         (extra[2][1](i), "General")]
+                more = [(fill(i), "General") for _heading, fill in extra]
+                cells = [more[0], *cells[:3], more[1], more[2], *cells[3:], more[3]]
             lines.append((cells, False))
             if "blank_row" in faults and i == len(rows) // 2:
                 lines.append(([], False))
