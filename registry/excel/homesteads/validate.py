@@ -46,7 +46,9 @@ MESSAGES: Mapping[str, str] = {
 WARNING_CODES = frozenset({"id.legacy15", "homestead.area_over_cap"})
 _H = {c.key: c.heading for c in HOMESTEAD_COLUMNS}
 _CENT = Decimal("0.01")
-_RE_AREA = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*(?:m2|平方米|平米|亩)?", re.IGNORECASE)
+# Spaces between the number and its unit, zero-width ones too ("110.88\u200b㎡").
+_RE_AREA = re.compile(r"(\d+(?:\.\d+)?|\.\d+)[\s\u200b\u200c\u200d\u2060\ufeff]*(?:m2|平方米|平米|亩)?",
+                      re.IGNORECASE)
 _MAX_AREA = Decimal("99999999.99")  # Numeric(10,2)
 
 

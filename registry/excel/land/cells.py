@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from registry.excel.normalise import INVALID, clean_text, parse_text, strip_text_marker
+from registry.excel.normalise import INVALID, TRIM_CHARS, clean_text, parse_text, strip_text_marker
 
-__all__ = ["MESSAGES", "parse_code", "parse_area", "parse_price", "parse_code_list", "format_area",
+__all__ = ["MESSAGES", "MU", "parse_code", "parse_area", "parse_price", "parse_code_list", "format_area",
            "MAX_AREA", "Q4", "Q2"]
 
 Q4 = Decimal("0.0001")
@@ -24,6 +24,8 @@ MAX_PRICE = Decimal("999999999999.99")
 _RE_PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 # Units after NFKC: ㎡ -> "m2", m² -> "m2".
 _UNITS = ("平方米", "平米", "m2", "M2", "亩")
+#: The unit of the land register's area columns (合同面积, 实测面积, 流转面积 are in 亩).
+MU = ("亩",)
 _RE_LIST_SEP = re.compile(r"[、,;\s]+")
 
 #: Messages of the codes the rights registers add to the roster's (``{column}``, ``{value}``, ``{expected}``).
@@ -64,7 +66,7 @@ def parse_code(value: Any, width: int) -> str | None | Any:
     return text
 
 
-def _decimal(value: Any, *, units: bool) -> Decimal | None | Any:
+def _decimal(value: Any, *, units: tuple[str, ...] = ()) -> Decimal | None | Any:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -78,11 +80,10 @@ def _decimal(value: Any, *, units: bool) -> Decimal | None | Any:
     text = clean_text(value)
     if not text:
         return None
-    if units:
-        for unit in _UNITS:
-            if text.endswith(unit):
-                text = text[: -len(unit)].rstrip()
-                break
+    for unit in units:
+        if text.endswith(unit):
+            text = text[: -len(unit)].rstrip().rstrip(TRIM_CHARS)  # "1.5 亩", "1.5\u200b亩"
+            break
     if not _RE_PLAIN.fullmatch(text):
         return INVALID
     try:
@@ -91,11 +92,12 @@ def _decimal(value: Any, *, units: bool) -> Decimal | None | Any:
         return INVALID
 
 
-def parse_area(value: Any) -> Decimal | None | Any:
-    """An area (亩 or m²): a number, or text that is a plain decimal optionally followed by its unit
-    (``1.5亩`` -> 1.5000, ``１．２`` -> 1.2000, ``110.88平方米``). Zero, negative, anything else ->
-    INVALID."""
-    number = _decimal(value, units=True)
+def parse_area(value: Any, units: tuple[str, ...] = _UNITS) -> Decimal | None | Any:
+    """An area: a number, or text that is a plain decimal optionally followed by one of ``units`` (by
+    default 亩 or m²; the land register's columns pass :data:`MU`) with or without spaces before it
+    (``1.5亩`` -> 1.5000, ``１．２`` -> 1.2000, ``1.50 亩``, ``110.88平方米``). Zero, negative, another unit,
+    anything else -> INVALID."""
+    number = _decimal(value, units=units)
     if number is None or number is INVALID:
         return number
     number = number.quantize(Q4, ROUND_HALF_UP)
@@ -104,7 +106,7 @@ def parse_area(value: Any) -> Decimal | None | Any:
 
 def parse_price(value: Any) -> Decimal | None | Any:
     """Yuan with 2 decimals (ROUND_HALF_UP), not negative; anything else -> INVALID."""
-    number = _decimal(value, units=False)
+    number = _decimal(value)
     if number is None or number is INVALID:
         return number
     number = number.quantize(Q2, ROUND_HALF_UP)

@@ -21,6 +21,7 @@ from registry.codes import (
 from registry.excel.columns import ColumnSet
 from registry.excel.land.cells import (
     MESSAGES,
+    MU,
     format_area,
     parse_area,
     parse_code,
@@ -256,7 +257,7 @@ class RowChecker:
 
     def area(self, key: str, *, required: bool = True):
         def rule(result: LandRow, cell: Any):
-            value = parse_area(cell)
+            value = parse_area(cell, MU)  # 亩: "110.88平方米" in a 亩 column is not 110.88 亩
             if value is INVALID or (value is None and required):
                 result.error(self.columns, key, "area.invalid", _shown(cell) or "（空）")
                 return None

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.excel.land.cells import parse_area, parse_code, parse_code_list
+from registry.excel.land.cells import MU, parse_area, parse_code, parse_code_list
 from registry.excel.land.columns import SHEETS
 from registry.excel.land.rows import CHECKERS, display
 from registry.excel.land.validate import RosterView, read_land, validate_land
@@ -101,6 +101,16 @@ def test_area_readings(raw, expected):
                                  float("nan"), float("inf"), "123456789", date(2020, 1, 1)])
 def test_area_refusals(raw):
     assert parse_area(raw) is INVALID
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("1.50 亩", "1.5000"), ("1.5\u200b亩", "1.5000"), ("１．５\u3000亩", "1.5000"), ("110.88平方米", INVALID),
+    ("1.5㎡", INVALID), ("1.5 m²", INVALID)])
+def test_land_area_columns_are_in_mu(raw, expected):
+    """合同面积, 实测面积, 流转面积 are in 亩 (RIGHTS.md): spaces of any width before 亩 are fine, an m² unit is
+    another quantity, not 110.88 亩 (area.invalid)."""
+    got = parse_area(raw, MU)
+    assert got is INVALID if expected is INVALID else str(got) == expected
 
 
 @pytest.mark.parametrize("raw,expected", [
