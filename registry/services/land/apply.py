@@ -67,8 +67,14 @@ class LandPlan:
 
     def add(self, step: Step) -> None:
         self.steps.append(step)
-        setattr(self, step.kind, getattr(self, step.kind) + 1)
-        if step.kind == "updated" and len(self.changes) < 500:
+        kind = step.kind
+        if kind == "created":
+            self.created += 1
+        elif kind == "unchanged":
+            self.unchanged += 1
+        else:
+            self.updated += 1
+        if kind == "updated" and len(self.changes) < 500:
             changed = {k: [_plain(step.old[k]), _plain(v)] for k, v in step.fields.items()
                        if step.old.get(k) != v}
             self.changes.append({"sheet": step.sheet, "row": step.row.row, "key": str(step.key),
