@@ -138,13 +138,14 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
     plan = LandPlan()
     contracts, parcels, coholders, circulations = current_records(session, organization)
     plan.contracts, plan.parcels = contracts, parcels
-    plan.household_ids = dict(session.execute(select(Household.number, Household.id)
-                                              .where(Household.organization_id == organization.id)).all())
+    conn = session.connection()  # plain column reads: Core rows, no ORM row processing
+    plan.household_ids = dict(conn.execute(select(Household.number, Household.id)
+                                           .where(Household.organization_id == organization.id)).all())
     wanted = {r.values["id_number"] for key in ("contractors", "coholders") for r in rows[key]
               if r.values.get("id_number")}
     for chunk in _chunks(wanted):
-        plan.person_ids.update(session.execute(select(Person.id_number, Person.id)
-                                               .where(Person.id_number.in_(chunk))).all())
+        plan.person_ids.update(conn.execute(select(Person.id_number, Person.id)
+                                            .where(Person.id_number.in_(chunk))).all())
 
     def step(sheet: str, row: LandRow, key, fields: dict, existing, names) -> None:
         if existing is None:
