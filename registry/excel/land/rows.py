@@ -170,6 +170,15 @@ class RowChecker:
                            for key, rule in self.rules.items()]
         return self._steps
 
+    def share_memos(self, shared: dict[str, dict]) -> None:
+        """Use (and fill) ``shared`` as the memos: the checkers of one sheet for several villages (an area
+        import) share them. Safe because no memoised rule depends on the village or the date: the codes
+        (village prefix) and IDs (today) are never memoised."""
+        for key in self.rules:
+            if key not in _UNIQUE:
+                shared.setdefault(key, {})
+        self._memos, self._steps = shared, None
+
     @property
     def memos(self) -> dict[str, dict]:
         """Per vocabulary, date, area and free-text key: cell -> (value, note) of the cells that raised no

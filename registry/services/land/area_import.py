@@ -111,12 +111,13 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
         for number, raw in table.rows():
             village = _village_of(key, raw)
             (split[village][key] if village in orgs else stray[key]).append((number, raw))
-    checks = {}
+    checks, memos = {}, {}
     for code in sorted(split):
         org = orgs[code]
         village_sheets = {key: _Rows(sheets[key].columns, items) for key, items in split[code].items()
                           if key in sheets}
-        checks[code] = validate_land(village_sheets, code, rosters.get(org.id, RosterView({}, {})), today=today)
+        checks[code] = validate_land(village_sheets, code, rosters.get(org.id, RosterView({}, {})), today=today,
+                                     memos=memos)
     rows = [r for check in checks.values() for r in check.all_rows()] + _stray_rows(stray, area, today)
     rows.sort(key=lambda r: (_ORDER[r.sheet], r.row))
     report.villages = len(checks)
