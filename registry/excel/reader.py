@@ -207,11 +207,7 @@ class RosterSheet:
         """``(excel_row_number, {key: raw cell value})`` for every non-blank data row; empty cells
         and missing trailing cells are None."""
         items = tuple(self.columns.items())
-        last = max((idx for _key, idx in items), default=-1)
         for number, row in self.raw_rows():
-            if len(row) > last:  # every column present (the usual case)
-                yield number, {key: (None if (cell := row[idx]) == "" else cell) for key, idx in items}
-                continue
             width = len(row)
             yield number, {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
                            for key, idx in items}
