@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable
+from operator import itemgetter
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -91,9 +92,9 @@ def column_index(letters: bytes) -> int:
 _TAG = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])((?:[^>"']++|"[^"]*+"|'[^']*+')*+)>""")
 _PREFIXED_SI = re.compile(rb"<[A-Za-z_][\w.\-]*:si[\s/>]")
 _PREFIXED = re.compile(rb":(?:row|c)[\s/>]")  # <x:c …>: a namespace prefix (or such text)
-# A cell that is not self-closing ("/" only occurs unquoted in "/>"): its column letters, its row number.
-_VALUE_COLUMN = re.compile(rb"""<c r="([^0-9"]*)[^"]*+"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
-_VALUE_ROW = re.compile(rb"""<c r="[^0-9"]*([^"]*+)"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
+# A cell that is not self-closing ("/" only occurs unquoted in "/>"): its column letters and its row
+# number, in one pass.
+_VALUE_CELL = re.compile(rb"""<c r="([^0-9"]*)([^"]*+)"(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+>""")
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)\s*([0-9]*)""")
 # For blocks of empty formatted rows without references (Excel writes them down to row 1,048,576):
 _VALUE_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.\-]*:)?c(?:\s(?:[^>"'/]++|"[^"]*+"|'[^']*+')*+)?>""")
@@ -199,10 +200,11 @@ class _SheetScan:
             return False
         if not (_all_referenced(block, b"c", end) and _all_referenced(block, b"row", end)):
             return False
-        letters = set(_VALUE_COLUMN.findall(block, 0, end))
-        if not letters:
+        cells = _VALUE_CELL.findall(block, 0, end)
+        if not cells:
             return True
-        digits = set(_VALUE_ROW.findall(block, 0, end))
+        letters = set(map(itemgetter(0), cells))
+        digits = set(map(itemgetter(1), cells))
         if not all(c.isalpha() and c.isascii() for c in letters) or not all(d.isdigit() for d in digits):
             return False  # "A", "5", " A1": let the exact walk place them
         rows = [int(d) for d in digits]

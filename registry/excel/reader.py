@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from python_calamine import (
@@ -194,9 +195,12 @@ class RosterSheet:
         if self._sheet is None:
             return
         header = self.header_row
-        for number, row in enumerate(self._sheet.iter_rows(), start=1):
-            if number <= header or _is_blank(row):
-                continue
+        for number, row in enumerate(islice(self._sheet.iter_rows(), header, None), start=header + 1):
+            first = row[0] if row else None
+            # a first cell holding a value (most data rows) settles it without the full blank check
+            if first is None or first == "" or (first.__class__ is str and not first.strip(_BLANK)):
+                if _is_blank(row):
+                    continue
             yield number, row
 
     def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -205,11 +209,8 @@ class RosterSheet:
         items = tuple(self.columns.items())
         for number, row in self.raw_rows():
             width = len(row)
-            values: dict[str, Any] = {}
-            for key, idx in items:
-                cell = row[idx] if idx < width else None
-                values[key] = None if cell == "" else cell
-            yield number, values
+            yield number, {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
+                           for key, idx in items}
 
     __iter__ = rows
 

@@ -9,6 +9,7 @@ or dicts (named dialects such as psycopg). Same transaction as the session; noth
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -22,6 +23,13 @@ def _python_type(column_type):
         return column_type.python_type
     except NotImplementedError:
         return None
+
+
+@lru_cache(maxsize=128)
+def _compiled(table, names: tuple[str, ...], dialect):
+    """The INSERT of ``names`` into ``table`` compiled for ``dialect``, once (an area import inserts
+    into the same tables village after village)."""
+    return insert(table).compile(dialect=dialect, column_keys=list(names))
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
@@ -44,7 +52,7 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
             return
         constants[column.key] = column.default.arg
     names = keys + list(constants)
-    compiled = insert(table).compile(dialect=dialect, column_keys=names)
+    compiled = _compiled(table, tuple(names), dialect)
     n = len(rows)
     columns = {}
     for key in names:

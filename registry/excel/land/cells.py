@@ -58,6 +58,8 @@ def parse_code(value: Any, width: int) -> str | None | Any:
         return None
     if not isinstance(value, str):
         return INVALID
+    if len(value) == width and value.isascii() and value.isdigit():
+        return value  # already clean (the common case): what the steps below would return
     text = strip_text_marker(clean_text(value))
     if not text:
         return None

@@ -127,13 +127,14 @@ class RowChecker:
         self.free = FREE[key]
         self.rules: dict[str, Callable[[LandRow, Any], Any]] = {}
         self._memos: dict[str, dict] | None = None
+        self._steps: list | None = None
 
     def __call__(self, number: int, raw: Mapping[str, Any]) -> LandRow:
         result = LandRow(self.sheet, number, {})
-        values, normalised, memos = result.values, result.normalised, self.memos
-        for key, rule in self.rules.items():
+        values, normalised = result.values, result.normalised
+        errors, warnings = result.errors, result.warnings
+        for key, rule, memo, plain in self.steps:
             cell = raw.get(key)
-            memo = memos.get(key)
             if memo is not None:
                 hit = memo.get((cell.__class__, cell))
                 if hit is not None:  # the same cell seen before, with no issue: the same value and note
@@ -141,17 +142,43 @@ class RowChecker:
                     if hit[1] is not None:
                         normalised[hit[1][0]] = hit[1][1]
                     continue
-                issues = len(result.errors) + len(result.warnings)
+                issues = len(errors) + len(warnings)
             value = rule(result, cell)
             values[key] = value
-            note = self._note(key, cell, value) if value is not None and key not in self.free else None
+            if value is None or plain is None:  # blank, or free text: never listed as normalised
+                note = None
+            elif plain and value.__class__ is str and cell.__class__ is str:
+                # the text shows as itself (``display``): cleaned only when the cell differs
+                note = None if cell == value else (self.columns.heading(key), value)
+            else:
+                note = self._note(key, cell, value)
             if note is not None:
                 normalised[note[0]] = note[1]
-            if memo is not None and len(memo) < _MEMO_SIZE and len(result.errors) + len(result.warnings) == issues:
+            if memo is not None and len(memo) < _MEMO_SIZE and len(errors) + len(warnings) == issues:
                 memo[(cell.__class__, cell)] = (value, note)
-        if result.errors:
-            result.normalised.clear()  # only accepted rows list their cleaned values
+        if errors:
+            normalised.clear()  # only accepted rows list their cleaned values
         return result
+
+    @property
+    def steps(self) -> list[tuple[str, Callable, dict | None, bool | None]]:
+        """``(key, rule, memo or None, plain)`` per column, in rule order; ``plain``: None for free text,
+        True when a text value is shown as itself (no code table), else False."""
+        if self._steps is None:
+            memos, tables = self.memos, TABLES[self.key]
+            self._steps = [(key, rule, memos.get(key),
+                            None if key in self.free else key not in tables and key != "parcel_codes")
+                           for key, rule in self.rules.items()]
+        return self._steps
+
+    def share_memos(self, shared: dict[str, dict]) -> None:
+        """Use (and fill) ``shared`` as the memos: the checkers of one sheet for several villages (an area
+        import) share them. Safe because no memoised rule depends on the village or the date: the codes
+        (village prefix) and IDs (today) are never memoised."""
+        for key in self.rules:
+            if key not in _UNIQUE:
+                shared.setdefault(key, {})
+        self._memos, self._steps = shared, None
 
     @property
     def memos(self) -> dict[str, dict]:

@@ -65,12 +65,15 @@ def read_land(data: bytes, filename: str | None = None, **limits) -> dict[str, T
 
 
 def validate_land(sheets: Mapping[str, TableSheet], village_code: str, roster: RosterView, *,
-                  today: date) -> LandCheck:
-    """Check every row of the located sheets (see the module docstring)."""
+                  today: date, memos: dict[str, dict] | None = None) -> LandCheck:
+    """Check every row of the located sheets (see the module docstring). ``memos``: sheet key -> the row
+    checkers' memos, shared by the calls for the villages of one file (filled here)."""
     rows: dict[str, list[LandRow]] = {}
     for key, factory in CHECKERS.items():
         table = sheets.get(key)
         check = factory(village_code, today)
+        if memos is not None:
+            check.share_memos(memos.setdefault(key, {}))
         rows[key] = [check(number, raw) for number, raw in table.rows()] if table is not None else []
     with_household_column = "contractors" in sheets and "household_no" in sheets["contractors"].columns
     result = LandCheck(rows)

@@ -67,8 +67,14 @@ class LandPlan:
 
     def add(self, step: Step) -> None:
         self.steps.append(step)
-        setattr(self, step.kind, getattr(self, step.kind) + 1)
-        if step.kind == "updated" and len(self.changes) < 500:
+        kind = step.kind
+        if kind == "created":
+            self.created += 1
+        elif kind == "unchanged":
+            self.unchanged += 1
+        else:
+            self.updated += 1
+        if kind == "updated" and len(self.changes) < 500:
             changed = {k: [_plain(step.old[k]), _plain(v)] for k, v in step.fields.items()
                        if step.old.get(k) != v}
             self.changes.append({"sheet": step.sheet, "row": step.row.row, "key": str(step.key),
@@ -132,13 +138,14 @@ def plan_land(session: Session, organization: Organization, rows: dict[str, list
     plan = LandPlan()
     contracts, parcels, coholders, circulations = current_records(session, organization)
     plan.contracts, plan.parcels = contracts, parcels
-    plan.household_ids = dict(session.execute(select(Household.number, Household.id)
-                                              .where(Household.organization_id == organization.id)).all())
+    conn = session.connection()  # plain column reads: Core rows, no ORM row processing
+    plan.household_ids = dict(conn.execute(select(Household.number, Household.id)
+                                           .where(Household.organization_id == organization.id)).all())
     wanted = {r.values["id_number"] for key in ("contractors", "coholders") for r in rows[key]
               if r.values.get("id_number")}
     for chunk in _chunks(wanted):
-        plan.person_ids.update(session.execute(select(Person.id_number, Person.id)
-                                               .where(Person.id_number.in_(chunk))).all())
+        plan.person_ids.update(conn.execute(select(Person.id_number, Person.id)
+                                            .where(Person.id_number.in_(chunk))).all())
 
     def step(sheet: str, row: LandRow, key, fields: dict, existing, names) -> None:
         if existing is None:

@@ -79,8 +79,10 @@ def report_rows(report: ImportReport, rows) -> bool:
         _file_error(report, "file.empty", "文件中没有承包方数据行")
         return False
     for r in rows:
-        report.errors.extend(_issue(r.sheet, i) for i in r.errors)
-        report.warnings.extend(_issue(r.sheet, i) for i in r.warnings)
+        if r.errors:
+            report.errors.extend(_issue(r.sheet, i) for i in r.errors)
+        if r.warnings:
+            report.warnings.extend(_issue(r.sheet, i) for i in r.warnings)
     return True
 
 
