@@ -1,15 +1,14 @@
-"""Read a member roster workbook (DESIGN §4 steps 1-2): detect the real file type from its bytes,
-find the header row by its headings, stream data rows as ``(excel_row_number, {key: raw value})``.
+"""Read a member roster workbook (DESIGN §4 steps 1-2): the file's type and bounds come from
+``registry.excel.file_kind`` (re-exported here); then find the header row by its headings and stream data
+rows as ``(excel_row_number, {key: raw value})``.
 
-Reading uses python-calamine (xlsx, xls, ods; .xlsb is refused, see :func:`guard`). Calamine holds the
+Reading uses python-calamine (xlsx, xls, ods; .xlsb is refused, see ``file_kind.guard``). Calamine holds the
 sheet's cell range in memory (bounded by the guard: ``MAX_CELLS``); rows are converted to Python one at a
 time, so a 100k-row sheet builds no extra list of rows here.
 """
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -25,129 +24,26 @@ from python_calamine import (
 )
 
 from registry.excel.columns import ROSTER, ColumnSet, clean_heading
-from registry.excel.guard import TooLarge, check_ods, check_xlsx
+from registry.excel.file_kind import (
+    CORRUPT,
+    GUARD_ROWS,
+    HEADER_SCAN_ROWS,
+    MAX_BYTES,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_UNCOMPRESSED,
+    MESSAGES,
+    FileError,
+    detect_kind,
+    guard,
+    size_text,
+)
 
 __all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
-           "table_from_rows", "detect_kind", "MAX_BYTES", "MAX_CELLS", "HEADER_SCAN_ROWS"]
+           "table_from_rows", "detect_kind", "MAX_BYTES", "MAX_CELLS", "MAX_COLUMNS", "MAX_UNCOMPRESSED",
+           "HEADER_SCAN_ROWS"]
 
-MAX_BYTES = 20 * 1024 * 1024  # same as the default upload limit (config.MAX_CONTENT_LENGTH)
-# Bomb guard defaults (config ROSTER_MAX_ROWS, ROSTER_MAX_COLUMNS, ROSTER_MAX_UNCOMPRESSED): a value beyond
-# row GUARD_ROWS + HEADER_SCAN_ROWS or column MAX_COLUMNS, or more inflated bytes, is file.too_large.
-GUARD_ROWS = 200_000
-MAX_COLUMNS = 64
-# calamine keeps ~30 bytes per cell of the rectangle from the first to the last value: 5M cells ≈ 150 MB
-# (200,000 rows × 25 columns); a wider or longer rectangle is file.too_large before calamine opens it.
-MAX_CELLS = 5_000_000
-MAX_UNCOMPRESSED = 400 * 1024 * 1024
-HEADER_SCAN_ROWS = 20
-
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-# CFB directory entries store stream names in UTF-16LE: an Office-encrypted xlsx/ods is a CFB holding
-# "EncryptionInfo" + "EncryptedPackage"; a real .xls holds a "Workbook" (BIFF8) or "Book" (BIFF5) stream.
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
-_XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
-_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _BLANK = " \t\r\n\v\f\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
-
-_MESSAGES = {
-    "file.empty": "文件是空的（0 字节），请重新选择要导入的文件",
-    "file.not_excel": "文件不是 Excel 表格（.xlsx/.xls/.ods），请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
-    "file.encrypted": "文件设置了打开密码，请在 Excel 或 WPS 中取消密码、保存后再导入",
-    "file.too_large": "文件太大，超过了导入上限 {limit}，请拆分后分批导入",
-    "file.xlsb": "不支持 Excel 二进制工作簿（.xlsb），请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
-    "file.no_header": ("在表格的前 {rows} 行中没有找到表头，"
-                       "表头应包含“户编号、成员姓名、证件号码、与户主关系”等列"),
-    "file.no_header_of": "在表格的前 {rows} 行中没有找到表头，表头应包含“{expected}”等列",
-    "file.missing_column": "表格缺少必填列：{missing}",
-}
-
-
-class FileError(Exception):
-    """The file as a whole cannot be read. ``code`` is a stable ``file.*`` code, ``message`` Chinese.
-
-    For ``file.missing_column``, ``missing`` holds the Chinese headings of the absent columns.
-    """
-
-    def __init__(self, code: str, message: str | None = None, *, missing: tuple[str, ...] = ()) -> None:
-        self.code = code
-        self.message = message or _MESSAGES.get(code, code)
-        self.missing = missing
-        super().__init__(f"{code}: {self.message}")
-
-    @property
-    def message_zh(self) -> str:
-        return self.message
-
-
-def _size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
-
-
-def detect_kind(data: bytes, *, max_uncompressed: int | None = None) -> str:
-    """Real type of a spreadsheet file from its bytes: "xlsx", "xlsb", "ods" or "xls".
-
-    Raises FileError ``file.empty``, ``file.encrypted`` (Office-encrypted CFB) or ``file.not_excel``
-    (CSV, HTML or text saved under an Excel name, other zip/CFB documents, corrupt files), and
-    ``file.too_large`` when a zip would inflate beyond ``max_uncompressed`` bytes (zip bomb guard).
-    """
-    if not data:
-        raise FileError("file.empty")
-    head = data[:8]
-    if head.startswith(_ZIP_MAGICS):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                infos = zf.infolist()
-                names = {i.filename for i in infos}
-                if max_uncompressed is not None and sum(i.file_size for i in infos) > max_uncompressed:
-                    raise FileError("file.too_large", _MESSAGES["file.too_large"].format(
-                        limit=_size_text(max_uncompressed) + "（解压后）"))
-                if "mimetype" in names and zf.read("mimetype")[:200].strip().startswith(_ODS_MIME):
-                    return "ods"
-        except _ZIP_ERRORS as exc:
-            raise FileError("file.not_excel") from exc
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-        if "xl/workbook.bin" in names:
-            return "xlsb"
-        raise FileError("file.not_excel")
-    if head == _CFB_MAGIC:
-        if _ENCRYPTED_PACKAGE in data or _ENCRYPTION_INFO in data:
-            raise FileError("file.encrypted")
-        if any(s in data for s in _XLS_STREAMS):
-            return "xls"
-        raise FileError("file.not_excel")  # .doc, .msg and other compound documents
-    raise FileError("file.not_excel")
-
-
-# A truncated or damaged zip fails in many ways: bad structure, bad deflate data, early end, an
-# unsupported compression method or an encrypted member.
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
-
-
-def guard(data: bytes, kind: str, *, max_rows: int, max_columns: int, max_uncompressed: int,
-          max_cells: int = MAX_CELLS) -> None:
-    """Refuse a zip bomb or a cell bomb (``registry.excel.guard``) with ``file.too_large``; a zip that
-    breaks while being inflated is ``file.not_excel``. xls is a compound file of at most 65,536 rows.
-    .xlsb (binary records the guard cannot count) is refused as ``file.not_excel``: save it as .xlsx."""
-    if kind == "xlsb":
-        raise FileError("file.not_excel", _MESSAGES["file.xlsb"])
-    check = {"xlsx": check_xlsx, "ods": check_ods}.get(kind)
-    if check is None:
-        return
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            check(zf, max_rows=max_rows, max_columns=max_columns, max_uncompressed=max_uncompressed,
-                  max_cells=max_cells)
-    except TooLarge as exc:
-        limit = exc.detail or _size_text(max_uncompressed) + "（解压后）"
-        raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=limit)) from None
-    except _ZIP_ERRORS as exc:
-        raise FileError("file.not_excel", _CORRUPT) from exc
-
-
-_CORRUPT = "文件已损坏或不是 Excel 表格（.xlsx/.xls/.ods），无法读取"
 
 
 def _is_blank(row: list[Any]) -> bool:
@@ -300,11 +196,11 @@ class Workbook:
         if partial is not None:
             missing = tuple(columns.heading(k) for k in columns.required_keys if k not in partial[2][2])
             raise FileError("file.missing_column",
-                            _MESSAGES["file.missing_column"].format(missing="、".join(missing)), missing=missing)
+                            MESSAGES["file.missing_column"].format(missing="、".join(missing)), missing=missing)
         if not required:
             return None
         expected = "、".join(columns.heading(k) for k in columns.required_keys[:4])
-        raise FileError("file.no_header", _MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
+        raise FileError("file.no_header", MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
                                                                                  expected=expected))
 
 
@@ -317,7 +213,7 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
     :func:`read_roster` for the limits). ``filename`` is informational only.
     """
     if len(data) > max_bytes:
-        raise FileError("file.too_large", _MESSAGES["file.too_large"].format(limit=_size_text(max_bytes)))
+        raise FileError("file.too_large", MESSAGES["file.too_large"].format(limit=size_text(max_bytes)))
     kind = detect_kind(data, max_uncompressed=max_uncompressed)
     guard(data, kind, max_rows=(max_rows or GUARD_ROWS) + HEADER_SCAN_ROWS, max_columns=max_columns,
           max_uncompressed=max_uncompressed, max_cells=max_cells)
@@ -326,7 +222,7 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
     except PasswordError as exc:
         raise FileError("file.encrypted") from exc
     except (CalamineError, ValueError, OSError) as exc:
-        raise FileError("file.not_excel", _CORRUPT) from exc
+        raise FileError("file.not_excel", CORRUPT) from exc
     return Workbook(kind, book, filename)
 
 
@@ -361,7 +257,7 @@ def read_roster(data: bytes, filename: str | None = None, *, max_bytes: int = MA
                          max_uncompressed=max_uncompressed, max_cells=max_cells)
     table = book.find_table(ROSTER, max_rows=max_rows, required=False)
     if table is None:
-        raise FileError("file.no_header", _MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))
+        raise FileError("file.no_header", MESSAGES["file.no_header"].format(rows=HEADER_SCAN_ROWS))
     return table
 
 
@@ -383,11 +279,11 @@ def table_from_rows(rows: list[list[Any]], columns: ColumnSet, *, kind: str = "c
     found = _header_in(_RowsSheet(rows), columns)  # type: ignore[arg-type]
     if found is None:
         expected = "、".join(columns.heading(k) for k in columns.required_keys[:4])
-        raise FileError("file.no_header", _MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
+        raise FileError("file.no_header", MESSAGES["file.no_header_of"].format(rows=HEADER_SCAN_ROWS,
                                                                                  expected=expected))
     missing = tuple(columns.heading(k) for k in columns.required_keys if k not in found[2])
     if missing:
-        raise FileError("file.missing_column", _MESSAGES["file.missing_column"].format(missing="、".join(missing)),
+        raise FileError("file.missing_column", MESSAGES["file.missing_column"].format(missing="、".join(missing)),
                         missing=missing)
     return _make_sheet(kind, name, _RowsSheet(rows), found, filename)  # type: ignore[arg-type]
 
