@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from stdnum.cn.ric import calc_check_digit
@@ -65,6 +66,7 @@ def check_character(first17: str) -> str:
     return calc_check_digit(first17 + "0")
 
 
+@lru_cache(maxsize=65_536)  # ~36k distinct birth dates in a century; a district file repeats them
 def _birth_date(yyyymmdd: str, today: date) -> date | None:
     """I-03: a real calendar date, not after today."""
     try:

@@ -8,15 +8,14 @@ back into the Chinese cell texts used by exports. The result types and messages 
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from registry.clock import local_today
 from registry.codes import HEAD_RELATIONS, RESIDENT_NUMBER_ID_TYPES
 from registry.excel.display import display_values  # re-exported: roster rows ↔ cells
+from registry.excel.gc_pause import paused_gc
 from registry.excel.roster.cells import MAX_SHARES  # noqa: F401  (re-exported)
 from registry.excel.roster.rows import check_cells, row_check
 from registry.excel.roster.types import (  # noqa: F401
@@ -34,21 +33,6 @@ from registry.excel.roster.types import (  # noqa: F401
 
 __all__ = ["Issue", "RowResult", "RosterCheck", "validate_roster", "check_row", "display_values",
            "MESSAGES", "ROSTER_STATUSES", "ROSTER_ID_TYPES", "ERROR_CODES", "WARNING_CODES"]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the row results are built: a 100k-row roster makes
-    ~300k long-lived containers (results and their issue lists, no reference cycles), and each full
-    collection on the way would traverse all of them again (~0.5 s of a ~1.5 s check). Collection
-    resumes afterwards (if it was on) — nothing cyclic is lost, only deferred."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_row(number: int, raw: Mapping[str, Any], *, today: date | None = None) -> RowResult:
@@ -69,7 +53,7 @@ def validate_roster(rows: Iterable[tuple[int, Mapping[str, Any]]], *,
     household = village code + normalised 户编号; M-25) and ``duplicate.in_file`` (same normalised ID).
     """
     today = today or local_today()  # the Beijing date (registry.clock)
-    with _gc_paused():
+    with paused_gc():
         check = row_check()  # remembers the outcome of each distinct cell of this file, per column
         results = [check(number, raw, today) for number, raw in rows]
         _file_rules(results)

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
+from registry.excel.gc_pause import paused_gc
 from registry.excel.land.cells import parse_code
 from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS
 from registry.excel.land.rows import CHECKERS, LandRow
@@ -78,6 +79,7 @@ def area_rosters(session: Session, organizations: dict[int, Organization]) -> di
             for org_id in members}
 
 
+@paused_gc()  # millions of row objects, no cycles: registry.excel.gc_pause
 def import_land_area(session: Session, data: bytes, area: Area, *, actor, filename: str | None = None,
                      dry_run: bool = False, partial: bool = False, today: dt.date | None = None,
                      **limits) -> LandImport:
@@ -120,10 +122,14 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
                                      memos=memos)
     flag_moved_parcels(session, [orgs[code].id for code in checks],
                        [r for check in checks.values() for r in check.rows.get("parcels", [])])
-    rows = [r for check in checks.values() for r in check.all_rows()] + _stray_rows(stray, area, today)
+    strays = _stray_rows(stray, area, today)
+    # the rows with an issue are listed in sheet and row order; every row is counted
+    rows = [r for check in checks.values() for r in check.all_rows() if r.errors or r.warnings]
+    rows += [r for r in strays if r.errors or r.warnings]
     rows.sort(key=lambda r: (_ORDER[r.sheet], r.row))
     report.villages = len(checks)
-    if not report_rows(report, rows):
+    total = sum(len(items) for check in checks.values() for items in check.rows.values()) + len(strays)
+    if not report_rows(report, rows, total=total):
         return report
     bad = {r.values.get("contractor_code") for r in rows if r.errors}
     good = {code: {key: [r for r in items if not r.errors and r.values.get("contractor_code") not in bad]

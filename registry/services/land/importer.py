@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
+from registry.excel.gc_pause import paused_gc
 from registry.excel.land.columns import PARCELS
 from registry.excel.land.validate import LandCheck, LandRow, RosterView, read_land, validate_land
 from registry.excel.reader import FileError
@@ -71,11 +72,12 @@ def flag_moved_parcels(session: Session, organization_ids: list[int], parcel_row
             r.error(PARCELS, "code", "parcel.other_contractor", r.values["code"], held_by)
 
 
-def report_rows(report: ImportReport, rows) -> bool:
-    """Count the rows read and list every row's errors and warnings (with their sheet) in ``report``;
-    False after the file error ``file.empty`` when there is no row."""
-    report.rows_read = len(rows)
-    if not rows:
+def report_rows(report: ImportReport, rows, *, total: int | None = None) -> bool:
+    """Count the rows read (``total``, else ``len(rows)``: ``rows`` may then hold only the rows with an
+    issue) and list every row's errors and warnings (with their sheet) in ``report``; False after the
+    file error ``file.empty`` when there is no row."""
+    report.rows_read = len(rows) if total is None else total
+    if not report.rows_read:
         _file_error(report, "file.empty", "文件中没有承包方数据行")
         return False
     for r in rows:
@@ -86,6 +88,7 @@ def report_rows(report: ImportReport, rows) -> bool:
     return True
 
 
+@paused_gc()  # many row objects, no cycles: registry.excel.gc_pause
 def import_land(session: Session, data: bytes, organization: Organization, *, actor,
                 filename: str | None = None, dry_run: bool = False, partial: bool = False,
                 today: dt.date | None = None, max_rows: int | None = None, max_columns: int | None = None,
