@@ -1,5 +1,6 @@
 """The collector pause of the bulk checks and imports (registry.excel.gc_pause)."""
 import gc
+from types import SimpleNamespace
 
 import pytest
 
@@ -36,18 +37,22 @@ def test_a_collector_that_was_off_stays_off(collector_on):
     assert not gc.isenabled()
 
 
-def test_the_land_imports_pause_it_and_give_it_back(collector_on, monkeypatch):
-    seen = []
+class _Probe:
+    """A session that notes whether the collector is on at its first use, then stops the import."""
 
-    def fake_read(*args, **kwargs):
-        seen.append(gc.isenabled())
+    def __init__(self):
+        self.seen = []
+
+    def __getattr__(self, name):
+        self.seen.append(gc.isenabled())
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr("registry.services.land.importer.roster_members", fake_read)
+
+def test_the_land_imports_pause_it_and_give_it_back(collector_on):
+    probe = _Probe()
     with pytest.raises(RuntimeError):
-        import_land(None, b"", None, actor=None, dry_run=True)
-    monkeypatch.setattr("registry.services.land.area_import.select", fake_read)
+        import_land(probe, b"", SimpleNamespace(id=1, area_code="370305001001"), actor=None, dry_run=True)
     with pytest.raises(RuntimeError):
-        import_land_area(None, b"", None, actor=None)
-    assert seen == [False, False]
+        import_land_area(probe, b"", None, actor=None)
+    assert probe.seen == [False, False]
     assert gc.isenabled()
