@@ -16,7 +16,7 @@ from typing import Any, Final
 
 __all__ = [
     "INVALID", "TRIM_CHARS", "clean_text", "strip_text_marker", "clean_free_text", "parse_text", "parse_name",
-    "parse_date", "parse_household_no",
+    "parse_date", "parse_household_no", "mark_invisible", "INVISIBLE_NOTE",
     "parse_group", "parse_shares", "parse_int", "parse_digits_code", "format_decimal",
 ]
 
@@ -62,6 +62,23 @@ def _memoised(parse):
 
 #: Trimmed at both ends of every text cell: spaces, tabs, NBSP, ideographic space, zero-width, BOM.
 TRIM_CHARS: Final = " \t\r\n\v\f\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
+
+#: Characters a clerk cannot see in a cell: zero-width, BOM, soft hyphen, direction marks, C0 controls.
+_RE_INVISIBLE = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u00ad\u200b-\u200f\u202a-\u202e"
+                           "\u2060-\u2064\ufeff]")
+#: Appended to a quoted value that held such characters (they are left out of the quote).
+INVISIBLE_NOTE: Final = "（其中含有看不见的字符，请删除后重新录入）"
+
+
+def mark_invisible(text: str) -> str:
+    """``text`` as quoted in a message: characters nobody can see (zero-width space, BOM, direction
+    marks …) are left out and :data:`INVISIBLE_NOTE` is appended, so "3703…01" with a zero-width space
+    inside does not look correct in the refusal."""
+    if text.isascii() and text.isprintable():
+        return text
+    cleaned = _RE_INVISIBLE.sub("", text)
+    return text if cleaned == text else cleaned + INVISIBLE_NOTE
+
 
 # Minority-name separators (U+00B7, U+2022, U+30FB, U+FF0E->".", U+2027, U+2219, U+22C5, U+FF65->U+30FB
 # after NFKC, ASCII ".") with any spaces around them -> one U+00B7.

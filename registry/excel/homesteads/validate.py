@@ -18,6 +18,7 @@ from registry.excel.homesteads.columns import FREE_TEXT, HOMESTEAD, HOMESTEAD_CO
 from registry.excel.normalise import (
     INVALID,
     clean_text,
+    mark_invisible,
     parse_date,
     parse_household_no,
     parse_name,
@@ -132,7 +133,7 @@ def check_row(number: int, raw: Mapping[str, Any], *, village_code: str, cap: De
     if "id_number" in raw:
         ident = normalise_resident_id(raw.get("id_number"), today=today)
         if ident.error:
-            errors.append(issue(number, "id_number", ident.error, ident.original))
+            errors.append(issue(number, "id_number", ident.error, mark_invisible(ident.original)))
         else:
             v["id_number"] = ident.value
             if ident.warning:

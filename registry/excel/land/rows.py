@@ -31,6 +31,7 @@ from registry.excel.land.cells import (
 from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS
 from registry.excel.normalise import (
     INVALID,
+    mark_invisible,
     parse_date,
     parse_household_no,
     parse_int,
@@ -97,7 +98,7 @@ def _issue(row: int, columns: ColumnSet, key: str, code: str, value: Any, expect
 
 def _shown(raw: Any) -> str:
     text = parse_text(raw) or ""
-    return text if len(text) <= 40 else text[:39] + "…"
+    return mark_invisible(text if len(text) <= 40 else text[:39] + "…")
 
 
 def display(sheet: str, key: str, value: Any) -> str | None:
@@ -243,7 +244,7 @@ class RowChecker:
         def rule(result: LandRow, cell: Any):
             res = normalise_resident_id(cell, today=self.today)
             if res.error:
-                shown = _shown(cell) if res.error != "id.format" else res.original
+                shown = _shown(cell) if res.error != "id.format" else mark_invisible(res.original)
                 result.error(self.columns, key, res.error, shown)
                 return None
             if res.warning:

@@ -29,6 +29,7 @@ from registry.excel.columns import ROSTER_COLUMNS
 from registry.excel.normalise import (
     INVALID,
     format_decimal,
+    mark_invisible,
     parse_date,
     parse_digits_code,
     parse_group,
@@ -60,7 +61,7 @@ _NONE: tuple = ()
 def shown(raw: Any) -> str:
     """A cell as quoted in a message (at most 40 characters)."""
     text = parse_text(raw) or ""
-    return text if len(text) <= 40 else text[:39] + "…"
+    return mark_invisible(text if len(text) <= 40 else text[:39] + "…")
 
 
 def error(key: str, code: str, value: Any = "", expected: Any = "") -> tuple[str, str, str, str]:

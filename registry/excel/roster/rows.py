@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from registry.codes import RESIDENT_NUMBER_ID_TYPES
-from registry.excel.normalise import parse_int
+from registry.excel.normalise import mark_invisible, parse_int
 from registry.excel.roster.cells import (
     BARE,
     MAX_LENGTHS,
@@ -107,7 +107,7 @@ def _make_check(memory):
             else:
                 res = normalise_resident_id(x, today=today)
                 if res.error:
-                    shown_id = shown(x) if res.error != "id.format" else res.original
+                    shown_id = shown(x) if res.error != "id.format" else mark_invisible(res.original)
                     errors.append(error("id_number", res.error, shown_id))
                 else:
                     id_sex, id_born = res.sex, res.birth_date

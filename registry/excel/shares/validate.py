@@ -15,6 +15,7 @@ from typing import Any
 from registry.excel.normalise import (
     INVALID,
     format_decimal,
+    mark_invisible,
     parse_date,
     parse_household_no,
     parse_name,
@@ -51,7 +52,7 @@ def issue(row: int, key: str, code: str, value: Any = "", expected: Any = "", le
 
 
 def _shown(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else mark_invisible(str(value).strip())
 
 
 def check_share_row(number: int, raw: Mapping[str, Any], *, today: date) -> RowResult:
@@ -75,7 +76,7 @@ def check_share_row(number: int, raw: Mapping[str, Any], *, today: date) -> RowR
     res = normalise_resident_id(get("id_number"), today=today)
     id_number = id_original = None
     if res.error:
-        errors.append(issue(number, "id_number", res.error, res.original or _shown(get("id_number"))))
+        errors.append(issue(number, "id_number", res.error, mark_invisible(res.original) or _shown(get("id_number"))))
     else:
         id_number = res.value
         if res.warning:
