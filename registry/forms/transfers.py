@@ -8,10 +8,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from registry.forms.concurrency import VersionField
+from registry.forms.dates import DateField
 from registry.forms.numbers import NumberField
 
 _TOO_LONG = _l("At most %(max)d characters")

@@ -146,3 +146,25 @@ def test_register_pages_keep_the_filter_and_the_totals_cover_every_page(three, m
     assert f"/areas/{VILLAGE}/transfers?page=2&amp;state=draft" in first  # the pager keeps the filter
     beyond = clerk.get(f"/areas/{VILLAGE}/transfers?page=9")
     assert beyond.status_code == 200 and "没有交易" in beyond.get_data(as_text=True)
+
+
+def test_a_bad_date_in_the_filter_keeps_the_other_filters_and_says_so(three, login_as):
+    """QA: with 类型 = 股份赎回 and a mistyped 协议日期, the register showed every row and the totals of every
+    type under the chosen 类型, and the export said 全部交易; the valid filters stay, the date says why."""
+    clerk, _ = three
+    html = clerk.get(f"/areas/{VILLAGE}/transfers?type=share_buyback&date_from=2026-13-01").get_data(as_text=True)
+    assert len(_rows(html)) == 1 and "共 1 笔" in html and "300.50" in html
+    assert "不是有效的日期" in html
+    ws = openpyxl.load_workbook(io.BytesIO(login_as("town").get(
+        f"/areas/{TOWN}/transfers.xlsx?type=share_buyback&date_from=2026-13-01").data)).active
+    assert ws.cell(2, 1).value == "股份赎回"
+    assert [r[3].value for r in ws.iter_rows(min_row=4) if r[0].value != "合计"] == ["股份赎回"]
+
+
+def test_the_filter_reads_dates_as_clerks_type_them(three):
+    """2026.6.16, 2026/6/16, 2026年6月16日 and full-width digits are the same day as 2026-06-16."""
+    clerk, _ = three
+    for typed in ("2026.6.16", "2026/6/16", "2026年6月16日", "２０２６－０６－１６"):
+        html = clerk.get(f"/areas/{VILLAGE}/transfers", query_string={"date_from": typed}).get_data(as_text=True)
+        assert _rows(html) == [] and "共 0 笔" in html, typed
+        assert "不是有效的日期" not in html, typed
