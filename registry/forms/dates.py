@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField as _DateField
 from wtforms.validators import StopValidation
 
 from registry.excel.normalise import parse_date
+
+_NOT_A_DATE = _l("Not a valid date, e.g. 2025-03-01 or 2025.3.1")
 
 
 class DateField(_DateField):
@@ -27,7 +30,7 @@ class DateField(_DateField):
             self.data = value
             return
         self.data = None
-        raise ValueError(self.gettext("Not a valid date value."))
+        raise ValueError(str(_NOT_A_DATE))
 
     def pre_validate(self, form):
         if self.process_errors and self.raw_data and " ".join(self.raw_data).strip():
