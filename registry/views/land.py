@@ -14,6 +14,7 @@ from sqlalchemy import select
 from registry.clock import local_today
 from registry.codes import CERTIFICATE_STATUS, CIRCULATION_METHOD, LAND_GRADE, LAND_USE_TYPE, RELATION
 from registry.excel.land.cells import parse_code_list
+from registry.excel.normalise import parse_date
 from registry.extensions import db
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.forms.land import (
@@ -97,10 +98,10 @@ def _as_of() -> dt.date | None:
     text = request.args.get("as_of", "").strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        abort(400)
+    day = parse_date(text)  # 2025-03-01, 2025.3.1, 2025年3月1日 … as the imports read a date
+    if not isinstance(day, dt.date):
+        abort(400, _("Enter a date as YYYY-MM-DD"))
+    return day
 
 
 def _can_edit(village) -> bool:
