@@ -104,7 +104,10 @@ def test_D08_consent_needs_the_signed_application_which_may_come_after_the_draft
     t = only_transfer(db)
     assert (t.state, t.voluntary_applied, t.voluntary_document) == ("consented", True, "王某自愿转让申请.pdf")
     page = client.get(f"/villages/{VILLAGE}/transfers/{t.id}").get_data(as_text=True)
-    assert "补录申请书/决议" in page and "voluntary_document: — → 王某自愿转让申请.pdf" in page
+    assert "补录申请书/决议" in page and "申请书文件名: — → 王某自愿转让申请.pdf" in page
+    # QA: the history showed the field names and True in English (voluntary_applied: — → True)
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "voluntary_" not in history and "True" not in history and "本人签字的自愿申请书（D-08）: 否 → 是" in history
 
 
 def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
