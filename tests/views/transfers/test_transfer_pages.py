@@ -267,3 +267,13 @@ def test_an_impossible_agreement_date_says_it_is_not_a_date(db, http):
     resp = new_transfer(http("clerk"), share_form(seller, buyer, agreement_date="2026.2.30"))
     html = resp.get_data(as_text=True)
     assert resp.status_code == 422 and "不是有效的日期" in html and "请填写日期" not in html
+
+
+def test_a_town_record_of_a_draft_names_the_state_in_chinese(db, http):
+    org, seller, buyer = shares_pair(db)
+    new_transfer(http("clerk"), share_form(seller, buyer))
+    resp = act(http("town"), only_transfer(db), "record")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "当前状态（草稿）不能执行此操作" in html
+    assert "（draft）" not in html and "transfers.transition" in html  # the stable code stays
+    assert only_transfer(db).state == "draft"
