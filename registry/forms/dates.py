@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import lazy_gettext as _l
+from flask import abort, request
+from flask_babel import gettext, lazy_gettext as _l
 from wtforms import DateField as _DateField
 from wtforms.validators import StopValidation
 
@@ -36,3 +37,16 @@ class DateField(_DateField):
         if self.process_errors and self.raw_data and " ".join(self.raw_data).strip():
             raise StopValidation()  # a typed non-date keeps its message; blank is left to the validators
         super().pre_validate(form)
+
+
+def date_arg(name: str) -> dt.date | None:
+    """The date in the address's ``?name=`` read like :class:`DateField` (2025.3.1, 2025年3月1日 …); blank is
+    None; text that is not a date aborts 400 with "Enter a date as YYYY-MM-DD" — never a silent fallback to
+    the current register, today or the whole period."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    day = parse_date(text)
+    if not isinstance(day, dt.date):
+        abort(400, gettext("Enter a date as YYYY-MM-DD"))
+    return day
