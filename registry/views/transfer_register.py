@@ -41,9 +41,10 @@ def _filters() -> tuple[RegisterFilterForm, Filters]:
     form.state.choices = [("", "—"), *STATE_LABELS.items()]
     form.validate()  # a field that is not valid (a date that is not one) is left out and says why; the
     # others still filter, so the rows, the totals and the export's title agree with what is applied
+    reversed_period = form.reversed_period()  # a start after the end: neither date applies, the form says why
     return form, Filters(type=form.type.data if form.type.data in TYPE_LABELS else None,
                          state=form.state.data if form.state.data in STATE_LABELS else None,
-                         date_from=None if form.date_from.errors else form.date_from.data,
+                         date_from=None if form.date_from.errors or reversed_period else form.date_from.data,
                          date_to=None if form.date_to.errors else form.date_to.data)
 
 

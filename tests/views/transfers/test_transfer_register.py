@@ -168,3 +168,18 @@ def test_the_filter_reads_dates_as_clerks_type_them(three):
         html = clerk.get(f"/areas/{VILLAGE}/transfers", query_string={"date_from": typed}).get_data(as_text=True)
         assert _rows(html) == [] and "共 0 笔" in html, typed
         assert "不是有效的日期" not in html, typed
+
+
+def test_a_start_after_the_end_is_refused_not_an_empty_register(three, runner):
+    """QA: 协议日期 2026-06-16 至 2026-01-01 listed 0 rows as if none were made; ``flask transfers --from
+    2026-01-01 --to 2025-01-01`` exited 0 with 0 rows. Both refuse it as ``flask report`` does."""
+    clerk, _ = three
+    html = clerk.get(f"/areas/{VILLAGE}/transfers?type=share_buyback&date_from=2026.6.16&date_to=2026-01-01"
+                     ).get_data(as_text=True)
+    assert "开始日期 2026-06-16 晚于截止日期 2026-01-01" in html
+    assert len(_rows(html)) == 1 and "共 1 笔" in html  # the type filter is kept, the period left out
+    for args in (["--from", "2026-01-01", "--to", "2025-01-01"], ["--from", "2026-01-01", "--to", "2025-01-01",
+                                                                  "--json"]):
+        result = runner.invoke(args=["transfers", "--area", VILLAGE, *args])
+        assert result.exit_code == 1, result.output
+        assert "开始日期 2026-01-01 晚于截止日期 2025-01-01" in result.output and "合计" not in result.output
