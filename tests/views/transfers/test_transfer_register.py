@@ -183,3 +183,34 @@ def test_a_start_after_the_end_is_refused_not_an_empty_register(three, runner):
         result = runner.invoke(args=["transfers", "--area", VILLAGE, *args])
         assert result.exit_code == 1, result.output
         assert "开始日期 2026-01-01 晚于截止日期 2025-01-01" in result.output and "合计" not in result.output
+
+
+def test_the_statistical_report_names_types_and_states_as_the_register_does(three, db, login_as):
+    """QA: the register said 土地承包经营权转让 / 已登记生效, the report 权益交易登记汇总表 承包地转让 / 乡镇已登记生效
+    for the same transaction: one label table (registry/reports/transfers/labels.py) for both."""
+    import datetime as dt
+
+    from registry.models import Organization, Transfer
+    from registry.reports.transfers.labels import STATE_LABELS, TYPE_LABELS
+
+    org = db.session.query(Organization).filter_by(area_code=VILLAGE).one()
+    buyer = households(db, org)[4]
+    plot = homesteads_in_use(db, org)[1]
+    db.session.add(Transfer(organization_id=org.id, area_code=VILLAGE, type="homestead_transfer", state="recorded",
+                            household_from_id=plot.household_id, household_to_id=buyer.id, homestead_id=plot.id,
+                            area_m2=plot.plot_area, price=Decimal(800), agreement_date=dt.date(2026, 3, 1),
+                            effective_on=dt.date(2026, 3, 9), journal_no=1, voluntary_applied=True,
+                            voluntary_applied_on=dt.date(2026, 2, 20), voluntary_document="自愿申请书.pdf"))
+    db.session.commit()
+    town = login_as("town")
+    register = town.get(f"/areas/{TOWN}/transfers").get_data(as_text=True)
+    assert TYPE_LABELS["homestead_transfer"] in register and STATE_LABELS["recorded"] in register
+    report = town.get(f"/statistics/{TOWN}/transfers").get_data(as_text=True)
+    for label in (TYPE_LABELS["homestead_transfer"], STATE_LABELS["recorded"], TYPE_LABELS["share_buyback"],
+                  STATE_LABELS["draft"]):
+        assert f"<td>{label}</td>" in report, label
+    assert "宅基地流转" not in report and "乡镇已登记生效" not in report
+    drill = re.search(r'<a class="figure" href="([^"]+)">1</a>', report)[1].replace("&amp;", "&")
+    listed = town.get(drill).get_data(as_text=True)
+    assert STATE_LABELS["draft"] in listed or STATE_LABELS["recorded"] in listed
+    assert "宅基地流转" not in listed and "乡镇已登记生效" not in listed
