@@ -47,6 +47,8 @@ def transfers_cmd(area_code: str, date_from: str | None, date_to: str | None, ty
     if area is None:
         raise click.ClickException(f"区划不存在：{area_code}")
     f = Filters(type=type_, state=state, date_from=_day(date_from, "--from"), date_to=_day(date_to, "--to"))
+    if f.date_from and f.date_to and f.date_from > f.date_to:  # as ``flask report`` refuses it (exit 1)
+        raise click.ClickException(f"开始日期 {f.date_from.isoformat()} 晚于截止日期 {f.date_to.isoformat()}")
     rows = register_rows(db.session, area.scope_prefix, f)
     totals = register_totals(db.session, area.scope_prefix, f)
     if as_json:

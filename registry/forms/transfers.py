@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from registry.forms.concurrency import VersionField
+from registry.forms.dates import DateField
 from registry.forms.numbers import NumberField
 
 _TOO_LONG = _l("At most %(max)d characters")
@@ -85,3 +86,13 @@ class RegisterFilterForm(FlaskForm):
     state = SelectField(_l("State"), default="", validate_choice=False)
     date_from = DateField(_l("Agreement date from"), validators=[Optional()])
     date_to = DateField(_l("to"), validators=[Optional()])
+
+    def reversed_period(self) -> bool:
+        """Both dates read and the start after the end (refused: no period applies, the other filters do)."""
+        start, end = self.date_from.data, self.date_to.data
+        return bool(start and end and start > end and not self.date_from.errors)
+
+    def validate_date_to(self, field):
+        if self.reversed_period():
+            raise ValidationError(gettext("The start date %(start)s is after the end date %(end)s",
+                                          start=self.date_from.data.isoformat(), end=field.data.isoformat()))

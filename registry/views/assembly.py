@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.clock import local_today
 from registry.extensions import db
 from registry.forms.assembly import CapacityForm, DeclarationForm, NestedMembershipForm, RepresentativesForm
+from registry.forms.dates import date_arg
 from registry.models import Resolution
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.services.assembly.attendance import MODE_LABELS
@@ -29,11 +30,8 @@ bp = Blueprint("assembly", __name__)
 READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 
-def _day(value: str | None) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if value else local_today()
-    except ValueError:
-        return local_today()
+def _day(name: str) -> dt.date:
+    return date_arg(name) or local_today()  # a bad date is a 400, not today's base
 
 
 @bp.get("/villages/<code>/assembly/base")
@@ -41,7 +39,7 @@ def _day(value: str | None) -> dt.date:
 def base(code: str):
     """Who makes up the base of a member assembly held on ``?on=`` (default today), and who not."""
     village, org = load_village(code)
-    on = _day(request.args.get("on"))
+    on = _day("on")
     return render_template("assembly/base.html", village=village, org=org, on=on,
                            base=meeting_base(db.session, org.id, on), body=in_office(db.session, org.id, on))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from registry import codes
+from registry.reports.transfers.labels import TYPE_LABELS
 from registry.services.dividends.rounds import STATE_LABELS as ROUND_STATE_LABELS
 from registry.services.shares.settings import SHARE_TYPE_LABELS
 from registry.views.filing_labels import STATE_LABELS as FILING_STATE_LABELS
@@ -19,11 +20,9 @@ DESTINATION = {"town": _l("Town or city"), "school": _l("School"), "army": _l("A
                "village": _l("Another village"), "other": _l("Elsewhere")}
 RECEIVER = {"farmer": _l("Farming household"), "family_farm": _l("Family farm"),
             "cooperative": _l("Cooperative"), "enterprise": _l("Enterprise"), "other": _l("Other receiver")}
-TRANSFER_TYPE = {"share_transfer": _l("Share transfer"), "share_gift": _l("Share gift"),
-                 "share_buyback": _l("Share buy-back"), "share_inheritance": _l("Share inheritance"),
-                 "homestead_transfer": _l("Homestead transfer"), "homestead_withdrawal": _l("Homestead withdrawal"),
-                 "land_exchange": _l("Land contract exchange"), "land_transfer": _l("Land contract transfer"),
-                 "land_return": _l("Land contract return")}
+#: The register's own labels (registry/reports/transfers/labels.py): the same words as the register and the
+#: statistical report.
+TRANSFER_TYPE = dict(TYPE_LABELS)
 SEX = {"1": _l("Men"), "2": _l("Women")}
 
 

@@ -2,12 +2,11 @@
 organisation, town and district. Every role reads it for an area inside its scope (404 outside)."""
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from registry.excel.writer import write_table_xlsx
 from registry.extensions import db
+from registry.forms.dates import date_arg
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.equality import HEADINGS, w07_report, w07_sheets
 from registry.views.downloads import xlsx_response
@@ -20,15 +19,8 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 def _load(code: str):
     area = load_area(code)
-    start, end = (_date(request.args.get(k)) for k in ("start", "end"))
+    start, end = date_arg("start"), date_arg("end")  # a bad date is a 400, not the whole period
     return area, start, end, w07_report(db.session, area, start=start, end=end)
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.get("/reports/<code>/w07")

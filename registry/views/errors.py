@@ -5,6 +5,7 @@ from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import BadRequest
 
 from registry.extensions import db
 from registry.views.concurrency import register_stale_handler
@@ -17,7 +18,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(e):
-        return page(400, _("Bad request"), getattr(e, "description", "") or "")
+        description = getattr(e, "description", "") or ""
+        if description == BadRequest.description:  # werkzeug's English default: no word of what is wrong
+            description = _("The address or the form holds a value that cannot be read; "
+                            "please go back and check it")
+        return page(400, _("Bad request"), description)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

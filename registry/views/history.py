@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField
 from wtforms.validators import Optional
 
 from registry.clock import local_today
 from registry.extensions import db
+from registry.forms.dates import DateField
 from registry.permissions import (
     ADMIN,
     CLERK,
@@ -58,7 +58,9 @@ class AsOfForm(FlaskForm):
 
 
 def _day(form: AsOfForm) -> date:
-    return form.date.data if form.validate() and form.date.data else local_today()
+    if not form.validate():  # a date that is not one: a 400, not today's roster as if it were that day
+        abort(400, _("Enter a date as YYYY-MM-DD"))
+    return form.date.data or local_today()
 
 
 @bp.get("/villages/<code>/roster/as-of")

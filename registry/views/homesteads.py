@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from registry.extensions import db
+from registry.forms.dates import date_arg
 from registry.forms.homesteads import EndHomesteadForm, HomesteadForm
 from registry.models import Area, Homestead, Household
 from registry.permissions import (
@@ -39,10 +40,7 @@ READERS = (CLERK, TOWN, DISTRICT, ADMIN)
 
 
 def _as_of() -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.args.get("as_of", ""))
-    except ValueError:
-        return None
+    return date_arg("as_of")  # 2025.3.1 read; a bad date is a 400, not the current register
 
 
 def _homestead(org, homestead_id: int) -> Homestead:

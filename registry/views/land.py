@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from registry.clock import local_today
 from registry.codes import CERTIFICATE_STATUS, CIRCULATION_METHOD, LAND_GRADE, LAND_USE_TYPE, RELATION
 from registry.excel.land.cells import parse_code_list
 from registry.extensions import db
+from registry.forms.dates import date_arg
 from registry.forms.imports import ApplyForm, UploadForm
 from registry.forms.land import (
     AddCoholderForm,
@@ -94,13 +95,7 @@ def error_workbook(code: str, token: str):
 
 # --- pages ----------------------------------------------------------------------------------------------
 def _as_of() -> dt.date | None:
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        abort(400)
+    return date_arg("as_of")  # 2025-03-01, 2025.3.1, 2025年3月1日 …; a bad date is a 400
 
 
 def _can_edit(village) -> bool:

@@ -43,8 +43,8 @@ def show(code: str, statement_id: int):
 @limiter.limit("30 per minute")
 def verify(code: str):
     statement = statements.find(db.session, code)
-    if statement is None:
-        abort(404)
+    if statement is None:  # one page for every wrong code: nothing of what was typed, nothing of others
+        return render_template("statements/verify_missing.html"), 404
     person = statement.membership.person
     return render_template("statements/verify.html", statement=statement, name=person.name,
                            masked_id=statements.mask_for_verify(person.id_number),

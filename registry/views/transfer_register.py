@@ -39,11 +39,13 @@ def _filters() -> tuple[RegisterFilterForm, Filters]:
     form = RegisterFilterForm(formdata=request.args)
     form.type.choices = [("", "—"), *TYPE_LABELS.items()]
     form.state.choices = [("", "—"), *STATE_LABELS.items()]
-    if not form.validate():
-        return form, Filters()
+    form.validate()  # a field that is not valid (a date that is not one) is left out and says why; the
+    # others still filter, so the rows, the totals and the export's title agree with what is applied
+    reversed_period = form.reversed_period()  # a start after the end: neither date applies, the form says why
     return form, Filters(type=form.type.data if form.type.data in TYPE_LABELS else None,
                          state=form.state.data if form.state.data in STATE_LABELS else None,
-                         date_from=form.date_from.data, date_to=form.date_to.data)
+                         date_from=None if form.date_from.errors or reversed_period else form.date_from.data,
+                         date_to=None if form.date_to.errors else form.date_to.data)
 
 
 @bp.get("/areas/<code>/transfers")

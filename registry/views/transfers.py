@@ -237,6 +237,14 @@ def _names(t: Transfer) -> dict:
             "resolution": db.session.get(Resolution, t.resolution_id) if t.resolution_id else None}
 
 
+def _field_labels() -> dict:
+    """The history's ``{field: [old, new]}`` keys (the papers attached after the draft) in Chinese."""
+    return {"voluntary_applied": _("Signed voluntary application (D-08)"),
+            "voluntary_applied_on": _("Application date"),
+            "voluntary_document": _("Application document (file name)"),
+            "resolution_id": _("Resolution")}
+
+
 def _detail_page(village, org, t: Transfer, form=None, status: int = 200):
     form = form or TransferActionForm()
     form.version.data = str(t.version)
@@ -245,6 +253,7 @@ def _detail_page(village, org, t: Transfer, form=None, status: int = 200):
                            actions=_actions(village, t), history=transfer_history(db.session, t.id),
                            type_labels=TYPE_LABELS, state_labels=STATE_LABELS, action_labels=ACTION_LABELS,
                            share_labels=SHARE_TYPE_LABELS, kind=object_kind(t.type), to_org=TO_ORGANIZATION,
+                           field_labels=_field_labels(),
                            **_names(t)), status
 
 

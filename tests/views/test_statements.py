@@ -66,3 +66,21 @@ def test_verify_shows_only_name_and_masked_id(client, login_as, add_member, cloc
 
 def test_unknown_code_is_404(app):
     assert app.test_client().get("/verify/DOESNOTEXIST").status_code == 404
+
+
+def test_a_wrong_code_says_the_statement_does_not_exist_the_same_way_whatever_the_code(client, login_as, add_member,
+                                                                                       clock, app):
+    """QA: /verify/<wrong code> answered the generic 「404 · 页面不存在」; a person checking a paper needs to
+    read that the statement does not exist or the code is wrong — and nothing about the code typed."""
+    _, code, _ = _issue(client, login_as, add_member, clock)
+    anon = app.test_client()
+    bodies = set()
+    for wrong in (code[:-1] + ("0" if code[-1] != "0" else "1"), "DOESNOTEXIST", "x", "王秀英", "A" * 300):
+        resp = anon.get(f"/verify/{wrong}")
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 404, wrong
+        assert "证明不存在或验证码有误" in html and "页面不存在" not in html, wrong
+        assert "王秀英" not in html and ID[0] + "*" not in html
+        assert wrong not in html or wrong == "x"  # the code typed is not echoed back
+        bodies.add(html)
+    assert len(bodies) == 1

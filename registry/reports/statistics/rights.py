@@ -32,15 +32,12 @@ from registry.reports.statistics.base import (
     split_cell,
     units_of,
 )
+from registry.reports.transfers.labels import STATE_LABELS, TYPE_LABELS
 from registry.services.dividends.rounds import STATE_LABELS as ROUND_STATES
 from registry.services.homesteads.register import active_member_clause, in_use_clause
 
-TRANSFER_TYPE_LABELS = {"share_transfer": "股份转让", "share_gift": "股份赠与", "share_buyback": "股份赎回",
-                        "share_inheritance": "股份继承", "homestead_transfer": "宅基地流转",
-                        "homestead_withdrawal": "宅基地有偿退出", "land_exchange": "承包地互换",
-                        "land_transfer": "承包地转让", "land_return": "承包地交回"}
-TRANSFER_STATE_LABELS = {"draft": "草稿", "consented": "村已同意", "recorded": "乡镇已登记生效",
-                         "returned": "乡镇退回", "withdrawn": "已撤回", "rejected": "已驳回"}
+#: The register's own labels (one table for the register, its export, the CLI and this report).
+TRANSFER_TYPE_LABELS, TRANSFER_STATE_LABELS = TYPE_LABELS, STATE_LABELS
 
 
 # --- homesteads ----------------------------------------------------------------------------------------

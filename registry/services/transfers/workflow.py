@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from registry.models import Organization
 from registry.models.transfers import TRANSFER_TYPES, Transfer
+from registry.reports.transfers.labels import STATE_LABELS
 from registry.services import audit
 from registry.services.errors import DomainError
 from registry.services.transfers import effects, rules
@@ -58,7 +59,7 @@ def act(session: Session, t: Transfer, action: str, *, actor, day: dt.date, reas
     else:
         new = TRANSITIONS.get((t.state, action))
         if new is None:
-            raise DomainError("transfers.transition", f"当前状态（{t.state}）不能执行此操作")
+            raise DomainError("transfers.transition", f"当前状态（{STATE_LABELS.get(t.state, t.state)}）不能执行此操作")
     if new in ("returned", "withdrawn", "rejected") and not (reason or "").strip():
         raise DomainError("transfers.reason", "退回、撤回或驳回须填写理由")
     if action in ("draft", "consent", "record"):

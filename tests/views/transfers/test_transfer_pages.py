@@ -3,6 +3,7 @@ returns or rejects; refusals are Chinese messages with the rule id (S-10, D-13/D
 never a 500; optimistic locking; scope (404 outside the area, 403 beyond the role)."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -103,7 +104,10 @@ def test_D08_consent_needs_the_signed_application_which_may_come_after_the_draft
     t = only_transfer(db)
     assert (t.state, t.voluntary_applied, t.voluntary_document) == ("consented", True, "王某自愿转让申请.pdf")
     page = client.get(f"/villages/{VILLAGE}/transfers/{t.id}").get_data(as_text=True)
-    assert "补录申请书/决议" in page and "voluntary_document: — → 王某自愿转让申请.pdf" in page
+    assert "补录申请书/决议" in page and "申请书文件名: — → 王某自愿转让申请.pdf" in page
+    # QA: the history showed the field names and True in English (voluntary_applied: — → True)
+    history = page.split('id="history"')[1].split("</table>")[0]
+    assert "voluntary_" not in history and "True" not in history and "本人签字的自愿申请书（D-08）: 否 → 是" in history
 
 
 def test_clerk_drafts_consents_town_records_history_and_effect(db, http):
@@ -245,3 +249,31 @@ def test_S09_inheritance_heir_chosen_by_id_number(db, http):
     assert new_transfer(client, {**data, "heir_id_number": heir.person.id_number.lower()}).status_code == 302
     t = only_transfer(db)
     assert (t.type, t.person_to_id, t.household_to_id) == ("share_inheritance", heir.person_id, None)
+
+
+def test_agreement_date_typed_with_dots_or_full_width_digits_is_read(db, http):
+    """QA: 协议日期 typed as 2026.6.1 (a browser without a date picker, 360 in IE mode) was refused with
+    「请填写日期」 although a date was entered; it is read as the roster import reads dates."""
+    org, seller, buyer = shares_pair(db)
+    clerk = http("clerk")
+    typed = {"agreement_date": "2026.6.1", "voluntary_applied_on": "２０２６年６月１日"}
+    assert new_transfer(clerk, share_form(seller, buyer, **typed)).status_code == 302
+    t = only_transfer(db)
+    assert (t.agreement_date, t.voluntary_applied_on) == (dt.date(2026, 6, 1), dt.date(2026, 6, 1))
+
+
+def test_an_impossible_agreement_date_says_it_is_not_a_date(db, http):
+    org, seller, buyer = shares_pair(db)
+    resp = new_transfer(http("clerk"), share_form(seller, buyer, agreement_date="2026.2.30"))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "不是有效的日期" in html and "请填写日期" not in html
+
+
+def test_a_town_record_of_a_draft_names_the_state_in_chinese(db, http):
+    org, seller, buyer = shares_pair(db)
+    new_transfer(http("clerk"), share_form(seller, buyer))
+    resp = act(http("town"), only_transfer(db), "record")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "当前状态（草稿）不能执行此操作" in html
+    assert "（draft）" not in html and "transfers.transition" in html  # the stable code stays
+    assert only_transfer(db).state == "draft"

@@ -146,3 +146,71 @@ def test_register_pages_keep_the_filter_and_the_totals_cover_every_page(three, m
     assert f"/areas/{VILLAGE}/transfers?page=2&amp;state=draft" in first  # the pager keeps the filter
     beyond = clerk.get(f"/areas/{VILLAGE}/transfers?page=9")
     assert beyond.status_code == 200 and "没有交易" in beyond.get_data(as_text=True)
+
+
+def test_a_bad_date_in_the_filter_keeps_the_other_filters_and_says_so(three, login_as):
+    """QA: with 类型 = 股份赎回 and a mistyped 协议日期, the register showed every row and the totals of every
+    type under the chosen 类型, and the export said 全部交易; the valid filters stay, the date says why."""
+    clerk, _ = three
+    html = clerk.get(f"/areas/{VILLAGE}/transfers?type=share_buyback&date_from=2026-13-01").get_data(as_text=True)
+    assert len(_rows(html)) == 1 and "共 1 笔" in html and "300.50" in html
+    assert "不是有效的日期" in html
+    ws = openpyxl.load_workbook(io.BytesIO(login_as("town").get(
+        f"/areas/{TOWN}/transfers.xlsx?type=share_buyback&date_from=2026-13-01").data)).active
+    assert ws.cell(2, 1).value == "股份赎回"
+    assert [r[3].value for r in ws.iter_rows(min_row=4) if r[0].value != "合计"] == ["股份赎回"]
+
+
+def test_the_filter_reads_dates_as_clerks_type_them(three):
+    """2026.6.16, 2026/6/16, 2026年6月16日 and full-width digits are the same day as 2026-06-16."""
+    clerk, _ = three
+    for typed in ("2026.6.16", "2026/6/16", "2026年6月16日", "２０２６－０６－１６"):
+        html = clerk.get(f"/areas/{VILLAGE}/transfers", query_string={"date_from": typed}).get_data(as_text=True)
+        assert _rows(html) == [] and "共 0 笔" in html, typed
+        assert "不是有效的日期" not in html, typed
+
+
+def test_a_start_after_the_end_is_refused_not_an_empty_register(three, runner):
+    """QA: 协议日期 2026-06-16 至 2026-01-01 listed 0 rows as if none were made; ``flask transfers --from
+    2026-01-01 --to 2025-01-01`` exited 0 with 0 rows. Both refuse it as ``flask report`` does."""
+    clerk, _ = three
+    html = clerk.get(f"/areas/{VILLAGE}/transfers?type=share_buyback&date_from=2026.6.16&date_to=2026-01-01"
+                     ).get_data(as_text=True)
+    assert "开始日期 2026-06-16 晚于截止日期 2026-01-01" in html
+    assert len(_rows(html)) == 1 and "共 1 笔" in html  # the type filter is kept, the period left out
+    for args in (["--from", "2026-01-01", "--to", "2025-01-01"], ["--from", "2026-01-01", "--to", "2025-01-01",
+                                                                  "--json"]):
+        result = runner.invoke(args=["transfers", "--area", VILLAGE, *args])
+        assert result.exit_code == 1, result.output
+        assert "开始日期 2026-01-01 晚于截止日期 2025-01-01" in result.output and "合计" not in result.output
+
+
+def test_the_statistical_report_names_types_and_states_as_the_register_does(three, db, login_as):
+    """QA: the register said 土地承包经营权转让 / 已登记生效, the report 权益交易登记汇总表 承包地转让 / 乡镇已登记生效
+    for the same transaction: one label table (registry/reports/transfers/labels.py) for both."""
+    import datetime as dt
+
+    from registry.models import Organization, Transfer
+    from registry.reports.transfers.labels import STATE_LABELS, TYPE_LABELS
+
+    org = db.session.query(Organization).filter_by(area_code=VILLAGE).one()
+    buyer = households(db, org)[4]
+    plot = homesteads_in_use(db, org)[1]
+    db.session.add(Transfer(organization_id=org.id, area_code=VILLAGE, type="homestead_transfer", state="recorded",
+                            household_from_id=plot.household_id, household_to_id=buyer.id, homestead_id=plot.id,
+                            area_m2=plot.plot_area, price=Decimal(800), agreement_date=dt.date(2026, 3, 1),
+                            effective_on=dt.date(2026, 3, 9), journal_no=1, voluntary_applied=True,
+                            voluntary_applied_on=dt.date(2026, 2, 20), voluntary_document="自愿申请书.pdf"))
+    db.session.commit()
+    town = login_as("town")
+    register = town.get(f"/areas/{TOWN}/transfers").get_data(as_text=True)
+    assert TYPE_LABELS["homestead_transfer"] in register and STATE_LABELS["recorded"] in register
+    report = town.get(f"/statistics/{TOWN}/transfers").get_data(as_text=True)
+    for label in (TYPE_LABELS["homestead_transfer"], STATE_LABELS["recorded"], TYPE_LABELS["share_buyback"],
+                  STATE_LABELS["draft"]):
+        assert f"<td>{label}</td>" in report, label
+    assert "宅基地流转" not in report and "乡镇已登记生效" not in report
+    drill = re.search(r'<a class="figure" href="([^"]+)">1</a>', report)[1].replace("&amp;", "&")
+    listed = town.get(drill).get_data(as_text=True)
+    assert STATE_LABELS["draft"] in listed or STATE_LABELS["recorded"] in listed
+    assert "宅基地流转" not in listed and "乡镇已登记生效" not in listed
