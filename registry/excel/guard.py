@@ -18,10 +18,11 @@ refuses such files with ``file.too_large`` before calamine sees them:
 .xlsb (binary records) is not read at all: the reader refuses it (``file.not_excel``) and asks for .xlsx.
 
 Speed: a sheet as Excel and the libraries write it (every ``<row>`` and ``<c>`` with ``r="…"`` first, rows
-in order) is checked a block at a time by a few regular-expression scans that create no Python object per
-cell (:meth:`_SheetScan.quick`); anything else, or any block whose upper bound does not fit, goes through the
-exact walk. The quick bound is an over-estimate, so a part it would refuse is scanned again exactly before
-anything is refused (:func:`check_xlsx`).
+in order, so a bound sampled from a block's first and last cells holds all its cells) is checked a block at a
+time by a few regular-expression scans that create no Python object per cell (:meth:`_SheetScan.quick`);
+anything else, or any block whose upper bound does not fit, goes through the exact walk. The quick bound is
+an over-estimate, so a part it would refuse is scanned again exactly before anything is refused
+(:func:`check_xlsx`).
 """
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def _odd_cell(columns: bytes, rows: bytes) -> re.Pattern[bytes]:
 
 
 def _bounds(refs: list[tuple[bytes, bytes]]) -> tuple[int, int, re.Pattern[bytes]] | None:
-    """From sampled references: a column bound C, a row bound R and the pattern of a cell reference not
+    """From sampled references: a row bound R, a column bound C and the pattern of a cell reference not
     within them (the bound is rounded up to what one character class can check: a single letter up to
     the sampled one, or a first letter up to the sampled one and any second; rows up to the sampled
     number's leading digit followed by nines). None: columns beyond ZZ."""
