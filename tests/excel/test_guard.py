@@ -352,6 +352,8 @@ def normal_rows(first: int, last: int, columns: int = 4) -> str:
     ('<row r="20"><c r="Z900000" t="inlineStr"><is><t>x</t></is></c></row>', True),  # far, only in the ref
     ('<row r="20"><c r="A500" t="inlineStr"><is><t>x</t></is></c></row>', True),  # r row ≠ <row r>
     ('<row r="500"><c r="A500" t="inlineStr"><is><t>x</t></is></c></row>', True),  # rows out of order
+    ('<row r="300"><c r="A300" t="inlineStr"><is><t>x</t></is></c></row>', False),  # … within the bounds
+    ('<row r="20"><c r="D300" t="inlineStr"><is><t>x</t></is></c></row>', False),  # r row ≠ <row r>, within
     ('<row r="20"><c r="XFD20" t="inlineStr"><is><t>x</t></is></c></row>', True),  # XFD among rows
     ('<row r="20"><c r="XFD20" s="1"/></row>', False),  # empty: ignored
     ('<row r="20"><c r="A20"/><c/><c/><c t="inlineStr"><is><t>x</t></is></c></row>', False),
@@ -380,8 +382,18 @@ def test_the_over_estimate_never_refuses_alone(monkeypatch, quick_blocks):
     # Quick blocks add rows 0..59 (50 rounded up) × 2 columns; an unreferenced row then puts a value at
     # row 51: exactly 51 × 2 = 102 cells, the over-estimate 60 × 2 = 120. The part is scanned again.
     monkeypatch.setattr(guard, "_CHUNK", 256)
+    scans, scan_part = [], guard._scan_part
+
+    def recording(*args, quick):
+        scans.append(quick)
+        return scan_part(*args, quick=quick)
+    monkeypatch.setattr(guard, "_scan_part", recording)
     data = xlsx_of(normal_rows(1, 50, columns=2) + '<row><c r="B51" t="inlineStr"><is><t>x</t></is></c></row>')
-    assert same_verdict(data, quick_blocks, max_cells=102) is None
+    assert verdict(data, quick=True, max_cells=102) is None
+    sheet = [n for n, info in enumerate(zipfile.ZipFile(io.BytesIO(data)).infolist())
+             if info.filename == "xl/worksheets/sheet1.xml"][0]
+    assert scans[sheet:sheet + 2] == [True, False]  # refused by the over-estimate, accepted when exact
+    assert verdict(data, quick=False, max_cells=102) is None
     assert same_verdict(data, quick_blocks, max_cells=101) is not None
 
 
