@@ -4,12 +4,14 @@ Open XML workbook and a sheet formatted down to row 1,048,576 read normally."""
 from __future__ import annotations
 
 import io
+import random
 import time
 import zipfile
 
 import pytest
 
-from registry.excel.guard import column_name
+from registry.excel import guard
+from registry.excel.guard import TooLarge, check_xlsx, column_name
 from registry.excel.reader import FileError, read_roster
 from tests.conftest import SAMPLES
 
@@ -306,3 +308,140 @@ def test_empty_unreferenced_rows_over_many_blocks_still_move_the_position(no_cal
     # 16 MB of empty rows without r="…" (two scan blocks skipped by count), then a value: row 1,000,003.
     data = xlsx_of(data_rows(HEADER, ROW) + "<row><c/></row>" * 1_000_000 + f"<row>{VALUE}</row>")
     assert code_of(data) == "file.too_large"
+
+
+# --- the quick path of check_xlsx against the exact walk ---------------------------------------------------
+
+def verdict(data: bytes, *, quick: bool, **bounds) -> str | None:
+    """The detail of the guard's refusal (``"size"`` for an uncompressed-size one), None if accepted."""
+    limits = {"max_rows": 1_000_000, "max_columns": 16_384, "max_uncompressed": 1 << 30,
+              "max_cells": 20_000_000, **bounds}
+    try:
+        check_xlsx(zipfile.ZipFile(io.BytesIO(data)), quick=quick, **limits)
+    except TooLarge as refused:
+        return refused.detail or "size"
+    return None
+
+
+@pytest.fixture
+def quick_blocks(monkeypatch):
+    """Counts the blocks the quick path took (and lets a test shrink the scan blocks)."""
+    taken = []
+    original = guard._SheetScan.quick
+
+    def counting(self, tail, chunk, cut):
+        taken.append(original(self, tail, chunk, cut))
+        return taken[-1]
+    monkeypatch.setattr(guard._SheetScan, "quick", counting)
+    return taken
+
+
+def same_verdict(data: bytes, quick_blocks: list[bool], **bounds) -> str | None:
+    exact = verdict(data, quick=False, **bounds)
+    assert verdict(data, quick=True, **bounds) == exact
+    return exact
+
+
+def normal_rows(first: int, last: int, columns: int = 4) -> str:
+    return "".join(f'<row r="{n}">' + "".join(cell(f"{column_name(c)}{n}", "值") for c in range(1, columns + 1))
+                   + "</row>" for n in range(first, last + 1))
+
+
+@pytest.mark.parametrize("chunk", [64, 1000, 8 * 1024 * 1024])
+@pytest.mark.parametrize("odd, refused", [
+    ('<row r="20"><c r="Z900000" t="inlineStr"><is><t>x</t></is></c></row>', True),  # far, only in the ref
+    ('<row r="20"><c r="A500" t="inlineStr"><is><t>x</t></is></c></row>', True),  # r row ≠ <row r>
+    ('<row r="500"><c r="A500" t="inlineStr"><is><t>x</t></is></c></row>', True),  # rows out of order
+    ('<row r="300"><c r="A300" t="inlineStr"><is><t>x</t></is></c></row>', False),  # … within the bounds
+    ('<row r="20"><c r="D300" t="inlineStr"><is><t>x</t></is></c></row>', False),  # r row ≠ <row r>, within
+    ('<row r="20"><c r="XFD20" t="inlineStr"><is><t>x</t></is></c></row>', True),  # XFD among rows
+    ('<row r="20"><c r="XFD20" s="1"/></row>', False),  # empty: ignored
+    ('<row r="20"><c r="A20"/><c/><c/><c t="inlineStr"><is><t>x</t></is></c></row>', False),
+    ('<row r="20"><c r="A20"/>' + "<c/>" * 70 + '<c t="inlineStr"><is><t>x</t></is></c></row>', True),
+    ('<row r="20" s="1"/><row/><row><c r="B1" t="inlineStr"><is><t>x</t></is></c></row>', False),
+    ('<x:row r="20"><x:c r="A900" t="inlineStr"><is><t>x</t></is></x:c></x:row>', True),
+])
+def test_the_quick_path_refuses_exactly_what_the_exact_walk_refuses(monkeypatch, quick_blocks, chunk, odd,
+                                                                     refused):
+    monkeypatch.setattr(guard, "_CHUNK", chunk)
+    sheet = normal_rows(1, 19) + odd + normal_rows(21, 60)
+    assert (same_verdict(xlsx_of(sheet), quick_blocks, max_rows=400, max_columns=64) is not None) == refused
+    assert any(quick_blocks) or chunk > 10_000  # the normal rows around went the quick way (small blocks)
+
+
+def test_a_huge_empty_formatted_region_is_accepted_by_both(monkeypatch, quick_blocks):
+    monkeypatch.setattr(guard, "_CHUNK", 4096)
+    formatted = "".join(f'<row r="{n}" s="1" customFormat="1"><c r="A{n}" s="1"/><c r="XFD{n}" s="1"/></row>'
+                        for n in range(61, 50_000))
+    data = xlsx_of(normal_rows(1, 60) + formatted)
+    assert same_verdict(data, quick_blocks, max_rows=100, max_cells=1000) is None
+    assert any(quick_blocks) and not all(quick_blocks)
+
+
+def test_the_over_estimate_never_refuses_alone(monkeypatch, quick_blocks):
+    # Quick blocks add rows 0..59 (50 rounded up) × 2 columns; an unreferenced row then puts a value at
+    # row 51: exactly 51 × 2 = 102 cells, the over-estimate 60 × 2 = 120. The part is scanned again.
+    monkeypatch.setattr(guard, "_CHUNK", 256)
+    scans, scan_part = [], guard._scan_part
+
+    def recording(*args, quick):
+        scans.append(quick)
+        return scan_part(*args, quick=quick)
+    monkeypatch.setattr(guard, "_scan_part", recording)
+    data = xlsx_of(normal_rows(1, 50, columns=2) + '<row><c r="B51" t="inlineStr"><is><t>x</t></is></c></row>')
+    assert verdict(data, quick=True, max_cells=102) is None
+    sheet = [n for n, info in enumerate(zipfile.ZipFile(io.BytesIO(data)).infolist())
+             if info.filename == "xl/worksheets/sheet1.xml"][0]
+    assert scans[sheet:sheet + 2] == [True, False]  # refused by the over-estimate, accepted when exact
+    assert verdict(data, quick=False, max_cells=102) is None
+    assert same_verdict(data, quick_blocks, max_cells=101) is not None
+
+
+ODD_CELLS = [
+    '<c r="{col}{far}" t="inlineStr"><is><t>x</t></is></c>', '<c t="inlineStr"><is><t>x</t></is></c>', "<c/>",
+    '<c s="1" r="{col}{row}"><v>1</v></c>', '<c r="{col}"><v>1</v></c>', '<c r="{row}"><v>1</v></c>',
+    '<c r="{lower}{row}"><v>1</v></c>', '<x:c r="{col}{row}"><v>1</v></x:c>', "<si><t>s</t></si>",
+    '<c r="{col}{row}" s="1"/>', '<c r="{col}0{row}"><v>1</v></c>', '<cols><col min="1"/></cols>',
+    '<c r="XFD{row}" s="1"/>', '<c r="{wide}{row}"><v>1</v></c>', "<!-- <c r='A1'> -->",
+    "<c r='{col}{row}'><v>1</v></c>", '<c\tr="{col}{row}"><v>1</v></c>', '<c r="{col}{row}" x="a>b"><v>1</v></c>',
+    '<c r="{col}{far}"/>', '<rowBreaks count="1"/>',
+]
+
+
+def random_sheet(rng: random.Random) -> str:
+    """Rows as Excel writes them, with now and then (or never) something the quick path must notice."""
+    out, row, odd = [], 0, rng.choice((0, 0.003, 0.02))
+    for _ in range(rng.randint(1, 150)):
+        kind = rng.random()
+        if kind < odd:
+            out.append(rng.choice(("<row>", '<row s="1">', "<row/>", "<x:row>")))
+            row += 1
+        else:
+            row = rng.randint(1, 3000) if kind < 2 * odd else row + rng.choice((1, 1, 1, 2, 40))
+            out.append(f'<row r="{row}">' if rng.random() < 0.97 else f'<row r="{row}" spans="1:4"/><row r="{row}">')
+        for c in range(1, rng.randint(1, 8)):
+            if rng.random() < odd:
+                out.append(rng.choice(ODD_CELLS).format(
+                    col=column_name(c), row=row, far=rng.choice((row, 900, 99_999)), lower=column_name(c).lower(),
+                    wide=column_name(rng.randint(27, 800))))
+            elif rng.random() < 0.2:
+                out.append(f'<c r="{column_name(c)}{row}" s="1"/>')
+            else:
+                out.append(cell(f"{column_name(c)}{row}", "值" * rng.randint(0, 9)))
+        out.append("</row>")
+    return "".join(out)
+
+
+def test_the_quick_path_agrees_with_the_exact_walk_on_random_sheets(monkeypatch, quick_blocks):
+    rng = random.Random(20260407)
+    verdicts = []
+    for _ in range(400):
+        monkeypatch.setattr(guard, "_CHUNK", rng.choice((40, 97, 300, 1024, 4096, 65_536)))
+        monkeypatch.setattr(guard, "_SAMPLE", rng.choice((64, 16_384)))
+        data = xlsx_of(random_sheet(rng))
+        bounds = {"max_rows": rng.choice((100, 1000, 5000, 200_000)), "max_columns": rng.choice((8, 64, 16_384)),
+                  "max_cells": rng.choice((200, 2000, 20_000, 20_000_000))}
+        verdicts.append(same_verdict(data, quick_blocks, **bounds))
+    # Both outcomes occur, and the quick path really ran (not only its fallbacks).
+    assert 40 < sum(v is None for v in verdicts) < 360
+    assert sum(quick_blocks) > 1000 and not all(quick_blocks)
