@@ -96,3 +96,21 @@ def insert_columns(session: Session, model, columns: Mapping[str, Sequence],
     else:
         params = [dict(zip(names, values)) for values in zip(*(processed[k] for k in names))]
     conn.exec_driver_sql(compiled.string, params)
+
+
+def plain_rows(session: Session, stmt) -> list[tuple]:
+    """The rows of ``stmt`` as the driver returns them (tuples, no result processing), read on the
+    session's connection (same transaction): for large reads of plain integer and text columns (ids by
+    natural key), where building SQLAlchemy rows costs more than the query. The parameters are bound as
+    given (no bind processing): integers and text only."""
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from registry.models import Circulation, CirculationParcel, CoHolder, LandContract, Parcel
 from registry.models.base import utcnow
 from registry.services import people
-from registry.services.bulk import insert_columns
+from registry.services.bulk import insert_columns, plain_rows
 from registry.services.land.plan import (
     CIRCULATION_FIELDS,
     COHOLDER_FIELDS,
@@ -59,8 +59,8 @@ def apply_land(session: Session, plan: LandPlan, *, today: dt.date) -> None:
         insert_columns(session, LandContract, columns,
                        {"certificate_status": "issued", "valid_from": today, **stamp})
         for orgs in chunks(plan.organization_ids):
-            contract_ids.update(session.execute(select(LandContract.contractor_code, LandContract.id).where(
-                LandContract.organization_id.in_(orgs), LandContract.valid_to.is_(None))).all())
+            contract_ids.update(plain_rows(session, select(LandContract.contractor_code, LandContract.id).where(
+                LandContract.organization_id.in_(orgs), LandContract.valid_to.is_(None))))
     columns = _columns("parcels", new["parcels"])
     if columns:
         columns["contract_id"] = [contract_ids[c] for c in columns.pop("contractor_code")]
@@ -85,8 +85,8 @@ def apply_land(session: Session, plan: LandPlan, *, today: dt.date) -> None:
     if links:
         parcel_ids = {}
         for chunk in chunks({code for _i, code in links}):
-            parcel_ids.update(session.execute(select(Parcel.code, Parcel.id).where(
-                Parcel.code.in_(chunk), Parcel.valid_to.is_(None))).all())
+            parcel_ids.update(plain_rows(session, select(Parcel.code, Parcel.id).where(
+                Parcel.code.in_(chunk), Parcel.valid_to.is_(None))))
         insert_columns(session, CirculationParcel, {"circulation_id": [i for i, _code in links],
                                                     "parcel_id": [parcel_ids[code] for _i, code in links]})
     if any(new[key] for key in ("parcels", "coholders", "circulations")) or links:

@@ -34,6 +34,7 @@ from registry.models import (
     Parcel,
     Person,
 )
+from registry.services.bulk import plain_rows
 from registry.services.land.rules import is_registrable
 
 CONTRACT_FIELDS = ("household_id", "representative_id", "method", "contract_no", "term_start", "term_end",
@@ -180,23 +181,21 @@ def plan_land(session: Session, villages: Iterable[tuple[Organization, dict[str,
     org_ids = [org.id for org, _rows, _households in villages]
     current = current_records(session, org_ids)
     plan.contract_ids = {code: record[0] for code, record in current[0].items()}
-    conn = session.connection()  # plain column reads: Core rows, no ORM row processing
-    households: dict[int, dict[str, int]] = {}
+    households: dict[int, dict[str, int]] = {}  # ids by natural key: driver rows (plain_rows)
     for orgs in chunks(org_ids):
-        for org_id, number, household_id in conn.execute(
-                select(Household.organization_id, Household.number, Household.id)
-                .where(Household.organization_id.in_(orgs))):
+        for org_id, number, household_id in plain_rows(session, select(
+                Household.organization_id, Household.number, Household.id).where(Household.organization_id.in_(orgs))):
             households.setdefault(org_id, {})[number] = household_id
     for orgs in chunks(org_ids):  # the roster members in one query, then the others (few) by ID number
-        plan.person_ids.update(conn.execute(
+        plan.person_ids.update(plain_rows(session, (
             select(Person.id_number, Person.id).join(HouseholdMember, HouseholdMember.person_id == Person.id)
             .join(Household, Household.id == HouseholdMember.household_id)
-            .where(Household.organization_id.in_(orgs), HouseholdMember.valid_to.is_(None))).all())
+            .where(Household.organization_id.in_(orgs), HouseholdMember.valid_to.is_(None)))))
     wanted = {r.values["id_number"] for _org, rows, _h in villages for key in ("contractors", "coholders")
               for r in rows[key] if r.values.get("id_number")} - plan.person_ids.keys()
     for chunk in chunks(wanted):
-        plan.person_ids.update(conn.execute(select(Person.id_number, Person.id)
-                                            .where(Person.id_number.in_(chunk))).all())
+        plan.person_ids.update(plain_rows(session, select(Person.id_number, Person.id)
+                                          .where(Person.id_number.in_(chunk))))
     for org, rows, household_of in villages:
         village = VillagePlan(org, households=len(rows["contractors"]))
         plan.villages.append(village)
