@@ -139,21 +139,24 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
     if partial or not report.errors:
         report.rows_to_import = sum(len(v) for rows_of in good.values() for v in rows_of.values())
     report.skipped_rows = report.rows_read - report.rows_to_import
-    for code, check in checks.items():
-        org = orgs[code]
-        # the counts are those of the rows written, or (when nothing would be) of the rows without errors
-        plan = plan_land(session, org, good[code], check.household_of)
-        report.created += plan.created
-        report.updated += plan.updated
-        report.unchanged += plan.unchanged
-        report.households += plan.households
-        if dry_run or not report.rows_to_import or not (plan.created or plan.updated):
-            continue
-        apply_land(session, org, plan, today=today)
-        audit.record(session, actor=actor, action="land.import", target_type="organization", target_id=org.id,
-                     area_code=org.area_code, filename=filename, area=area.code, created=plan.created,
-                     updated=plan.updated, unchanged=plan.unchanged, changes=plan.changes,
-                     skipped_households=[c for c in report.skipped_households if c.startswith(code)])
+    # one plan and one apply for every village: one insert per table, ids read back once per table
+    plan = plan_land(session, [(orgs[code], good[code], check.household_of) for code, check in checks.items()])
+    for village in plan.villages:  # the counts are those of the rows written, or (when nothing would be) of
+        report.created += village.created  # the rows without errors
+        report.updated += village.updated
+        report.unchanged += village.unchanged
+        report.households += village.households
+    if not dry_run and report.rows_to_import:
+        apply_land(session, plan, today=today)
+        for village in plan.villages:
+            if not (village.created or village.updated):
+                continue
+            org = village.organization
+            audit.record(session, actor=actor, action="land.import", target_type="organization",
+                         target_id=org.id, area_code=org.area_code, filename=filename, area=area.code,
+                         created=village.created, updated=village.updated, unchanged=village.unchanged,
+                         changes=village.changes,
+                         skipped_households=[c for c in report.skipped_households if c.startswith(org.area_code)])
     report.committed = not dry_run and report.rows_to_import > 0
     session.flush()
     return report

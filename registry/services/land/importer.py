@@ -118,13 +118,13 @@ def import_land(session: Session, data: bytes, organization: Organization, *, ac
     report.skipped_rows = report.rows_read - report.rows_to_import
     # The preview counts the rows that would be written (or, when nothing would, the good rows).
     planned = accepted if report.rows_to_import else good
-    plan = plan_land(session, organization, planned, check.household_of)
+    plan = plan_land(session, [(organization, planned, check.household_of)])
     report.plan = plan
     report.created, report.updated, report.unchanged = plan.created, plan.updated, plan.unchanged
     report.households = plan.households
     if dry_run or not report.rows_to_import:
         return report
-    apply_land(session, organization, plan, today=today)
+    apply_land(session, plan, today=today)
     report.committed = True
     audit.record(session, actor=actor, action="land.import", target_type="organization",
                  target_id=organization.id, area_code=organization.area_code, filename=filename,

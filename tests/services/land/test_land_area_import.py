@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from registry.excel.land.columns import SHEETS
 from registry.excel.land.validate import read_land
 from registry.excel.land.writer import write_land_xlsx
-from registry.models import Area, Circulation, CoHolder, LandContract, Parcel
+from registry.models import Area, AuditEvent, Circulation, CoHolder, LandContract, Parcel, Person
 from registry.services.land.area_import import import_land_area
 from registry.services.land.importer import import_land
 from tests.services.land_helpers import RIGHTS, village
+from tests.services.rights_faults import with_cell
 
 TODAY = date(2026, 1, 5)
 TOWN, V1, V2, OTHER_TOWN_VILLAGE = "370305100000", "370305100201", "370305100202", "370305102201"
@@ -86,3 +87,57 @@ def test_cli_import_land_area_json_and_exit_codes(runner, db, demo, tmp_path):
     assert runner.invoke(args=["import-land", str(path)]).exit_code == 2  # neither --village nor --area
     clerk = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--user", "clerk"])
     assert clerk.exit_code != 0 and "管辖范围" in clerk.output
+
+
+
+def _index(data: bytes, key: str, column: str, value: str) -> int:
+    """The data-row index of the first row of sheet ``key`` whose ``column`` is ``value``."""
+    return next(i for i, (_n, raw) in enumerate(read_land(data)[key].rows()) if raw.get(column) == value)
+
+
+def test_a_reimport_with_changed_rows_updates_only_those_records(db, demo):
+    """Changed rows of a town file update their records (version bump, a ``land.import`` event with
+    old → new for the village), a circulation whose parcel list changed is linked anew, the rest is
+    unchanged and nothing is added."""
+    village(db, V1)
+    village(db, V2)
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    data = combined(V1, V2)
+    first = import_land_area(db.session, data, town, actor=None, filename="town.xlsx", today=TODAY)
+    db.session.commit()
+    before = counts(db)
+    _n, holder_row = next(read_land(data)["coholders"].rows())
+    contract = db.session.scalar(select(LandContract).where(LandContract.contractor_code == "370305100201010001"))
+    parcel = db.session.scalar(select(Parcel).where(Parcel.code == "3703051002010100038"))
+    holder = db.session.scalar(select(CoHolder).join(Person).where(
+        CoHolder.contract_id == contract.id, Person.id_number == holder_row["id_number"]))
+    circulation = db.session.scalar(select(Circulation).where(Circulation.code == "LZ3703051002012016002"))
+    old_name, old_right, old_certificate = parcel.name, holder.is_coholder, contract.certificate_no
+    assert [link.parcel.code for link in circulation.parcel_links] == ["3703051002010100039", "3703051002010100040"]
+    changed = with_cell(data, "承包方", "经营权证编号", _index(data, "contractors", "contractor_code",
+                                                          contract.contractor_code), "第9999号")
+    changed = with_cell(changed, "承包地块", "地块名称", _index(data, "parcels", "code", parcel.code), "新名")
+    changed = with_cell(changed, "共有人", "是否共有人", 0, "否" if old_right else "是")
+    changed = with_cell(changed, "流转合同", "地块编码", _index(data, "circulations", "code", circulation.code),
+                        "3703051002010100040、3703051002010100039")
+    again = import_land_area(db.session, changed, town, actor=None, filename="town.xlsx", today=TODAY)
+    assert not again.errors and (again.created, again.updated, again.unchanged) == (0, 4, first.created - 4)
+    db.session.commit()
+    db.session.expire_all()
+    assert (contract.certificate_no, contract.version) == ("第9999号", 2)
+    assert (parcel.name, parcel.version) == ("新名", 2)
+    assert (holder.is_coholder, holder.version) == (not old_right, 2)
+    assert [link.parcel.code for link in circulation.parcel_links] == ["3703051002010100040", "3703051002010100039"]
+    assert counts(db) == before
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "land.import")
+                                .order_by(AuditEvent.id)).all()
+    assert len(events) == 3 and events[-1].area_code == V1  # V2 unchanged: no event
+    detail = events[-1].detail
+    assert (detail["created"], detail["updated"], detail["area"]) == (0, 4, town.code)
+    fields = {c["sheet"]: c["fields"] for c in detail["changes"]}
+    assert fields == {
+        "contractors": {"certificate_no": [old_certificate, "第9999号"]},
+        "parcels": {"name": [old_name, "新名"]},
+        "coholders": {"is_coholder": [str(old_right), str(not old_right)]},
+        "circulations": {"parcel_codes": [str(("3703051002010100039", "3703051002010100040")),
+                                          str(("3703051002010100040", "3703051002010100039"))]}}
