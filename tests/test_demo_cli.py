@@ -69,3 +69,13 @@ def test_create_user_short_password_is_refused(runner, demo, db):
     result = runner.invoke(args=["create-user", "ghost", "--role", "district", "--area", "370305"],
                            input="short\n")
     assert result.exit_code != 0 and "密码至少8位" in result.output
+
+
+def test_create_user_refuses_a_name_differing_only_in_letter_case(runner, demo, db):
+    """QA finding: ``Clerk1`` next to ``clerk1`` (two accounts that look alike). The CLI goes through the
+    same check as the web form: a case-insensitive duplicate is refused and nothing is created."""
+    args = ["--role", "clerk", "--area", "370305100202"]
+    assert runner.invoke(args=["create-user", "clerk1", *args], input="a-long-secret-9\n").exit_code == 0
+    result = runner.invoke(args=["create-user", "Clerk1", *args], input="a-long-secret-9\n")
+    assert result.exit_code != 0 and "用户名已存在：clerk1" in result.output
+    assert db.session.scalar(select(User).where(User.username == "Clerk1")) is None

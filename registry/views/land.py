@@ -30,6 +30,7 @@ from registry.models import CoHolder, LandContract, Parcel
 from registry.permissions import ADMIN, CLERK, DISTRICT, TOWN, require_role
 from registry.reports.land import household_land, person_rights, rights_overview
 from registry.reports.roster.listing import find_area, mask_id_number, member_detail
+from registry.reports.roster.masking import hidden_birth_date
 from registry.services.errors import DomainError
 from registry.services.land import changes, records
 from registry.services.land.error_workbook import land_error_workbook_bytes
@@ -102,6 +103,21 @@ def _can_edit(village) -> bool:
     return current_user.role == CLERK and current_user.area.code == village.code
 
 
+def _masked_births(land) -> set[dt.date]:
+    """The birth dates hidden in the numbers the household land page shows (representatives, co-holders)."""
+    people = [p for c in land.contracts for p in (c.representative, *(h.person for h in land.coholders(c)))]
+    return {born for p in people if p is not None and (born := hidden_birth_date(p.id_number)) is not None}
+
+
+def _date_shown(land, full: bool):
+    """The page's date filter: as is for a role with full numbers, else a date equal to a birth date of
+    the page as ``year …`` (the simplest sound rule: the masked digits are never next to their value)."""
+    if full:
+        return lambda d: d
+    births = _masked_births(land)
+    return lambda d: _("year %(year)s", year=d.year) if d is not None and d in births else d
+
+
 def _household_page(code: str, number: str, *, status: int = 200, forms: dict | None = None):
     village, org = load_village(code)
     household = _household(org, number)
@@ -116,6 +132,9 @@ def _household_page(code: str, number: str, *, status: int = 200, forms: dict | 
         # Where IDs are masked to the birth year, a co-holder's dates show the year only: a child's
         # co-holding often starts on the birth date, which would restore the masked digits (issue 10).
         shown_day=(lambda d: d if full or d is None else _("year %(year)s", year=d.year)),
+        # Every other date of the page (term, signing, parcels, circulations) shows as its year where it
+        # equals the birth date hidden in a masked number of the page (QA finding, issue 10 item 4).
+        shown_date=_date_shown(land, full),
         extend_form=forms.get("extend") or ExtendForm(), certificate_form=forms.get("certificate") or
         CertificateForm(), end_form=forms.get("end") or EndCoholderForm(),
         circulation_form=forms.get("circulation") or CirculationForm(),

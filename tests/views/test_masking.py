@@ -237,3 +237,38 @@ def test_land_household_page_shows_coholder_dates_as_years_where_ids_are_masked(
     assert shown >= len(holders)
     clerk_page = login_as("clerk").get(f"/villages/{V1}/households/{holders[0].contract.household.number}/land")
     assert holders[0].valid_from.isoformat() in clerk_page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("user", ["town", "district"])
+def test_land_household_page_shows_no_date_equal_to_a_masked_birth_date(login_as, db, samples, user):
+    """QA finding (issue 10 item 4): the whole household land page (not only the co-holder row) may not
+    show, beside masked numbers, a date equal to the birth date one of them hides. Worst case: every
+    co-holding, the contract's signing day and term start, and every parcel's validity begin on the
+    birth date of the representative or of a co-holder. Where IDs are masked such a date shows as its
+    year; the village's clerk (full numbers) sees the dates."""
+    org = organization_for_village(db.session, V1)
+    data = (SAMPLES / "rights" / f"land_{V1}.xlsx").read_bytes()
+    assert import_land(db.session, data, org, actor=None).committed
+    contracts = list(db.session.scalars(select(LandContract).where(LandContract.organization_id == org.id)
+                                        .order_by(LandContract.id).limit(12)))
+
+    def born(number: str) -> dt.date:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+    for contract in contracts:
+        rep = born(contract.representative.id_number)
+        contract.signed_on = rep
+        for i, parcel in enumerate(contract.parcels):
+            parcel.valid_from = born(contract.coholders[i % len(contract.coholders)].person.id_number) \
+                if contract.coholders else rep
+        for holder in contract.coholders:
+            holder.valid_from = born(holder.person.id_number)
+    db.session.commit()
+    client = login_as(user)
+    shown = 0
+    for contract in contracts:
+        html = client.get(f"/villages/{V1}/households/{contract.household.number}/land").get_data(as_text=True)
+        shown += assert_not_rebuildable(html_rows(html, whole=True), samples, f"{user} land {contract.id}")
+    assert shown >= len(contracts)
+    clerk_page = login_as("clerk").get(f"/villages/{V1}/households/{contracts[0].household.number}/land")
+    assert contracts[0].signed_on.isoformat() in clerk_page.get_data(as_text=True)

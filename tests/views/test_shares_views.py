@@ -216,3 +216,31 @@ def test_net_income_with_thousands_separators_is_read_and_a_non_number_is_named(
         assert resp.status_code == 302, typed
     incomes = db.session.scalars(select(DividendRound.net_income)).all()
     assert incomes == [Decimal("100000.00")] * 2
+
+
+def test_household_share_page_payments_show_only_recorded_rounds(login_as, db, village):
+    """QA finding: the household's 分配记录 (share page) listed draft rounds and rounds only linked to their
+    plan next to paid ones. Only rounds the town has recorded (then paid, closed) are payments; a recorded
+    round not yet paid says 待发放 (S-14: the round stands only once the plan is adopted and recorded)."""
+    client = login_as("clerk")
+    _import(client, shares_file())
+    draft_at = _round(client, net_income="5000.00", title="草稿轮次甲")
+    linked_at = _round(client, net_income="6000.00", title="已关联轮次乙")
+    draft, linked = db.session.scalars(select(DividendRound).order_by(DividendRound.id)).all()
+    draft.title, linked.title = "草稿轮次甲", "已关联轮次乙"
+    plan = resolution(db, village)
+    db.session.commit()
+    client.post(f"{linked_at}/link_resolution", data={"resolution_id": str(plan.id), "inspection_from": "2026-05-10"})
+    db.session.refresh(linked)
+    assert (draft.state, linked.state) == ("draft", "resolution_linked") and draft_at != linked_at
+
+    def payments() -> str:
+        html = client.get(f"{BASE}/shares/households/0001").get_data(as_text=True)
+        return html[html.index('id="payments"'):]
+
+    assert "草稿轮次甲" not in payments() and "已关联轮次乙" not in payments() and "没有分配记录" in payments()
+    login_as("town").post(f"{linked_at}/record_town", data={})
+    client = login_as("clerk")
+    db.session.refresh(linked)
+    assert linked.state == "town_recorded"
+    assert "已关联轮次乙" in payments() and "待发放" in payments() and "草稿轮次甲" not in payments()

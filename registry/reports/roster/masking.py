@@ -33,6 +33,17 @@ def mask_id_number(number: str | None) -> str:
     return "*" * max(len(number) - 4, 4) + number[-4:]
 
 
+def hidden_birth_date(number: str | None) -> dt.date | None:
+    """The date in the 8 digits :func:`mask_id_number` hides (positions 7–14 of an 18-character number);
+    None when the number has no such date."""
+    if not number or len(number) != 18 or not number[6:14].isdigit():
+        return None
+    try:
+        return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
 def birth_year(value: dt.date | str | None) -> str:
     """``"1975"`` for the date 1975-04-13 or the text "1975-04-13"; "" for a blank; any other text as
     its first 4 characters when they are digits, else "" (never the full date)."""

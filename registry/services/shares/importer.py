@@ -38,7 +38,7 @@ class RowPlan:
     row: int
     household: RosterHousehold
     values: dict
-    kind: str  # created / updated / unchanged
+    kind: str  # created / updated / unchanged (units, 股权证号 and 发证日期 all as registered)
     current: dict  # share type -> ShareHolding
     certificate: ShareCertificate | None  # the household's valid certificate
 
@@ -153,7 +153,8 @@ def _plan(results, roster: dict[str, RosterHousehold], held, certificates, *,
         same_units = (set(current) == set(TYPES)
                       and all(current[t].units == v[t] for t in TYPES))
         same_cert = (not v["certificate_no"]) or (certificate is not None
-                                                  and certificate.number == v["certificate_no"])
+                                                  and certificate.number == v["certificate_no"]
+                                                  and (not v["issued_on"] or certificate.issued_on == v["issued_on"]))
         kind = "created" if not current else ("unchanged" if same_units and same_cert else "updated")
         if dynamic and current and not same_units:
             r.errors.append(issue(r.row, "total", "shares.needs_resolution", household.number))
@@ -197,7 +198,10 @@ def _apply(session: Session, organization: Organization, p: RowPlan, *, actor, f
                                  valid_from=start, event="quantification", ground=ground,
                                  created_by_id=getattr(actor, "id", None)))
     number = v["certificate_no"]
-    if number and (p.certificate is None or p.certificate.number != number):
+    old_issued_on = p.certificate.issued_on if p.certificate is not None else None
+    if number and p.certificate is not None and p.certificate.number == number and v["issued_on"]:
+        p.certificate.issued_on = v["issued_on"]  # a corrected 发证日期 of the same certificate
+    elif number and (p.certificate is None or p.certificate.number != number):
         new = ShareCertificate(organization_id=organization.id, area_code=organization.area_code,
                                number=number, household_id=p.household.id, issued_on=v["issued_on"] or today,
                                status="issued", created_by_id=getattr(actor, "id", None))
@@ -208,5 +212,8 @@ def _apply(session: Session, organization: Organization, p: RowPlan, *, actor, f
             p.certificate.reason, p.certificate.replaced_by_id = ground, new.id
     audit.record(session, actor=actor, action=f"shares.{p.kind}", target_type="household",
                  target_id=p.household.id, area_code=organization.area_code, household=p.household.number,
-                 units={t: v[t] for t in TYPES}, old={t: h.units for t, h in p.current.items()},
-                 certificate=number)
+                 units={t: v[t] for t in TYPES},
+                 old={**{t: h.units for t, h in p.current.items()},
+                      "certificate": p.certificate.number if p.certificate is not None else None,
+                      "issued_on": old_issued_on.isoformat() if old_issued_on else None},
+                 certificate=number, issued_on=v["issued_on"].isoformat() if v["issued_on"] else None)

@@ -91,3 +91,47 @@ def test_clean_files_import_without_codes_and_reimport_unchanged(db, demo, code)
                              .where(ShareCertificate.organization_id == org.id)) == households
     again = import_shares(db.session, shares_file(code), org, actor=None, filename="s.xlsx", today=TODAY)
     assert (again.created, again.updated, again.unchanged) == (0, 0, households)
+
+
+def _with_issued_on(data: bytes, household_no: str, day) -> bytes:
+    """The file with the 发证日期 of one household changed (nothing else)."""
+    import io
+
+    import openpyxl
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb.active
+    heading = next(r for r in ws.iter_rows() if any(c.value == "发证日期" for c in r))
+    col = next(c.column for c in heading if c.value == "发证日期")
+    key = next(c.column for c in heading if c.value == "户编号")
+    row = next(r for r in ws.iter_rows(min_row=heading[0].row + 1) if r[key - 1].value == household_no)
+    ws.cell(row=row[0].row, column=col, value=day)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_reimport_with_only_the_issue_date_changed_is_an_update(db, demo):
+    """QA finding: a row whose units and 股权证号 match but whose 发证日期 differs was counted unchanged and
+    the corrected date dropped. It is an update: the certificate's date is the new one, the audit event
+    says old → new."""
+    import datetime as dt
+
+    from registry.models import AuditEvent
+    org = roster_imported(db)
+    assert import_shares(db.session, shares_file(), org, actor=None, filename="s.xlsx", today=TODAY).committed
+    db.session.commit()
+    corrected = _with_issued_on(shares_file(), "0001", dt.datetime(2019, 10, 8))
+    again = import_shares(db.session, corrected, org, actor=None, filename="s2.xlsx", today=TODAY)
+    db.session.commit()
+    assert again.errors == [] and (again.created, again.updated, again.unchanged) == (0, 1, 93)
+    cert = db.session.scalar(select(ShareCertificate).where(ShareCertificate.organization_id == org.id,
+                                                            ShareCertificate.number == "东柳庄股证字第0001号"))
+    assert cert.issued_on == dt.date(2019, 10, 8) and cert.status == "issued"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "shares.updated"))
+    detail = event.detail if isinstance(event.detail, dict) else json.loads(event.detail)
+    assert detail["issued_on"] == "2019-10-08" and detail["old"]["issued_on"] == "2019-09-26"
+    # the holdings are untouched: no new holding opened for an unchanged number of units
+    assert db.session.scalar(select(func.count()).select_from(ShareHolding).where(
+        ShareHolding.organization_id == org.id, ShareHolding.valid_to.is_not(None))) == 0
+    third = import_shares(db.session, corrected, org, actor=None, filename="s2.xlsx", today=TODAY)
+    assert (third.updated, third.unchanged) == (0, 94)
