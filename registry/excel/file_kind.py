@@ -8,7 +8,8 @@ import io
 import zipfile
 import zlib
 
-from registry.excel.guard import TooLarge, check_ods, check_xlsx
+from registry.excel.guard import TooLarge, check_xlsx
+from registry.excel.ods_guard import check_ods
 
 __all__ = ["FileError", "detect_kind", "guard", "MAX_BYTES", "GUARD_ROWS", "MAX_COLUMNS", "MAX_CELLS",
            "MAX_UNCOMPRESSED", "HEADER_SCAN_ROWS", "MESSAGES", "CORRUPT", "ZIP_ERRORS", "size_text"]
