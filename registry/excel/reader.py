@@ -38,6 +38,7 @@ from registry.excel.file_kind import (
     guard,
     size_text,
 )
+from registry.excel.prefetch import SheetPrefetch
 
 __all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
            "table_from_rows", "detect_kind", "MAX_BYTES", "MAX_CELLS", "MAX_COLUMNS", "MAX_UNCOMPRESSED",
@@ -154,16 +155,33 @@ class Workbook:
     book: CalamineWorkbook
     filename: str | None = None
     loaded: dict[int, CalamineSheet | None] = field(default_factory=dict)
+    data: bytes | None = field(default=None, repr=False)
+    prefetched: SheetPrefetch | None = field(default=None, repr=False)
 
     def _visible(self) -> list[tuple[int, str]]:
         # visible worksheets only: hidden ones hold templates' drop-down lists
         return [(index, meta.name) for index, meta in enumerate(self.book.sheets_metadata)
                 if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
 
+    def prefetch(self, threads: int = 2) -> None:
+        """Parse every visible worksheet in ``threads`` background threads (``registry.excel.prefetch``)
+        while the caller reads the first ones; call :meth:`close` when done."""
+        if self.prefetched is None and self.data is not None:
+            self.prefetched = SheetPrefetch(self.data, [i for i, _name in self._visible()
+                                                        if i not in self.loaded], threads)
+
+    def close(self) -> None:
+        """Stop the prefetch threads, if any (the sheets already loaded stay readable)."""
+        if self.prefetched is not None:
+            self.prefetched.close()
+
     def _sheet(self, index: int) -> CalamineSheet | None:  # loaded once; None when unreadable
         if index not in self.loaded:
             try:
-                self.loaded[index] = self.book.get_sheet_by_index(index)
+                if self.prefetched is not None and index in self.prefetched:
+                    self.loaded[index] = self.prefetched.get(index)
+                else:
+                    self.loaded[index] = self.book.get_sheet_by_index(index)
             except PasswordError as exc:
                 raise FileError("file.encrypted") from exc
             except CalamineError:
@@ -223,7 +241,7 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
         raise FileError("file.encrypted") from exc
     except (CalamineError, ValueError, OSError) as exc:
         raise FileError("file.not_excel", CORRUPT) from exc
-    return Workbook(kind, book, filename)
+    return Workbook(kind, book, filename, data=data)
 
 
 def read_table(data: bytes, columns: ColumnSet, filename: str | None = None, *, names: tuple[str, ...] = (),

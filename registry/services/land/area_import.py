@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -29,9 +27,9 @@ from registry.excel.gc_pause import paused_gc
 from registry.excel.land.cells import parse_code
 from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS
 from registry.excel.land.rows import CHECKERS, LandRow
-from registry.excel.land.validate import RosterView, read_land, validate_land
+from registry.excel.land.validate import RosterView, cross_check, land_tables
 from registry.excel.normalise import INVALID
-from registry.excel.reader import FileError
+from registry.excel.reader import FileError, Workbook, open_workbook
 from registry.models import Area, Household, HouseholdMember, Organization, Person
 from registry.services import audit
 from registry.services.land.apply import apply_land, plan_land
@@ -41,17 +39,6 @@ __all__ = ["import_land_area"]
 
 _COLUMNS = {"contractors": CONTRACTORS, "parcels": PARCELS, "coholders": COHOLDERS, "circulations": CIRCULATIONS}
 _ORDER = {spec.title: i for i, spec in enumerate(SHEETS)}
-
-
-@dataclass
-class _Rows:
-    """The rows of one sheet that belong to one village, shaped like a located sheet for ``validate_land``."""
-
-    columns: dict[str, int]
-    items: list[tuple[int, dict[str, Any]]]
-
-    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        return iter(self.items)
 
 
 def _village_of(key: str, raw: dict[str, Any]) -> str | None:
@@ -98,31 +85,31 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
     if not dry_run and orgs:
         session.execute(select(Organization.id).where(Organization.id.in_([o.id for o in orgs.values()]))
                         .with_for_update())
-    rosters = area_rosters(session, {o.id: o for o in orgs.values()}) if orgs else {}
-    if not rosters:
+    if not orgs or session.scalar(  # a roster: a household with a current member (as ``area_rosters`` reads)
+            select(Household.id).join(HouseholdMember, HouseholdMember.household_id == Household.id)
+            .where(Household.organization_id.in_([o.id for o in orgs.values()]),
+                   HouseholdMember.valid_to.is_(None)).limit(1)) is None:
         _file_error(report, "land.no_roster", "本区域还没有导入成员名册的村：请先导入名册，再导入承包地台账")
         return report
+    limits = {k: v for k, v in limits.items() if v}
     try:
-        sheets = read_land(data, filename, **{k: v for k, v in limits.items() if v})
+        book = open_workbook(data, filename, **limits)
     except FileError as exc:
         _file_error(report, exc.code, exc.message)
         return report
-    split: dict[str, dict[str, list]] = defaultdict(lambda: {key: [] for key in _COLUMNS})
-    stray: dict[str, list] = {key: [] for key in _COLUMNS}
-    for key, table in sheets.items():
-        for number, raw in table.rows():
-            village = _village_of(key, raw)
-            (split[village][key] if village in orgs else stray[key]).append((number, raw))
-    checks, memos = {}, {}
-    for code in sorted(split):
-        org = orgs[code]
-        village_sheets = {key: _Rows(sheets[key].columns, items) for key, items in split[code].items()
-                          if key in sheets}
-        checks[code] = validate_land(village_sheets, code, rosters.get(org.id, RosterView({}, {})), today=today,
-                                     memos=memos)
+    book.prefetch()  # the sheets are parsed in the background while the rows of the first are checked
+    try:
+        rosters = area_rosters(session, {o.id: o for o in orgs.values()})
+        split, strays, with_household_column = _check_sheets(book, limits.get("max_rows"), orgs, area, today)
+    except FileError as exc:
+        _file_error(report, exc.code, exc.message)
+        return report
+    finally:
+        book.close()
+    checks = {code: cross_check(split[code], rosters.get(orgs[code].id, RosterView({}, {})), with_household_column)
+              for code in sorted(split)}
     flag_moved_parcels(session, [orgs[code].id for code in checks],
                        [r for check in checks.values() for r in check.rows.get("parcels", [])])
-    strays = _stray_rows(stray, area, today)
     # the rows with an issue are listed in sheet and row order; every row is counted
     rows = [r for check in checks.values() for r in check.all_rows() if r.errors or r.warnings]
     rows += [r for r in strays if r.errors or r.warnings]
@@ -162,23 +149,54 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
     return report
 
 
-def _stray_rows(stray: dict[str, list], area: Area, today: dt.date) -> list[LandRow]:
-    """Rows whose code names no registered village of the area: checked as rows of the area (its code
-    prefix), then ``code.format`` for a code outside the area, ``village.unknown`` for a village of the
-    area without a collective economic organisation."""
-    out = []
-    for key, items in stray.items():
+def _check_sheets(book: Workbook, max_rows: int | None, orgs: dict[str, Organization], area: Area,
+                  today: dt.date) -> tuple[dict[str, dict[str, list[LandRow]]], list[LandRow], bool]:
+    """Every row of every located sheet checked once, sheet by sheet as the sheets are parsed, and put with
+    the village its code names: ``(village code -> sheet key -> rows, stray rows, 承包方 sheet has 户编号)``.
+
+    One checker per sheet with the area's code as prefix: its only rule that depends on the village is the
+    code's prefix, which a code that names its village meets. A row with an error that goes to a village
+    (a parcel whose 地块编码 is malformed goes by its 承包方编码) is checked again by that village's
+    checker, so its message names the village's code as in a village import. Raises FileError."""
+    split: dict[str, dict[str, list[LandRow]]] = defaultdict(lambda: {key: [] for key in _COLUMNS})
+    strays: list[LandRow] = []
+    with_household_column = False
+    for key, table in land_tables(book, max_rows):
+        if key == "contractors":
+            with_household_column = "household_no" in table.columns
         check = CHECKERS[key](area.scope_prefix, today)
-        columns = _COLUMNS[key]
+        memos, again = check.memos, {}
         field = "code" if key == "parcels" else "contractor_code"
-        for number, raw in items:
+        for number, raw in table.rows():
             row = check(number, raw)
-            village = _village_of(key, raw)
-            outside = village is None or not village.startswith(area.scope_prefix)
-            if not row.errors and outside:
-                row.error(columns, field, "code.format", raw.get(field),
-                          f"应以本区域代码 {area.scope_prefix} 开头的 12 位村代码开头")
-            elif not row.errors:
-                row.error(columns, field, "village.unknown", raw.get(field), "本区域内没有该村的集体经济组织")
-            out.append(row)
-    return out
+            code = row.values.get(field)
+            if code.__class__ is str and not row.errors:  # a well-formed code of the area: its village
+                village = code[:12]
+            else:
+                village = _village_of(key, raw)
+            if village in orgs:
+                if row.errors:
+                    if village not in again:
+                        again[village] = CHECKERS[key](village, today)
+                        again[village].share_memos(memos)
+                    row = again[village](number, raw)
+                split[village][key].append(row)
+            else:
+                strays.append(_stray(key, row, raw, area))
+    return split, strays, with_household_column
+
+
+def _stray(key: str, row: LandRow, raw: dict[str, Any], area: Area) -> LandRow:
+    """A row whose code names no registered village of the area (checked with the area's code as prefix):
+    ``code.format`` for a code outside the area, ``village.unknown`` for a village of the area without a
+    collective economic organisation."""
+    columns = _COLUMNS[key]
+    field = "code" if key == "parcels" else "contractor_code"
+    village = _village_of(key, raw)
+    outside = village is None or not village.startswith(area.scope_prefix)
+    if not row.errors and outside:
+        row.error(columns, field, "code.format", raw.get(field),
+                  f"应以本区域代码 {area.scope_prefix} 开头的 12 位村代码开头")
+    elif not row.errors:
+        row.error(columns, field, "village.unknown", raw.get(field), "本区域内没有该村的集体经济组织")
+    return row

@@ -141,3 +141,25 @@ def test_a_reimport_with_changed_rows_updates_only_those_records(db, demo):
         "coholders": {"is_coholder": [str(old_right), str(not old_right)]},
         "circulations": {"parcel_codes": [str(("3703051002010100039", "3703051002010100040")),
                                           str(("3703051002010100040", "3703051002010100039"))]}}
+
+
+def test_a_messy_village_file_gets_the_same_row_outcomes_through_the_area_import(db, demo):
+    """The area import checks each sheet once with the area's code as prefix and checks again, with the
+    village's checker, a row with an error that goes to a village. Run over the village's own area, every
+    row of the shared messy file gets the codes and messages of the village import; run over the town, a
+    parcel whose 地块编码 is malformed goes to the village of its 承包方编码 and its message names the
+    village's code, as in the village import."""
+    org = village(db, V1)
+    data = (RIGHTS / f"land_messy_{V1}.xlsx").read_bytes()
+    data = with_cell(data, "承包地块", "地块编码", 3, "370305100201010001X")
+    alone = import_land(db.session, data, org, actor=None, dry_run=True, today=TODAY)
+    own = db.session.scalar(select(Area).where(Area.code == V1))
+    by_area = import_land_area(db.session, data, own, actor=None, dry_run=True, today=TODAY)
+    assert alone.errors and by_area.errors == alone.errors
+    assert by_area.warnings == alone.warnings and by_area.rows_read == alone.rows_read
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    by_town = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    malformed = [[e for e in report.errors if e["sheet"] == "承包地块" and "0001X" in e["message"]]
+                 for report in (alone, by_town)]
+    assert malformed[0] == malformed[1] and len(malformed[1]) == 1
+    assert f"本村代码 {V1}" in malformed[1][0]["message"]
