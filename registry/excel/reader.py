@@ -109,6 +109,12 @@ class RosterSheet:
             yield number, {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
                            for key, idx in items}
 
+    def row_dict(self, row: list[Any]) -> dict[str, Any]:
+        """One row of :meth:`raw_rows` as :meth:`rows` gives it (``{key: raw cell value}``)."""
+        width = len(row)
+        return {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
+                for key, idx in self.columns.items()}
+
     __iter__ = rows
 
 

@@ -3,7 +3,7 @@ normalised values, errors and warnings. The rules across rows and sheets are in 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from registry.excel.normalise import (
     parse_name,
     parse_text,
 )
+from registry.excel.reader import TableSheet
 from registry.excel.roster.types import MESSAGES as ROSTER_MESSAGES, Issue
 from registry.identity import normalise_resident_id
 
@@ -131,11 +132,26 @@ class RowChecker:
         self._steps: list | None = None
 
     def __call__(self, number: int, raw: Mapping[str, Any]) -> LandRow:
+        """The row ``{key: raw cell}`` (a key left out: a blank cell) checked."""
+        return self._check(number, [raw.get(key) for key in self.rules], self.positions)
+
+    def table_rows(self, table: TableSheet) -> Iterator[tuple[LandRow, list[Any]]]:
+        """``(checked row, its cells as read)`` for every data row of a located sheet, the cells read by
+        position (no ``{key: cell}`` per row; see ``TableSheet.row_dict`` for one)."""
+        positions = [table.columns.get(key) for key in self.rules]
+        check = self._check
+        for number, cells in table.raw_rows():
+            yield check(number, cells, positions), cells
+
+    def _check(self, number: int, cells: list[Any], positions: list[int | None]) -> LandRow:
         result = LandRow(self.sheet, number, {})
         values, normalised = result.values, result.normalised
         errors, warnings = result.errors, result.warnings
-        for key, rule, memo, plain in self.steps:
-            cell = raw.get(key)
+        width = len(cells)
+        for (key, rule, memo, plain), at in zip(self.steps, positions):
+            cell = cells[at] if at is not None and at < width else None
+            if cell == "":
+                cell = None  # an empty cell as calamine reads it
             if memo is not None:
                 hit = memo.get((cell.__class__, cell))
                 if hit is not None:  # the same cell seen before, with no issue: the same value and note
@@ -160,6 +176,11 @@ class RowChecker:
         if errors:
             normalised.clear()  # only accepted rows list their cleaned values
         return result
+
+    @property
+    def positions(self) -> list[int]:
+        """The rule keys' positions in ``[raw.get(key) for key in self.rules]``."""
+        return list(range(len(self.rules)))
 
     @property
     def steps(self) -> list[tuple[str, Callable, dict | None, bool | None]]:

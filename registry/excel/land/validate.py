@@ -74,7 +74,7 @@ def check_rows(key: str, table: TableSheet, village_code: str, *, today: date,
     check = CHECKERS[key](village_code, today)
     if memos is not None:
         check.share_memos(memos)
-    return [check(number, raw) for number, raw in table.rows()]
+    return [row for row, _cells in check.table_rows(table)]
 
 
 def validate_land(sheets: Mapping[str, TableSheet], village_code: str, roster: RosterView, *,

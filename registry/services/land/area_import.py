@@ -167,19 +167,22 @@ def _check_sheets(book: Workbook, max_rows: int | None, orgs: dict[str, Organiza
         check = CHECKERS[key](area.scope_prefix, today)
         memos, again = check.memos, {}
         field = "code" if key == "parcels" else "contractor_code"
-        for number, raw in table.rows():
-            row = check(number, raw)
+        for row, cells in check.table_rows(table):
             code = row.values.get(field)
             if code.__class__ is str and not row.errors:  # a well-formed code of the area: its village
-                village = code[:12]
-            else:
-                village = _village_of(key, raw)
+                if code[:12] in orgs:
+                    split[code[:12]][key].append(row)
+                else:
+                    strays.append(_stray(key, row, table.row_dict(cells), area))
+                continue
+            raw = table.row_dict(cells)
+            village = _village_of(key, raw)
             if village in orgs:
                 if row.errors:
                     if village not in again:
                         again[village] = CHECKERS[key](village, today)
                         again[village].share_memos(memos)
-                    row = again[village](number, raw)
+                    row = again[village](row.row, raw)
                 split[village][key].append(row)
             else:
                 strays.append(_stray(key, row, raw, area))
