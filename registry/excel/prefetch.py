@@ -61,6 +61,10 @@ class SheetPrefetch:
             self._results[index] = result
             self._ready[index].set()
 
+    def ready(self, index: int) -> bool:
+        """Whether sheet ``index`` has been parsed (:meth:`get` returns at once)."""
+        return index in self._ready and self._ready[index].is_set()
+
     def get(self, index: int) -> CalamineSheet | None:
         """The parsed sheet ``index`` (one of ``indices``), waiting for it if need be."""
         self._ready[index].wait()

@@ -176,6 +176,14 @@ class Workbook:
             self.prefetched = SheetPrefetch(self.data, [i for i, _name in self._visible()
                                                         if i not in self.loaded], threads)
 
+    def ready(self, names: tuple[str, ...]) -> bool:
+        """Whether the first visible sheet named one of ``names`` (as :meth:`find_table` compares them) is
+        loaded or parsed by the prefetch threads: locating a table there will not wait."""
+        wanted = {clean_heading(n) for n in names}
+        index = next((i for i, name in self._visible() if clean_heading(name) in wanted), None)
+        return index is not None and (index in self.loaded or (
+            self.prefetched is not None and self.prefetched.ready(index)))
+
     def close(self) -> None:
         """Stop the prefetch threads, if any (the sheets already loaded stay readable)."""
         if self.prefetched is not None:

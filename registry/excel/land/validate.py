@@ -10,12 +10,12 @@ and ``circulation.term_exceeds_contract`` (L-16). No database access here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS
+from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS, LandSheet
 from registry.excel.land.rows import CHECKERS, LandRow, display
 from registry.excel.reader import FileError, TableSheet, Workbook, open_workbook
 
@@ -47,11 +47,15 @@ class LandCheck:
         return Counter(c for r in self.all_rows() for c in r.codes)
 
 
-def land_tables(book: Workbook, max_rows: int | None = None) -> Iterator[tuple[str, TableSheet]]:
+def land_tables(book: Workbook, max_rows: int | None = None, *,
+                before: Callable[[LandSheet], None] | None = None) -> Iterator[tuple[str, TableSheet]]:
     """``(key, table)`` of each located sheet, in ``SHEETS`` order (absent optional sheets left out); a
-    sheet is located (and so loaded) only when its turn comes. Raises FileError (``file.*``)."""
+    sheet is located (and so loaded) only when its turn comes, after ``before(spec)`` if given. Raises
+    FileError (``file.*``)."""
     used: set[str] = set()
     for spec in SHEETS:
+        if before is not None:
+            before(spec)
         table = book.find_table(spec.columns, names=spec.names, max_rows=max_rows, required=spec.required)
         if table is not None and table.sheet_name in used:
             if spec.required:

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from registry.clock import local_today
 from registry.excel.gc_pause import paused_gc
 from registry.excel.land.cells import parse_code
-from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS
+from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS, LandSheet
 from registry.excel.land.rows import CHECKERS, LandRow
 from registry.excel.land.validate import RosterView, cross_check, land_tables
 from registry.excel.normalise import INVALID
-from registry.excel.reader import FileError, Workbook, open_workbook
+from registry.excel.reader import FileError, TableSheet, Workbook, open_workbook
 from registry.models import Area, Household, HouseholdMember, Organization, Person
 from registry.services import audit
 from registry.services.land.apply import apply_land, plan_land
@@ -151,42 +151,77 @@ def import_land_area(session: Session, data: bytes, area: Area, *, actor, filena
 
 def _check_sheets(book: Workbook, max_rows: int | None, orgs: dict[str, Organization], area: Area,
                   today: dt.date) -> tuple[dict[str, dict[str, list[LandRow]]], list[LandRow], bool]:
-    """Every row of every located sheet checked once, sheet by sheet as the sheets are parsed, and put with
-    the village its code names: ``(village code -> sheet key -> rows, stray rows, 承包方 sheet has 户编号)``.
+    """Every row of every located sheet checked once and put with the village its code names:
+    ``(village code -> sheet key -> rows, stray rows, 承包方 sheet has 户编号)``. Raises FileError.
 
-    One checker per sheet with the area's code as prefix: its only rule that depends on the village is the
-    code's prefix, which a code that names its village meets. A row with an error that goes to a village
-    (a parcel whose 地块编码 is malformed goes by its 承包方编码) is checked again by that village's
-    checker, so its message names the village's code as in a village import. Raises FileError."""
+    The sheets are located in ``SHEETS`` order (``land_tables``), but while the next one is still being
+    parsed (``Workbook.prefetch``) a later sheet already parsed is located and checked ahead: locating is
+    the same call either way, so the rows checked ahead are kept when the sheet located in its turn is the
+    same (``land_tables`` may instead leave it out or refuse it: then they are dropped)."""
+    ahead: dict[str, tuple[TableSheet, dict[str, list[LandRow]], list[LandRow]]] = {}
+
+    def check_ahead(spec: LandSheet) -> None:
+        later = [s for s in SHEETS[SHEETS.index(spec) + 1:] if s.key not in ahead]
+        while not book.ready(spec.names) and (ready := [s for s in later if book.ready(s.names)]):
+            later.remove(ready[0])
+            try:
+                table = book.find_table(ready[0].columns, names=ready[0].names, max_rows=max_rows,
+                                        required=ready[0].required)
+            except FileError:
+                continue  # raised again (or not) in its turn
+            if table is not None:
+                ahead[ready[0].key] = (table, *_check_sheet(ready[0].key, table, orgs, area, today))
+
     split: dict[str, dict[str, list[LandRow]]] = defaultdict(lambda: {key: [] for key in _COLUMNS})
     strays: list[LandRow] = []
     with_household_column = False
-    for key, table in land_tables(book, max_rows):
+    for key, table in land_tables(book, max_rows, before=check_ahead):
         if key == "contractors":
             with_household_column = "household_no" in table.columns
-        check = CHECKERS[key](area.scope_prefix, today)
-        memos, again = check.memos, {}
-        field = "code" if key == "parcels" else "contractor_code"
-        for row, cells in check.table_rows(table):
-            code = row.values.get(field)
-            if code.__class__ is str and not row.errors:  # a well-formed code of the area: its village
-                if code[:12] in orgs:
-                    split[code[:12]][key].append(row)
-                else:
-                    strays.append(_stray(key, row, table.row_dict(cells), area))
-                continue
-            raw = table.row_dict(cells)
-            village = _village_of(key, raw)
-            if village in orgs:
-                if row.errors:
-                    if village not in again:
-                        again[village] = CHECKERS[key](village, today)
-                        again[village].share_memos(memos)
-                    row = again[village](row.row, raw)
-                split[village][key].append(row)
-            else:
-                strays.append(_stray(key, row, raw, area))
+        early = ahead.pop(key, None)
+        if early is not None and (early[0].sheet_name, early[0].header_row) == (table.sheet_name, table.header_row):
+            by_village, stray = early[1:]
+        else:
+            by_village, stray = _check_sheet(key, table, orgs, area, today)
+        for village, rows in by_village.items():
+            split[village][key] = rows
+        strays += stray
     return split, strays, with_household_column
+
+
+def _check_sheet(key: str, table: TableSheet, orgs: dict[str, Organization], area: Area,
+                 today: dt.date) -> tuple[dict[str, list[LandRow]], list[LandRow]]:
+    """The rows of one sheet checked: ``(village code -> its rows, stray rows)``, in row order.
+
+    One checker with the area's code as prefix: its only rule that depends on the village is the code's
+    prefix, which a code that names its village meets. A row with an error that goes to a village (a parcel
+    whose 地块编码 is malformed goes by its 承包方编码) is checked again by that village's checker, so its
+    message names the village's code as in a village import."""
+    by_village: dict[str, list[LandRow]] = defaultdict(list)
+    strays: list[LandRow] = []
+    check = CHECKERS[key](area.scope_prefix, today)
+    memos, again = check.memos, {}
+    field = "code" if key == "parcels" else "contractor_code"
+    for row, cells in check.table_rows(table):
+        code = row.values.get(field)
+        if code.__class__ is str and not row.errors:  # a well-formed code of the area: its village
+            if code[:12] in orgs:
+                by_village[code[:12]].append(row)
+            else:
+                strays.append(_stray(key, row, table.row_dict(cells), area))
+            continue
+        raw = table.row_dict(cells)
+        village = _village_of(key, raw)
+        if village in orgs:
+            if row.errors:
+                if village not in again:
+                    again[village] = CHECKERS[key](village, today)
+                    again[village].share_memos(memos)
+                row = again[village](row.row, raw)
+            by_village[village].append(row)
+        else:
+            strays.append(_stray(key, row, raw, area))
+    return by_village, strays
 
 
 def _stray(key: str, row: LandRow, raw: dict[str, Any], area: Area) -> LandRow:

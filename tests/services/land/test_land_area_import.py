@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from registry.excel.land.columns import SHEETS
 from registry.excel.land.validate import read_land
 from registry.excel.land.writer import write_land_xlsx
+from registry.excel.reader import Workbook
 from registry.models import Area, AuditEvent, Circulation, CoHolder, LandContract, Parcel, Person
+from registry.services.land import area_import
 from registry.services.land.area_import import import_land_area
 from registry.services.land.importer import import_land
 from tests.services.land_helpers import RIGHTS, village
@@ -163,3 +165,39 @@ def test_a_messy_village_file_gets_the_same_row_outcomes_through_the_area_import
                  for report in (alone, by_town)]
     assert malformed[0] == malformed[1] and len(malformed[1]) == 1
     assert f"本村代码 {V1}" in malformed[1][0]["message"]
+
+
+def test_sheets_checked_ahead_while_an_earlier_one_is_parsed_give_the_same_outcomes(db, demo, monkeypatch):
+    """While the 承包地块 sheet is (made to look) still being parsed, the 共有人 and 流转合同 sheets are
+    located and checked ahead; the report is the one of the import that checks them in their turn."""
+    village(db, V1)
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    data = with_cell((RIGHTS / f"land_messy_{V1}.xlsx").read_bytes(), "共有人", "是否共有人", 0, "也许")
+    in_turn = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    located = []
+    real_ready, real_find = Workbook.ready, Workbook.find_table
+
+    def ready(book, names):
+        return "承包地块" not in names and real_ready(book, names)
+
+    def find_table(book, columns, **kw):
+        located.append(kw["names"][0])
+        return real_find(book, columns, **kw)
+
+    checked = []
+    real_check = area_import._check_sheet
+
+    def check_sheet(key, *args):
+        checked.append(key)
+        return real_check(key, *args)
+
+    monkeypatch.setattr(Workbook, "ready", ready)
+    monkeypatch.setattr(Workbook, "find_table", find_table)
+    monkeypatch.setattr(area_import, "_check_sheet", check_sheet)
+    ahead = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    assert located[:4] == ["承包方", "共有人", "流转合同", "承包地块"]  # the two later sheets ahead
+    assert checked == ["contractors", "coholders", "circulations", "parcels"]  # each once: kept in its turn
+    assert ahead.errors == in_turn.errors and ahead.warnings == in_turn.warnings
+    assert (ahead.rows_read, ahead.created, ahead.households) == (in_turn.rows_read, in_turn.created,
+                                                                  in_turn.households)
+    assert any(e["sheet"] == "共有人" and "也许" in e["message"] for e in ahead.errors)
