@@ -30,6 +30,7 @@ class SheetPrefetch:
         self._data = data
         self._queue = list(indices)
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # notified whenever a sheet is ready
         self._ready = {index: threading.Event() for index in self._queue}
         self._results: dict[int, CalamineSheet | BaseException | None] = {}
         self._stopped = False
@@ -59,11 +60,19 @@ class SheetPrefetch:
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, who re-raises it
                 result = exc
             self._results[index] = result
-            self._ready[index].set()
+            with self._changed:
+                self._ready[index].set()
+                self._changed.notify_all()
 
     def ready(self, index: int) -> bool:
         """Whether sheet ``index`` has been parsed (:meth:`get` returns at once)."""
         return index in self._ready and self._ready[index].is_set()
+
+    def wait_any(self, indices: Iterable[int]) -> None:
+        """Wait until one of the sheets ``indices`` (all of them among the prefetched ones) is ready."""
+        events = [self._ready[index] for index in indices]
+        with self._changed:
+            self._changed.wait_for(lambda: any(e.is_set() for e in events))
 
     def get(self, index: int) -> CalamineSheet | None:
         """The parsed sheet ``index`` (one of ``indices``), waiting for it if need be."""
@@ -80,7 +89,9 @@ class SheetPrefetch:
             self._queue.clear()
         for thread in self._threads:
             thread.join()
-        for index, ready in self._ready.items():
-            if not ready.is_set():
-                self._results[index] = RuntimeError("sheet prefetch closed")
-                ready.set()
+        with self._changed:
+            for index, ready in self._ready.items():
+                if not ready.is_set():
+                    self._results[index] = RuntimeError("sheet prefetch closed")
+                    ready.set()
+            self._changed.notify_all()

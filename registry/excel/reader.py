@@ -176,13 +176,25 @@ class Workbook:
             self.prefetched = SheetPrefetch(self.data, [i for i, _name in self._visible()
                                                         if i not in self.loaded], threads)
 
-    def ready(self, names: tuple[str, ...]) -> bool:
-        """Whether the first visible sheet named one of ``names`` (as :meth:`find_table` compares them) is
-        loaded or parsed by the prefetch threads: locating a table there will not wait."""
+    def _named(self, names: tuple[str, ...]) -> int | None:
+        """The first visible sheet named one of ``names`` (compared as :meth:`find_table` does), if any."""
         wanted = {clean_heading(n) for n in names}
-        index = next((i for i, name in self._visible() if clean_heading(name) in wanted), None)
+        return next((i for i, name in self._visible() if clean_heading(name) in wanted), None)
+
+    def ready(self, names: tuple[str, ...]) -> bool:
+        """Whether the first visible sheet named one of ``names`` is loaded or parsed by the prefetch
+        threads: locating a table there will not wait."""
+        index = self._named(names)
         return index is not None and (index in self.loaded or (
             self.prefetched is not None and self.prefetched.ready(index)))
+
+    def wait_any(self, groups: list[tuple[str, ...]]) -> None:
+        """Wait until the sheet named in one of ``groups`` (as :meth:`ready`) is ready; at once when one of
+        them is loaded already, not prefetched or not in the workbook."""
+        indices = [self._named(names) for names in groups]
+        if self.prefetched is not None and all(i is not None and i not in self.loaded and i in self.prefetched
+                                               for i in indices):
+            self.prefetched.wait_any(indices)
 
     def close(self) -> None:
         """Stop the prefetch threads, if any (the sheets already loaded stay readable)."""

@@ -93,3 +93,14 @@ def test_an_unreadable_workbook_gives_no_sheet_instead_of_an_error():
         assert prefetch.get(0) is None  # as Workbook._sheet reads an unreadable sheet
     finally:
         prefetch.close()
+
+
+def test_waiting_for_any_of_several_sheets_returns_when_one_is_parsed():
+    prefetch = SheetPrefetch(book_of(3, 3000), range(3), threads=1)
+    try:
+        prefetch.wait_any([2, 1])
+        assert prefetch.ready(1) or prefetch.ready(2)
+        prefetch.wait_any([2])
+        assert prefetch.ready(2) and prefetch.get(2) is not None
+    finally:
+        prefetch.close()

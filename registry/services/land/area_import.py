@@ -162,7 +162,11 @@ def _check_sheets(book: Workbook, max_rows: int | None, orgs: dict[str, Organiza
 
     def check_ahead(spec: LandSheet) -> None:
         later = [s for s in SHEETS[SHEETS.index(spec) + 1:] if s.key not in ahead]
-        while not book.ready(spec.names) and (ready := [s for s in later if book.ready(s.names)]):
+        while later and not book.ready(spec.names):
+            book.wait_any([spec.names] + [s.names for s in later])  # whichever is parsed first
+            ready = [s for s in later if book.ready(s.names)]
+            if not ready:
+                return  # the sheet awaited
             later.remove(ready[0])
             try:
                 table = book.find_table(ready[0].columns, names=ready[0].names, max_rows=max_rows,
