@@ -8,6 +8,11 @@ bulk apply as a village import (``registry.services.land.importer``), all in the
 all or nothing over the whole file, or with ``partial`` every contracting household with an error row
 left out. The roster of every village in the area is read in one query.
 
+Speed (bench: ≥ 300,000 parcels in ≤ 3× the calamine read): the sheets are parsed in two background
+threads (``Workbook.prefetch``; calamine releases the GIL) while the rows of the sheets already parsed are
+checked, a later sheet ahead of an earlier one still being parsed; each sheet is checked once, with one
+checker whose prefix is the area's code, and its rows are then put with their villages.
+
 Row codes added here: ``village.unknown`` — the code names no village with a collective economic
 organisation inside the area (the row is checked against the area's code, so a malformed or foreign code
 is ``code.format`` as in a village import). File code ``land.no_roster`` when no village in the area has
