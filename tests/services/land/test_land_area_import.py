@@ -3,9 +3,11 @@ to the village its CBFBM / DKBM names, the same checks, plan and bulk apply as a
 nothing; a village outside the area is ``code.format``; import → re-import is all unchanged."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 from sqlalchemy import func, select
 
 from registry.excel.land.columns import SHEETS
@@ -201,3 +203,29 @@ def test_sheets_checked_ahead_while_an_earlier_one_is_parsed_give_the_same_outco
     assert (ahead.rows_read, ahead.created, ahead.households) == (in_turn.rows_read, in_turn.created,
                                                                   in_turn.households)
     assert any(e["sheet"] == "共有人" and "也许" in e["message"] for e in ahead.errors)
+
+
+def test_a_missing_column_in_a_later_sheet_is_a_file_error_even_after_odd_cells(runner, db, demo, tmp_path):
+    """The sheets are checked as they are parsed, before the later ones are located: a cell no rule can read
+    (合同面积 1e300, once a crash in the rounding) is a row error, and a later sheet without its 承包方编码
+    column still makes the file a ``file.missing_column`` refusal (exit 2, nothing written)."""
+    village(db, V1)
+    village(db, V2)
+    data = with_cell(combined(V1, V2), "承包地块", "合同面积（亩）", 0, 1e300)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["共有人"]
+    for row in sheet.iter_rows(max_row=5):
+        for cell in row:
+            if cell.value == "承包方编码":
+                cell.value = "X"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(buffer.getvalue())
+    result = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--json"])
+    assert result.exit_code == 2, result.output
+    assert "file.missing_column" in result.output and "Traceback" not in result.output
+    assert counts(db) == (0, 0, 0, 0)
+    path.write_bytes(data)  # the columns back: the odd cell is the one row error
+    result = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--json"])
+    assert result.exit_code != 0 and '"area.invalid"' in result.output and counts(db) == (0, 0, 0, 0)
