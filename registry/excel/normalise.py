@@ -90,7 +90,7 @@ _RE_DATE_SEP = re.compile(
     r"(?:[\sT]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _RE_DATE_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:\.0+)?")
 _RE_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-_RE_INTEGRAL_TEXT = re.compile(r"(\d+)(?:\.0+)?")
+_RE_INTEGRAL_TEXT = re.compile(r"(\d{1,18})(?:\.0+)?")  # longer: not a count (int() refuses 4,300+ digits)
 _Q4 = Decimal("0.0001")
 # 1900 date system: serial 61 = 1900-03-01; serial 60 is Excel's non-existent 1900-02-29.
 _EXCEL_EPOCH = date(1899, 12, 30)

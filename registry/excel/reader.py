@@ -38,6 +38,7 @@ from registry.excel.file_kind import (
     guard,
     size_text,
 )
+from registry.excel.prefetch import SheetPrefetch
 
 __all__ = ["FileError", "RosterSheet", "TableSheet", "Workbook", "open_workbook", "read_roster", "read_table",
            "table_from_rows", "detect_kind", "MAX_BYTES", "MAX_CELLS", "MAX_COLUMNS", "MAX_UNCOMPRESSED",
@@ -108,6 +109,12 @@ class RosterSheet:
             yield number, {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
                            for key, idx in items}
 
+    def row_dict(self, row: list[Any]) -> dict[str, Any]:
+        """One row of :meth:`raw_rows` as :meth:`rows` gives it (``{key: raw cell value}``)."""
+        width = len(row)
+        return {key: (None if (cell := row[idx] if idx < width else None) == "" else cell)
+                for key, idx in self.columns.items()}
+
     __iter__ = rows
 
 
@@ -154,16 +161,53 @@ class Workbook:
     book: CalamineWorkbook
     filename: str | None = None
     loaded: dict[int, CalamineSheet | None] = field(default_factory=dict)
+    data: bytes | None = field(default=None, repr=False)
+    prefetched: SheetPrefetch | None = field(default=None, repr=False)
 
     def _visible(self) -> list[tuple[int, str]]:
         # visible worksheets only: hidden ones hold templates' drop-down lists
         return [(index, meta.name) for index, meta in enumerate(self.book.sheets_metadata)
                 if meta.visible == SheetVisibleEnum.Visible and meta.typ == SheetTypeEnum.WorkSheet]
 
+    def prefetch(self, threads: int = 2) -> None:
+        """Parse every visible worksheet in ``threads`` background threads (``registry.excel.prefetch``)
+        while the caller reads the first ones; call :meth:`close` when done."""
+        if self.prefetched is None and self.data is not None:
+            self.prefetched = SheetPrefetch(self.data, [i for i, _name in self._visible()
+                                                        if i not in self.loaded], threads)
+
+    def _named(self, names: tuple[str, ...]) -> int | None:
+        """The first visible sheet named one of ``names`` (compared as :meth:`find_table` does), if any."""
+        wanted = {clean_heading(n) for n in names}
+        return next((i for i, name in self._visible() if clean_heading(name) in wanted), None)
+
+    def ready(self, names: tuple[str, ...]) -> bool:
+        """Whether the first visible sheet named one of ``names`` is loaded or parsed by the prefetch
+        threads: locating a table there will not wait."""
+        index = self._named(names)
+        return index is not None and (index in self.loaded or (
+            self.prefetched is not None and self.prefetched.ready(index)))
+
+    def wait_any(self, groups: list[tuple[str, ...]]) -> None:
+        """Wait until the sheet named in one of ``groups`` (as :meth:`ready`) is ready; at once when one of
+        them is loaded already, not prefetched or not in the workbook."""
+        indices = [self._named(names) for names in groups]
+        if self.prefetched is not None and all(i is not None and i not in self.loaded and i in self.prefetched
+                                               for i in indices):
+            self.prefetched.wait_any(indices)
+
+    def close(self) -> None:
+        """Stop the prefetch threads, if any (the sheets already loaded stay readable)."""
+        if self.prefetched is not None:
+            self.prefetched.close()
+
     def _sheet(self, index: int) -> CalamineSheet | None:  # loaded once; None when unreadable
         if index not in self.loaded:
             try:
-                self.loaded[index] = self.book.get_sheet_by_index(index)
+                if self.prefetched is not None and index in self.prefetched:
+                    self.loaded[index] = self.prefetched.get(index)
+                else:
+                    self.loaded[index] = self.book.get_sheet_by_index(index)
             except PasswordError as exc:
                 raise FileError("file.encrypted") from exc
             except CalamineError:
@@ -223,7 +267,7 @@ def open_workbook(data: bytes, filename: str | None = None, *, max_bytes: int = 
         raise FileError("file.encrypted") from exc
     except (CalamineError, ValueError, OSError) as exc:
         raise FileError("file.not_excel", CORRUPT) from exc
-    return Workbook(kind, book, filename)
+    return Workbook(kind, book, filename, data=data)
 
 
 def read_table(data: bytes, columns: ColumnSet, filename: str | None = None, *, names: tuple[str, ...] = (),

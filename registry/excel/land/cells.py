@@ -21,6 +21,8 @@ Q2 = Decimal("0.01")
 #: 亩 Numeric(12,4) holds 8 digits before the point; money Numeric(14,2) 12.
 MAX_AREA = Decimal("99999999.9999")
 MAX_PRICE = Decimal("999999999999.99")
+#: Above 10^20 a number is far over both caps; quantizing it to 4 places would overflow Decimal's 28 digits.
+_MAX_EXPONENT = 20
 _RE_PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 # Units after NFKC: ㎡ -> "m2", m² -> "m2".
 _UNITS = ("平方米", "平米", "m2", "M2", "亩")
@@ -46,6 +48,7 @@ MESSAGES: Mapping[str, str] = {
     "coholder.left_household": ("共有人 {value} 已不在该户的名册中：仍为承包经营权共有人，"
                                 "不因婚嫁或户籍迁移而丧失（L-10）"),
     "value.missing": "{column}为空",
+    "count.invalid": "{column}“{value}”应为不小于 0 的整数",
     "village.unknown": "{column}“{value}”：{expected}",  # town / district import
 }
 
@@ -102,6 +105,8 @@ def parse_area(value: Any, units: tuple[str, ...] = _UNITS) -> Decimal | None | 
     number = _decimal(value, units=units)
     if number is None or number is INVALID:
         return number
+    if number.adjusted() > _MAX_EXPONENT:  # 1e300: more digits than quantize can hold, far above the cap
+        return INVALID
     number = number.quantize(Q4, ROUND_HALF_UP)
     return number if Decimal(0) < number <= MAX_AREA else INVALID
 
@@ -111,6 +116,8 @@ def parse_price(value: Any) -> Decimal | None | Any:
     number = _decimal(value)
     if number is None or number is INVALID:
         return number
+    if number.adjusted() > _MAX_EXPONENT:  # 1e300: more digits than quantize can hold, far above the cap
+        return INVALID
     number = number.quantize(Q2, ROUND_HALF_UP)
     return number if Decimal(0) <= number <= MAX_PRICE else INVALID
 

@@ -3,7 +3,7 @@ normalised values, errors and warnings. The rules across rows and sheets are in 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,7 @@ from registry.excel.normalise import (
     parse_name,
     parse_text,
 )
+from registry.excel.reader import TableSheet
 from registry.excel.roster.types import MESSAGES as ROSTER_MESSAGES, Issue
 from registry.identity import normalise_resident_id
 
@@ -61,6 +62,7 @@ _NUMBERS = frozenset({"contract_area", "measured_area", "area", "price", "member
 _UNIQUE = frozenset({"contractor_code", "code", "household_no", "name", "id_number", "contract_no",
                      "certificate_no", "parcel_codes", "receiver_id"})
 _MEMO_SIZE = 4096
+_MAX_COUNT = 2**31 - 1  # INTEGER on PostgreSQL
 
 
 @dataclass(slots=True)
@@ -131,11 +133,26 @@ class RowChecker:
         self._steps: list | None = None
 
     def __call__(self, number: int, raw: Mapping[str, Any]) -> LandRow:
+        """The row ``{key: raw cell}`` (a key left out: a blank cell) checked."""
+        return self._check(number, [raw.get(key) for key in self.rules], range(len(self.rules)))
+
+    def table_rows(self, table: TableSheet) -> Iterator[tuple[LandRow, list[Any]]]:
+        """``(checked row, its cells as read)`` for every data row of a located sheet, the cells read by
+        position (no ``{key: cell}`` per row; see ``TableSheet.row_dict`` for one)."""
+        positions = [table.columns.get(key) for key in self.rules]
+        check = self._check
+        for number, cells in table.raw_rows():
+            yield check(number, cells, positions), cells
+
+    def _check(self, number: int, cells: list[Any], positions: Sequence[int | None]) -> LandRow:
         result = LandRow(self.sheet, number, {})
         values, normalised = result.values, result.normalised
         errors, warnings = result.errors, result.warnings
-        for key, rule, memo, plain in self.steps:
-            cell = raw.get(key)
+        width = len(cells)
+        for (key, rule, memo, plain), at in zip(self.steps, positions):
+            cell = cells[at] if at is not None and at < width else None
+            if cell == "":
+                cell = None  # an empty cell as calamine reads it
             if memo is not None:
                 hit = memo.get((cell.__class__, cell))
                 if hit is not None:  # the same cell seen before, with no issue: the same value and note
@@ -292,6 +309,17 @@ class RowChecker:
             return value
         return rule
 
+    def count(self, key: str):
+        """A count (家庭成员数 CBFCYSL): a whole number the database can hold, not negative; text that is
+        not a whole number is left out, as for 序号 (informational)."""
+        def rule(result: LandRow, cell: Any):
+            value = parse_int(cell)
+            if value is not None and not 0 <= value <= _MAX_COUNT:
+                result.error(self.columns, key, "count.invalid", _shown(cell))
+                return None
+            return value
+        return rule
+
     def price(self, key: str):
         def rule(result: LandRow, cell: Any):
             value = parse_price(cell)
@@ -315,7 +343,7 @@ def _contractors(village: str, today: date) -> RowChecker:
         "term_end": c.when("term_end", required=True),
         "signed_on": c.when("signed_on"),
         "certificate_no": c.text("certificate_no", 40),
-        "member_count": lambda r, cell: parse_int(cell),
+        "member_count": c.count("member_count"),
     }
     return c
 

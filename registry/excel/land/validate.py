@@ -10,16 +10,17 @@ and ``circulation.term_exceeds_contract`` (L-16). No database access here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS
+from registry.excel.land.columns import CIRCULATIONS, COHOLDERS, CONTRACTORS, PARCELS, SHEETS, LandSheet
 from registry.excel.land.rows import CHECKERS, LandRow, display
-from registry.excel.reader import FileError, TableSheet, open_workbook
+from registry.excel.reader import FileError, TableSheet, Workbook, open_workbook
 
-__all__ = ["RosterView", "LandCheck", "read_land", "validate_land", "LandRow"]
+__all__ = ["RosterView", "LandCheck", "land_tables", "read_land", "check_rows", "validate_land", "cross_check",
+           "LandRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,36 +47,55 @@ class LandCheck:
         return Counter(c for r in self.all_rows() for c in r.codes)
 
 
-def read_land(data: bytes, filename: str | None = None, **limits) -> dict[str, TableSheet]:
-    """The located sheets by key (absent optional sheets left out). Raises FileError (``file.*``)."""
-    book = open_workbook(data, filename, **limits)
-    found: dict[str, TableSheet] = {}
+def land_tables(book: Workbook, max_rows: int | None = None, *,
+                before: Callable[[LandSheet], None] | None = None) -> Iterator[tuple[str, TableSheet]]:
+    """``(key, table)`` of each located sheet, in ``SHEETS`` order (absent optional sheets left out); a
+    sheet is located (and so loaded) only when its turn comes, after ``before(spec)`` if given. Raises
+    FileError (``file.*``)."""
     used: set[str] = set()
     for spec in SHEETS:
-        table = book.find_table(spec.columns, names=spec.names, max_rows=limits.get("max_rows"),
-                                required=spec.required)
+        if before is not None:
+            before(spec)
+        table = book.find_table(spec.columns, names=spec.names, max_rows=max_rows, required=spec.required)
         if table is not None and table.sheet_name in used:
             if spec.required:
                 raise FileError("file.no_header", f"没有找到“{spec.title}”表")
             continue
         if table is not None:
             used.add(table.sheet_name)
-            found[spec.key] = table
-    return found
+            yield spec.key, table
+
+
+def read_land(data: bytes, filename: str | None = None, **limits) -> dict[str, TableSheet]:
+    """The located sheets by key (absent optional sheets left out). Raises FileError (``file.*``)."""
+    return dict(land_tables(open_workbook(data, filename, **limits), limits.get("max_rows")))
+
+
+def check_rows(key: str, table: TableSheet, village_code: str, *, today: date,
+               memos: dict[str, dict] | None = None) -> list[LandRow]:
+    """The row rules (``rows.CHECKERS[key]``) on every data row of one located sheet. ``memos``: the
+    checker's memos, shared by the calls for the villages of one file (filled here)."""
+    check = CHECKERS[key](village_code, today)
+    if memos is not None:
+        check.share_memos(memos)
+    return [row for row, _cells in check.table_rows(table)]
 
 
 def validate_land(sheets: Mapping[str, TableSheet], village_code: str, roster: RosterView, *,
                   today: date, memos: dict[str, dict] | None = None) -> LandCheck:
     """Check every row of the located sheets (see the module docstring). ``memos``: sheet key -> the row
     checkers' memos, shared by the calls for the villages of one file (filled here)."""
-    rows: dict[str, list[LandRow]] = {}
-    for key, factory in CHECKERS.items():
-        table = sheets.get(key)
-        check = factory(village_code, today)
-        if memos is not None:
-            check.share_memos(memos.setdefault(key, {}))
-        rows[key] = [check(number, raw) for number, raw in table.rows()] if table is not None else []
+    rows = {key: check_rows(key, sheets[key], village_code, today=today,
+                            memos=None if memos is None else memos.setdefault(key, {}))
+            if key in sheets else [] for key in CHECKERS}
     with_household_column = "contractors" in sheets and "household_no" in sheets["contractors"].columns
+    return cross_check(rows, roster, with_household_column)
+
+
+def cross_check(rows: dict[str, list[LandRow]], roster: RosterView, with_household_column: bool) -> LandCheck:
+    """The rules across rows and sheets (module docstring) on one village's checked rows, per sheet key
+    (every key of ``rows.CHECKERS``, in sheet row order); ``with_household_column``: the 承包方 sheet has
+    a 户编号 column. Adds the issues to the rows; returns them as a LandCheck."""
     result = LandCheck(rows)
     terms = _contractor_rules(result, roster, with_household_column)
     areas = _parcel_rules(rows["parcels"], terms)

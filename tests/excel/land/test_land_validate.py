@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from registry.excel.land.cells import MU, parse_area, parse_code, parse_code_list
+from registry.excel.land.cells import MU, parse_area, parse_code, parse_code_list, parse_price
 from registry.excel.land.columns import SHEETS
 from registry.excel.land.rows import CHECKERS, display
 from registry.excel.land.validate import RosterView, read_land, validate_land
@@ -98,9 +98,27 @@ def test_area_readings(raw, expected):
 
 
 @pytest.mark.parametrize("raw", ["一亩多", "约150", "待测", 0, 0.0, -1.2, "-1", "1e3", "1.5 亩多", True,
-                                 float("nan"), float("inf"), "123456789", date(2020, 1, 1)])
+                                 float("nan"), float("inf"), "123456789", date(2020, 1, 1),
+                                 1e300, -1e300, 10**30, "1" + "0" * 40, "１" * 50, 1.2345678901234568e+29])
 def test_area_refusals(raw):
+    """Far beyond Numeric(12,4) (more digits than rounding to 4 places can hold) is refused, not a crash."""
     assert parse_area(raw) is INVALID
+
+
+def test_area_and_price_caps_are_applied_after_rounding():
+    assert str(parse_area("99999999.99994")) == "99999999.9999" and parse_area("99999999.99995") is INVALID
+    assert str(parse_price("999999999999.994")) == "999999999999.99" and parse_price("999999999999.995") is INVALID
+    assert all(parse_price(v) is INVALID for v in (1e300, -1e300, 10**30, "9" * 40, -0.01))
+
+
+@pytest.mark.parametrize("cell,expected", [(5, ([], 5)), ("5", ([], 5)), (0, ([], 0)), ("五口", ([], None)),
+                                           ("1" * 5000, ([], None)), (-3, (["count.invalid"], None)),
+                                           (1e300, (["count.invalid"], None)), (2**31, (["count.invalid"], None))])
+def test_member_count_is_a_whole_number_the_database_holds(cell, expected):
+    """家庭成员数 (CBFCYSL): text that is not a whole number is informational and left out; a negative or
+    too large number is ``count.invalid`` (it used to fail the database's check constraint)."""
+    row = CHECKERS["contractors"]("370305100201", TODAY)(4, {"member_count": cell})
+    assert ([c for c in row.codes if c == "count.invalid"], row.values["member_count"]) == expected
 
 
 @pytest.mark.parametrize("raw,expected", [

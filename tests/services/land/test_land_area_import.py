@@ -3,15 +3,19 @@ to the village its CBFBM / DKBM names, the same checks, plan and bulk apply as a
 nothing; a village outside the area is ``code.format``; import → re-import is all unchanged."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 from sqlalchemy import func, select
 
 from registry.excel.land.columns import SHEETS
 from registry.excel.land.validate import read_land
 from registry.excel.land.writer import write_land_xlsx
+from registry.excel.reader import Workbook
 from registry.models import Area, AuditEvent, Circulation, CoHolder, LandContract, Parcel, Person
+from registry.services.land import area_import
 from registry.services.land.area_import import import_land_area
 from registry.services.land.importer import import_land
 from tests.services.land_helpers import RIGHTS, village
@@ -141,3 +145,87 @@ def test_a_reimport_with_changed_rows_updates_only_those_records(db, demo):
         "coholders": {"is_coholder": [str(old_right), str(not old_right)]},
         "circulations": {"parcel_codes": [str(("3703051002010100039", "3703051002010100040")),
                                           str(("3703051002010100040", "3703051002010100039"))]}}
+
+
+def test_a_messy_village_file_gets_the_same_row_outcomes_through_the_area_import(db, demo):
+    """The area import checks each sheet once with the area's code as prefix and checks again, with the
+    village's checker, a row with an error that goes to a village. Run over the village's own area, every
+    row of the shared messy file gets the codes and messages of the village import; run over the town, a
+    parcel whose 地块编码 is malformed goes to the village of its 承包方编码 and its message names the
+    village's code, as in the village import."""
+    org = village(db, V1)
+    data = (RIGHTS / f"land_messy_{V1}.xlsx").read_bytes()
+    data = with_cell(data, "承包地块", "地块编码", 3, "370305100201010001X")
+    alone = import_land(db.session, data, org, actor=None, dry_run=True, today=TODAY)
+    own = db.session.scalar(select(Area).where(Area.code == V1))
+    by_area = import_land_area(db.session, data, own, actor=None, dry_run=True, today=TODAY)
+    assert alone.errors and by_area.errors == alone.errors
+    assert by_area.warnings == alone.warnings and by_area.rows_read == alone.rows_read
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    by_town = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    malformed = [[e for e in report.errors if e["sheet"] == "承包地块" and "0001X" in e["message"]]
+                 for report in (alone, by_town)]
+    assert malformed[0] == malformed[1] and len(malformed[1]) == 1
+    assert f"本村代码 {V1}" in malformed[1][0]["message"]
+
+
+def test_sheets_checked_ahead_while_an_earlier_one_is_parsed_give_the_same_outcomes(db, demo, monkeypatch):
+    """While the 承包地块 sheet is (made to look) still being parsed, the 共有人 and 流转合同 sheets are
+    located and checked ahead; the report is the one of the import that checks them in their turn."""
+    village(db, V1)
+    town = db.session.scalar(select(Area).where(Area.code == TOWN))
+    data = with_cell((RIGHTS / f"land_messy_{V1}.xlsx").read_bytes(), "共有人", "是否共有人", 0, "也许")
+    in_turn = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    located = []
+    real_find = Workbook.find_table
+
+    def ready(book, names):  # every other sheet counts as parsed (locating it waits for it if need be)
+        return "承包地块" not in names
+
+    def find_table(book, columns, **kw):
+        located.append(kw["names"][0])
+        return real_find(book, columns, **kw)
+
+    checked = []
+    real_check = area_import._check_sheet
+
+    def check_sheet(key, *args):
+        checked.append(key)
+        return real_check(key, *args)
+
+    monkeypatch.setattr(Workbook, "ready", ready)
+    monkeypatch.setattr(Workbook, "find_table", find_table)
+    monkeypatch.setattr(area_import, "_check_sheet", check_sheet)
+    ahead = import_land_area(db.session, data, town, actor=None, dry_run=True, today=TODAY)
+    assert located[:4] == ["承包方", "共有人", "流转合同", "承包地块"]  # the two later sheets ahead
+    assert checked == ["contractors", "coholders", "circulations", "parcels"]  # each once: kept in its turn
+    assert ahead.errors == in_turn.errors and ahead.warnings == in_turn.warnings
+    assert (ahead.rows_read, ahead.created, ahead.households) == (in_turn.rows_read, in_turn.created,
+                                                                  in_turn.households)
+    assert any(e["sheet"] == "共有人" and "也许" in e["message"] for e in ahead.errors)
+
+
+def test_a_missing_column_in_a_later_sheet_is_a_file_error_even_after_odd_cells(runner, db, demo, tmp_path):
+    """The sheets are checked as they are parsed, before the later ones are located: a cell no rule can read
+    (合同面积 1e300, once a crash in the rounding) is a row error, and a later sheet without its 承包方编码
+    column still makes the file a ``file.missing_column`` refusal (exit 2, nothing written)."""
+    village(db, V1)
+    village(db, V2)
+    data = with_cell(combined(V1, V2), "承包地块", "合同面积（亩）", 0, 1e300)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["共有人"]
+    for row in sheet.iter_rows(max_row=5):
+        for cell in row:
+            if cell.value == "承包方编码":
+                cell.value = "X"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path = tmp_path / "town.xlsx"
+    path.write_bytes(buffer.getvalue())
+    result = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--json"])
+    assert result.exit_code == 2, result.output
+    assert "file.missing_column" in result.output and "Traceback" not in result.output
+    assert counts(db) == (0, 0, 0, 0)
+    path.write_bytes(data)  # the columns back: the odd cell is the one row error
+    result = runner.invoke(args=["import-land", str(path), "--area", "370305100", "--json"])
+    assert result.exit_code != 0 and '"area.invalid"' in result.output and counts(db) == (0, 0, 0, 0)
