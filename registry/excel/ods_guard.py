@@ -6,7 +6,7 @@ import re
 import zipfile
 from collections.abc import Callable
 
-from registry.excel.guard import Extent, TooLarge
+from registry.excel.extent import Extent, TooLarge
 
 __all__ = ["check_ods"]
 

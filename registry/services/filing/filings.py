@@ -14,19 +14,18 @@ one audit event (actor, action, filing id, area code, old → new). The wrappers
 
 A filing is complete only when both the town and the district have recorded it (F-02); a filed
 version is read-only and any later change starts a new version (F-09). The table itself (actions, states,
-roles, labels) is in :mod:`registry.services.filing.transitions`.
+roles, labels) is in :mod:`registry.services.filing.transitions`; each action's guard and effect in
+:mod:`registry.services.filing.effects`.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
 from registry.models import Filing, Organization, PublicNotice
-from registry.models.base import utcnow
 from registry.models.filings import (
     AWAITING_ASSEMBLY,
     DISTRICT_FILED,
@@ -37,10 +36,9 @@ from registry.models.filings import (
 from registry.services import audit, hooks
 from registry.services.calendar import WorkCalendar
 from registry.services.errors import DomainError
-from registry.services.filing.confirmation import confirm_pending, pending_count
+from registry.services.filing.effects import EFFECTS, mark_roster_changed
 from registry.services.filing.items import FILED_STATES, freeze_items, member_filing_states  # noqa: F401
-from registry.services.filing.notices import notice_ended, open_objections, post_notice
-from registry.services.filing.resolutions import record_resolution as store_resolution
+from registry.services.filing.notices import notice_ended
 from registry.services.filing.transitions import (  # noqa: F401 (re-exported: the views use filings.X)
     ACTION_LABELS,
     ACTION_ROLES,
@@ -58,7 +56,6 @@ from registry.services.filing.transitions import (  # noqa: F401 (re-exported: t
     TOWN_RETURN,
     TRANSITIONS,
 )
-from registry.services.membership.equality import check_acknowledged, flag_filing
 
 _AFTER_NOTICE = (RECORD_RESOLUTION, CONFIRM_WITHOUT_RESOLUTION, SUBMIT)
 
@@ -92,12 +89,6 @@ def current_filing(session: Session, organization: Organization, *, actor,
     if changed_on is not None:
         mark_roster_changed(filing, changed_on)
     return filing
-
-
-def mark_roster_changed(filing: Filing, on: dt.date) -> None:
-    """Record that ``filing``'s roster changed on ``on`` (keeps the latest date; F-04)."""
-    if filing.roster_changed_on is None or on > filing.roster_changed_on:
-        filing.roster_changed_on = on
 
 
 def notice_would_be_voided(filing: Filing | None) -> bool:
@@ -186,134 +177,12 @@ def _apply(session: Session, filing: Filing, action: str, *, actor, today: dt.da
                               rule="F-04")
         raise DomainError("filing.bad_transition",
                           f"名册当前状态为「{STATE_LABELS.get(old, old)}」，不能执行「{ACTION_LABELS[action]}」")
-    detail = _EFFECTS[action](session, filing, actor=actor, today=today, **data) or {}
+    detail = EFFECTS[action](session, filing, actor=actor, today=today, **data) or {}
     filing.state = new
     audit.record(session, actor=actor, action=f"filing.{action}", target_type="filing", target_id=filing.id,
                  area_code=filing.area_code, version_no=filing.version_no, old=old, new=new, **detail)
     session.flush()
     return filing
-
-
-# --- guards and effects, one per action -----------------------------------------------------------------
-
-def _start_notice(session, filing, *, actor, today, **notice):
-    if open_objections(filing.notice):
-        raise DomainError("filing.objection_open", "上次公示还有未处理的异议，请先处理后再重新公示")
-    notice = post_notice(session, filing, actor=actor, today=today, **notice)
-    return {"notice_id": notice.id, "posted_on": notice.posted_on, "ends_on": notice.ends_on}
-
-
-def _roster_changed(session, filing, *, actor, today, **detail):
-    notice = filing.notice
-    filing.notice_id = None
-    filing.notice = None
-    mark_roster_changed(filing, today)
-    return {"voided_notice_id": notice.id if notice else None,
-            "voided_posted_on": notice.posted_on if notice else None, **detail}
-
-
-def _end_notice(session, filing, *, actor, today):
-    if not notice_ended(filing.notice, today):
-        raise DomainError("filing.notice_running", "公示期未满", rule="F-04")
-    return {"notice_id": filing.notice_id, "ends_on": filing.notice.ends_on}
-
-
-def _require_ended_notice(filing: Filing, today: dt.date) -> None:
-    if filing.notice is None:
-        raise DomainError("filing.no_notice", "名册尚未公示，请先公示（公示期满后方可确认或报送）", rule="F-04")
-    if not notice_ended(filing.notice, today):
-        raise DomainError("filing.notice_running",
-                          f"公示期未满（公示至 {filing.notice.ends_on.isoformat()}）", rule="F-04")
-
-
-def _require_no_open_objection(filing: Filing, doing: str) -> None:
-    still_open = open_objections(filing.notice)
-    if still_open:
-        raise DomainError("filing.objection_open",
-                          f"公示期间有 {len(still_open)} 条异议尚未处理，处理后才能{doing}", rule="F-04")
-
-
-def _record_resolution(session, filing, *, actor, today, **facts):
-    _require_ended_notice(filing, today)
-    _require_no_open_objection(filing, "录入成员大会决议")
-    meeting_date = facts.get("meeting_date")
-    if meeting_date is not None and meeting_date <= filing.notice.ends_on:
-        raise DomainError("filing.meeting_during_notice",
-                          f"成员大会（{meeting_date.isoformat()}）须在公示期满（{filing.notice.ends_on.isoformat()}）"
-                          "之后召开", rule="F-04")
-    # A representative assembly is refused by A-09 inside store_resolution (M-02).
-    if facts.get("subject", "membership_confirmation") != "membership_confirmation":
-        raise DomainError("filing.resolution_subject", "确认成员名册须录入「成员身份确认」事项的成员大会决议",
-                          rule="M-02")
-    organization = filing.organization
-    resolution = store_resolution(session, organization, actor=actor, today=today, **facts)
-    confirmed, rejected = confirm_pending(session, organization, resolution, actor=actor, today=today)
-    filing.resolution_id = resolution.id
-    filing.resolution = resolution
-    return {"resolution_id": resolution.id, "meeting_date": resolution.meeting_date,
-            "confirmed_count": len(confirmed), "confirmed_membership_ids": confirmed,
-            "rejected_count": len(rejected), "rejected_membership_ids": rejected}
-
-
-def _confirm_without_resolution(session, filing, *, actor, today):
-    _require_ended_notice(filing, today)
-    _require_no_open_objection(filing, "确认名册")
-    n = pending_count(session, filing.organization_id)
-    if n:
-        raise DomainError("filing.pending_need_resolution",
-                          f"名册中有 {n} 名待确认人员，须经成员大会表决确认，不能免于决议", rule="M-02")
-    return {"note": "公示期满，无需成员大会确认（改革确认成员）"}
-
-
-def _submit(session, filing, *, actor, today):
-    _require_ended_notice(filing, today)
-    _require_no_open_objection(filing, "报送")
-    n = pending_count(session, filing.organization_id)
-    if n:
-        raise DomainError("filing.pending_unconfirmed",
-                          f"名册中有 {n} 名待确认人员尚未经成员大会确认，请先录入成员大会决议", rule="M-02")
-    counts = freeze_items(session, filing)
-    if not any(counts.values()):
-        raise DomainError("filing.empty", "名册中没有成员，不能报送", rule="F-01")
-    flags = flag_filing(session, filing)  # W-02: rejections and endings for the town to review
-    filing.submitted_at = utcnow()
-    filing.submitted_by_id = getattr(actor, "id", None)
-    filing.return_reason = None
-    return {"counts": counts, "w02_flags": flags}
-
-
-def _town_record(session, filing, *, actor, today):
-    check_acknowledged(session, filing)  # W-02
-    filing.town_recorded_at = utcnow()
-    filing.town_recorded_by_id = getattr(actor, "id", None)
-    return {}
-
-
-def _town_return(session, filing, *, actor, today, reason: str | None = None):
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError("filing.reason_required", "退回必须填写退回意见", rule="F-08")
-    filing.return_reason = reason
-    return {"reason": reason}
-
-
-def _reopen(session, filing, *, actor, today):
-    return {"return_reason": filing.return_reason}
-
-
-def _district_receive(session, filing, *, actor, today):
-    filing.district_recorded_at = utcnow()
-    filing.district_recorded_by_id = getattr(actor, "id", None)
-    filing.filed_on = today
-    return {"filed_on": today}
-
-
-_EFFECTS: dict[str, Callable] = {
-    START_NOTICE: _start_notice, END_NOTICE: _end_notice, RECORD_RESOLUTION: _record_resolution,
-    CONFIRM_WITHOUT_RESOLUTION: _confirm_without_resolution, SUBMIT: _submit, TOWN_RECORD: _town_record,
-    TOWN_RETURN: _town_return, REOPEN: _reopen, DISTRICT_RECEIVE: _district_receive,
-    ROSTER_CHANGED: _roster_changed,
-}
 
 
 # --- convenience wrappers -------------------------------------------------------------------------------

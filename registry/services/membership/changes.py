@@ -1,8 +1,9 @@
 """Change operations on a village roster, each through the membership workflow's entry point
 (``registry.services.membership.transitions.transition``) or, for data that is not a status, with its own
 audit event: add a member (M-03, M-04, M-05, M-07), end a membership on a lawful ground (M-09 …
-M-14, H-02), voluntary withdrawal (M-18), the village's proposal to reject a candidate (M-03,
-M-04) and the retention flags (M-11). Services flush; the caller commits.
+M-14, H-02), voluntary withdrawal (M-18). The village's proposal to reject a candidate (M-03, M-04) and the
+retention flags (M-11) are ``registry.services.membership.proposals`` (re-exported here). Services flush;
+the caller commits.
 """
 from __future__ import annotations
 
@@ -12,26 +13,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.clock import local_today
-from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION, RETENTION_FLAG
+from registry.codes import ACQUISITION_GROUND, HEAD_RELATIONS, MEMBER_REMARK, RELATION
 from registry.models import Household, HouseholdMember, HukouRecord, Membership, Organization, Resolution
-from registry.services import audit
 from registry.services.charter import settings_for
 from registry.services.errors import DomainError
 from registry.services.membership import rules
 from registry.services.membership.handover import pending_elsewhere
+from registry.services.membership.proposals import propose_rejection, set_flags, withdraw_rejection_proposal
 from registry.services.membership.transitions import (
     ADD,
     ADD_REFORM,
     END,
-    PENDING,
     WITHDRAW,
     check_actor,
     check_unlocked,
     guard,
-    organization_of,
     transition,
 )
 from registry.services.people import current_head, household_of, person_for
+
+__all__ = ["add_member", "end_membership", "check_end", "withdraw", "propose_rejection",
+           "withdraw_rejection_proposal", "set_flags"]
 
 # --- add a member ---------------------------------------------------------------------------------------
 
@@ -242,57 +244,3 @@ def _withdraw(session, m, *, today, actor, applied_on=None, resolution=None, eff
     m.loss_note = (note or "").strip() or None
     return {"ground": "withdrawal", "lost_at": lost_at, "applied_on": applied_on, "resolution_id": resolution.id,
             "retained_rights_until": retained_rights_until, "note": m.loss_note, "rule": "M-18"}
-
-
-# --- the village's proposal to reject a candidate (decided by the assembly) ------------------------------
-
-def propose_rejection(session: Session, membership: Membership, reason: str | None, *, actor,
-                      today: dt.date | None = None) -> Membership:
-    """Record the village's written reason for not confirming a pending candidate; the assembly's
-    resolution then rejects instead of confirming (M-04). Never for a child born to a member (M-03)."""
-    return _set_proposal(session, membership, rules.check_rejection(membership.acquisition_ground, reason),
-                         actor=actor)
-
-
-def withdraw_rejection_proposal(session: Session, membership: Membership, *, actor) -> Membership:
-    return _set_proposal(session, membership, None, actor=actor)
-
-
-def _set_proposal(session, membership, reason, *, actor) -> Membership:
-    organization = organization_of(session, membership)
-    check_actor(organization, actor)
-    check_unlocked(session, organization)
-    if membership.status != PENDING:
-        raise DomainError("membership.not_pending", "只有待确认人员可以提出或撤回不予确认意见")
-    old, membership.rejection_reason = membership.rejection_reason, reason
-    audit.record(session, actor=actor, action="membership.rejection_proposed" if reason else
-                 "membership.rejection_withdrawn", target_type="membership", target_id=membership.id,
-                 area_code=organization.area_code, old=old, new=reason, rule="M-04")
-    session.flush()
-    return membership
-
-
-# --- retention flags (M-11) -----------------------------------------------------------------------------
-
-def set_flags(session: Session, membership: Membership, flags, *, actor) -> Membership:
-    """Replace the retention flags (§2.6). Flags never change the status (M-11, H-01)."""
-    organization = organization_of(session, membership)
-    check_actor(organization, actor)
-    check_unlocked(session, organization)
-    codes = []
-    for flag in flags or ():
-        code = RETENTION_FLAG.lookup(flag)
-        if code is None:
-            raise DomainError("membership.flag", f"未知的保留情形：{flag}", rule="M-11")
-        if code not in codes:
-            codes.append(code)
-    codes = [c for c in RETENTION_FLAG if c in codes]  # table order
-    old = membership.flags
-    if old == codes:
-        return membership
-    membership.retention_flags = ",".join(codes)
-    audit.record(session, actor=actor, action="membership.flags", target_type="membership",
-                 target_id=membership.id, area_code=organization.area_code, old=old, new=codes,
-                 status=membership.status, rule="M-11")
-    session.flush()
-    return membership
